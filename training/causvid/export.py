@@ -39,6 +39,18 @@ class _Teacher(nn.Module):
         return self.dit.bidirectional(x, t, text, text_mask)
 
 
+def _pin_output_shapes(path: Path, outputs: list):
+    """Tracing leaves some output axes symbolic; state them as the manifest does."""
+    model = onnx.load(str(path))
+    for out, spec in zip(model.graph.output, outputs):
+        for dim, size in zip(out.type.tensor_type.shape.dim, spec["shape"]):
+            if size == -1:
+                dim.dim_param = dim.dim_param or "batch"
+            else:
+                dim.dim_value = size
+    onnx.save(model, str(path))
+
+
 def _spec(name, dtype, shape):
     return {"name": name, "dtype": dtype, "shape": list(shape)}
 
@@ -181,6 +193,7 @@ def export_pack(
                 opset_version=OPSET,
                 do_constant_folding=True,
             )
+        _pin_output_shapes(path, spec["outputs"])
         onnx.checker.check_model(onnx.load(str(path)))
     manifest = {
         "format": "causvid-pack",

@@ -225,7 +225,8 @@ class DiTLayer(nn.Module):
             ck, cv, cpos, cbias = cache
             k_rot = torch.cat([rotary(ck, cpos, inv_freq), k_rot], dim=2)
             v = torch.cat([cv, v], dim=2)
-            self_bias = torch.cat([cbias.expand(-1, -1, n * t, -1), self_bias.expand(cbias.shape[0], -1, n * t, n * t)], dim=-1)
+            # A block sees all of itself plus every valid cached token.
+            self_bias = torch.cat([cbias.expand(1, 1, n * t, cbias.shape[-1]), torch.zeros(1, 1, n * t, n * t)], dim=-1)
         a = self.proj(_merge_heads(attend(q, k_rot, v, self_bias)))
         x = x + gate1 * a.reshape(b, n, t, d)
 
