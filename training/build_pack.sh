@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-/usr/bin/python3}
 export PYTHONPATH=.
+# Builds and the studio share these cores; spinning OpenMP threads would starve everyone.
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 CLIPS=${CLIPS:-4000}
 AE_STEPS=${AE_STEPS:-600}
 TEACHER_STEPS=${TEACHER_STEPS:-3000}

@@ -191,7 +191,9 @@ def export_pack(
                 output_names=[o["name"] for o in spec["outputs"]],
                 dynamic_axes=dyn or None,
                 opset_version=OPSET,
-                do_constant_folding=True,
+                # Unfolded, initializers keep their torch names, so the PyTorch reference
+                # sampler can load a pack's own weights; ONNX Runtime folds at load time.
+                do_constant_folding=False,
             )
         _pin_output_shapes(path, spec["outputs"])
         onnx.checker.check_model(onnx.load(str(path)))
@@ -208,7 +210,7 @@ def export_pack(
         "text": {"max_tokens": MAX_TOKENS, "pad_id": PAD_ID, "bos_id": BOS_ID, "unk_id": UNK_ID, "vocabulary": VOCABULARY},
         "model": {"layers": cfg.layers, "heads": cfg.heads, "head_dim": cfg.head_dim, "text_dim": cfg.text_dim, "dim": cfg.dim},
         "graphs": specs,
-        "training": training_info,
+        "training": {**training_info, "config": cfg.to_dict()},
     }
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return manifest

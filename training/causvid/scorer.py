@@ -1,0 +1,107 @@
+"""A small video classifier trained on rendered ground truth, used to score generated clips.
+
+It reads 16 frames at 64x64 and predicts the first object's colour, shape and motion, the
+background and the camera move. "none" is a colour/shape/motion class for clips without an
+object (photos).
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from . import photos as P
+from .prompts import BACKGROUNDS, CAMERAS, COLORS, MOTIONS, SHAPES, Scene, random_object
+from .render import render_clip
+
+HEADS = {
+    "color": list(COLORS) + ["none"],
+    "shape": SHAPES + ["none"],
+    "motion": MOTIONS + ["none"],
+    "background": list(BACKGROUNDS),
+    "camera": list(CAMERAS),
+}
+
+
+def labels_of(scene: Scene) -> dict:
+    o = scene.objects[0] if scene.objects else None
+    return {
+        "color": HEADS["color"].index(o.color if o else "none"),
+        "shape": HEADS["shape"].index(o.shape if o else "none"),
+        "motion": HEADS["motion"].index(o.motion if o else "none"),
+        "background": HEADS["background"].index(scene.background),
+        "camera": HEADS["camera"].index(scene.camera),
+    }
+
+
+def random_labelled_scene(rng: random.Random, with_photo: bool) -> Scene:
+    bg = rng.choice([b for b in BACKGROUNDS if with_photo or b != "photo"])
+    objects = () if (bg == "photo" and rng.random() < 0.4) else (random_object(rng, allow_held_out=True),)
+    return Scene(objects, bg, rng.choice(list(CAMERAS)), photo=0 if bg == "photo" else -1, seed=rng.randrange(1 << 30))
+
+
+def render_labelled(rng: random.Random, bank) -> tuple[np.ndarray, dict]:
+    scene = random_labelled_scene(rng, bool(bank))
+    tex = [P.random_texture(rng.choice(bank), rng)] if scene.background == "photo" else []
+    pre = rng.choice([0, 4, 8, 16])
+    clip = render_clip([scene] * ((16 + pre) // 4), 4, tex, start_time=rng.uniform(0, 10))[pre:]
+    return clip, labels_of(scene)
+
+
+class ClipClassifier(nn.Module):
+    def __init__(self, width: int = 32):
+        super().__init__()
+        w = width
+        self.frame = nn.Sequential(  # per frame, 64 -> 8
+            nn.Conv2d(3, w, 3, 2, 1), nn.SiLU(), nn.Conv2d(w, 2 * w, 3, 2, 1), nn.SiLU(),
+            nn.Conv2d(2 * w, 2 * w, 3, 2, 1), nn.SiLU(),
+        )
+        self.time = nn.Sequential(nn.Conv3d(2 * w, 4 * w, (3, 3, 3), (2, 2, 2), 1), nn.SiLU(), nn.Conv3d(4 * w, 4 * w, (3, 3, 3), (2, 1, 1), 1), nn.SiLU())
+        self.heads = nn.ModuleDict({k: nn.Linear(4 * w, len(v)) for k, v in HEADS.items()})
+
+    def forward(self, clip):  # (B, N, 3, 64, 64) in [0, 1] -> {head: logits}
+        b, n = clip.shape[:2]
+        h = self.frame(clip.reshape(b * n, *clip.shape[2:]) * 2 - 1)
+        h = h.reshape(b, n, *h.shape[1:]).transpose(1, 2)  # (B, C, N, 8, 8)
+        h = self.time(h).mean(dim=(2, 3, 4))
+        return {k: head(h) for k, head in self.heads.items()}
+
+
+def to_input(frames_u8: np.ndarray) -> torch.Tensor:
+    """(N, 128, 128, 3) uint8 -> (1, N, 3, 64, 64) float."""
+    x = torch.from_numpy(np.ascontiguousarray(frames_u8)).permute(0, 3, 1, 2).float() / 255
+    return F.avg_pool2d(x, 2)[None]
+
+
+def train_scorer(steps: int, batch: int, pool_size: int = 1600, log=print, seed: int = 0) -> ClipClassifier:
+    rng = random.Random(seed)
+    bank = [P.load_photo(p) for p in P.training_photo_paths()]
+    pool = [render_labelled(rng, bank) for _ in range(pool_size)]
+    model = ClipClassifier()
+    opt = torch.optim.AdamW(model.parameters(), lr=2e-3)
+    for step in range(steps):
+        picks = [pool[rng.randrange(len(pool))] for _ in range(batch)]
+        x = torch.cat([to_input(c) for c, _ in picks])
+        if rng.random() < 0.5:  # generated clips are softer than renders
+            x = F.avg_pool2d(F.interpolate(x.flatten(0, 1), scale_factor=2, mode="bilinear"), 2).reshape(x.shape)
+        out = model(x)
+        loss = sum(F.cross_entropy(out[k], torch.tensor([l[k] for _, l in picks])) for k in HEADS)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if step % 50 == 0:
+            log(f"[scorer] step {step} loss {loss.item():.3f}")
+        if step % 10 == 0:  # keep refreshing the pool with new renders
+            pool[rng.randrange(len(pool))] = render_labelled(rng, bank)
+    return model.eval()
+
+
+@torch.no_grad()
+def predict(model: ClipClassifier, frames_u8: np.ndarray) -> dict:
+    """Predicted class names for a clip of at least 16 frames (first 16 used)."""
+    out = model(to_input(frames_u8[:16]))
+    return {k: HEADS[k][int(v.argmax())] for k, v in out.items()}

@@ -1,0 +1,253 @@
+"""Score the trained teacher and student on held-out prompts; write docs/model-card.md.
+
+    python3 training/evaluate.py [--drift-seconds 300]
+
+Measures, with the scorer classifier (trained on rendered ground truth, cached in runs/):
+attribute accuracy on held-out colour/shape pairs (teacher at 48 steps vs the 4-step
+student), drift over a long student clip, frames until a switched colour shows, and a held-out
+photo animated with "the camera pans left".
+"""
+
+import argparse
+import json
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from causvid import photos as P
+from causvid.common import TRAINING_DIR, default_config, load, run_dir, setup_torch
+from causvid.model import FrameAutoencoder, VideoDiT
+from causvid.prompts import BACKGROUNDS, CAMERAS, COLORS, HELD_OUT_PAIRS, MOTIONS, Scene, SceneObject, describe
+from causvid.sampler import StudentStreamer, teacher_sample
+from causvid.scorer import HEADS, ClipClassifier, labels_of, predict, train_scorer
+from make_ode_pairs import STUDENT_TIMESTEPS, load_teacher
+
+
+def held_out_scenes(n_per_pair: int, seed: int = 5):
+    rng = random.Random(seed)
+    scenes = []
+    for color, shape in sorted(HELD_OUT_PAIRS):
+        for _ in range(n_per_pair):
+            bg = rng.choice([b for b in BACKGROUNDS if b != "photo"])
+            o = SceneObject(color, shape, rng.choice(MOTIONS))
+            scenes.append(Scene((o,), bg, rng.choice(list(CAMERAS))))
+    return scenes
+
+
+def to_u8(frames: torch.Tensor) -> np.ndarray:
+    return (frames.clamp(0, 1) * 255 + 0.5).byte().permute(0, 2, 3, 1).numpy()
+
+
+def accuracy(preds, scenes):
+    acc = {}
+    for k in HEADS:
+        hits = [HEADS[k][labels_of(s)[k]] == p[k] for p, s in zip(preds, scenes)]
+        acc[k] = float(np.mean(hits))
+    acc["mean"] = float(np.mean([acc[k] for k in HEADS]))
+    return acc
+
+
+def image_stats(frames_u8):
+    f = frames_u8.astype(np.float32) / 255
+    sat = f.max(-1) - f.min(-1)
+    lap = np.abs(4 * f[:, 1:-1, 1:-1] - f[:, :-2, 1:-1] - f[:, 2:, 1:-1] - f[:, 1:-1, :-2] - f[:, 1:-1, 2:]).mean()
+    return {"brightness": float(f.mean()), "contrast": float(f.std()), "saturation": float(sat.mean()), "sharpness": float(lap)}
+
+
+def color_pixels(frame, color):
+    rgb = np.asarray(COLORS[color]) * 255
+    return int((np.abs(frame.astype(float) - rgb).sum(-1) < 110).sum())
+
+
+def centroid(frame, color):
+    rgb = np.asarray(COLORS[color]) * 255
+    ys, xs = np.nonzero(np.abs(frame.astype(float) - rgb).sum(-1) < 110)
+    return (float(xs.mean()), float(ys.mean())) if len(xs) else None
+
+
+def phase_shift(a, b):
+    """Horizontal shift (pixels) of b relative to a, by phase correlation on grey images."""
+    ga, gb = a.astype(np.float32).mean(-1), b.astype(np.float32).mean(-1)
+    fa, fb = np.fft.fft2(ga - ga.mean()), np.fft.fft2(gb - gb.mean())
+    r = np.fft.ifft2(fa.conj() * fb / (np.abs(fa.conj() * fb) + 1e-6)).real
+    y, x = np.unravel_index(np.argmax(r), r.shape)
+    return int(x if x < r.shape[1] // 2 else x - r.shape[1])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--per-pair", type=int, default=8)
+    ap.add_argument("--drift-seconds", type=int, default=300)
+    ap.add_argument("--scorer-steps", type=int, default=600)
+    ap.add_argument("--scorer-pool", type=int, default=1600)
+    ap.add_argument("--out", type=Path, default=TRAINING_DIR.parent / "docs" / "model-card.md")
+    args = ap.parse_args()
+    setup_torch()
+    run = run_dir()
+    cfg = default_config()
+    ae = FrameAutoencoder(cfg)
+    ae.load_state_dict(load(run / "ae_final.pt")["ae"])
+    ae.eval()
+    teacher, text = load_teacher(run, cfg)
+    student = VideoDiT(cfg)
+    which = "student_dmd" if (run / "student_dmd.pt").exists() else "student_ode"
+    student.load_state_dict(load(run / f"{which}.pt")["state"]["student"])
+    student.eval()
+
+    scorer_path = run / "scorer.pt"
+    if scorer_path.exists():
+        scorer = ClipClassifier()
+        scorer.load_state_dict(load(scorer_path))
+        scorer.eval()
+    else:
+        scorer = train_scorer(args.scorer_steps, 16, args.scorer_pool)
+        torch.save(scorer.state_dict(), scorer_path)
+    results = {"student_from": which}
+
+    # 1. Attribute accuracy on held-out colour/shape pairs; also the scorer on ground truth.
+    from causvid.render import render_clip
+
+    scenes = held_out_scenes(args.per_pair)
+    gt = [predict(scorer, render_clip([s] * 4, 4)) for s in scenes]
+    results["scorer_on_ground_truth"] = accuracy(gt, scenes)
+    tprompts = [[describe(s)] * 4 for s in scenes]
+    t0 = time.time()
+    tpreds = []
+    with torch.no_grad():
+        for i in range(0, len(scenes), 8):
+            noise = torch.randn(len(tprompts[i : i + 8]), 16, cfg.latent_channels, 16, 16, generator=torch.Generator().manual_seed(i))
+            x0, _ = teacher_sample(teacher, text, tprompts[i : i + 8], 48, 3.0, noise)
+            for lat in x0:
+                tpreds.append(predict(scorer, to_u8(ae.decoder(lat))))
+    results["teacher_seconds_per_clip"] = (time.time() - t0) / len(scenes)
+    results["teacher"] = accuracy(tpreds, scenes)
+    t0 = time.time()
+    spreds = []
+    for i, s in enumerate(scenes):
+        st = StudentStreamer(student, text, ae.decoder, STUDENT_TIMESTEPS, 12, 0)
+        lat = st.generate({0: describe(s)}, 4, seed=1000 + i)
+        with torch.no_grad():
+            spreds.append(predict(scorer, to_u8(ae.decoder(lat))))
+    results["student_seconds_per_clip"] = (time.time() - t0) / len(scenes)
+    results["student"] = accuracy(spreds, scenes)
+    print(json.dumps(results, indent=1), flush=True)
+
+    # 2. Drift over a long clip: first 10 s against the last minute.
+    prompt = "a red ball bouncing on the grass"
+    st = StudentStreamer(student, text, ae.decoder, STUDENT_TIMESTEPS, 12, 0)
+    st.set_prompt(prompt)
+    blocks = args.drift_seconds * 16 // 4
+    first, last, win_preds_first, win_preds_last = [], [], [], []
+    with torch.no_grad():
+        window = []
+        for b in range(blocks):
+            frames = to_u8(ae.decoder(st.next_block(3, b)[0]))
+            window.append(frames)
+            if len(window) == 4:
+                clip = np.concatenate(window)
+                window = []
+                sec = (b + 1) * 4 / 16
+                if sec <= 10:
+                    first.append(clip)
+                    win_preds_first.append(predict(scorer, clip))
+                elif sec > args.drift_seconds - 60:
+                    last.append(clip)
+                    win_preds_last.append(predict(scorer, clip))
+    ref = Scene((SceneObject("red", "ball", "bouncing"),), "grass")
+    a_first = accuracy(win_preds_first, [ref] * len(win_preds_first))["mean"]
+    a_last = accuracy(win_preds_last, [ref] * len(win_preds_last))["mean"]
+    s_first, s_last = image_stats(np.concatenate(first)), image_stats(np.concatenate(last))
+    results["drift"] = {
+        "seconds": args.drift_seconds,
+        "accuracy_first_10s": a_first,
+        "accuracy_last_minute": a_last,
+        "stats_first_10s": s_first,
+        "stats_last_minute": s_last,
+        "relative_change": {k: (s_last[k] - s_first[k]) / max(1e-6, s_first[k]) for k in s_first},
+    }
+    print(json.dumps(results["drift"], indent=1), flush=True)
+
+    # 3. A colour switch: frames until the new colour dominates, and how far the object jumps.
+    latencies, jumps = [], []
+    for seed in range(6):
+        st = StudentStreamer(student, text, ae.decoder, STUDENT_TIMESTEPS, 12, 0)
+        lat = st.generate({0: "a red ball standing still in a studio", 4: "a blue ball standing still in a studio"}, 10, seed=seed)
+        with torch.no_grad():
+            fr = to_u8(ae.decoder(lat))
+        switch = 16
+        lat_frames = next((i for i in range(len(fr) - switch) if color_pixels(fr[switch + i], "blue") > max(20, color_pixels(fr[switch + i], "red"))), None)
+        latencies.append(lat_frames if lat_frames is not None else float("nan"))
+        before, after = centroid(fr[switch - 1], "red"), centroid(fr[min(len(fr) - 1, switch + (lat_frames or 0))], "blue")
+        if before and after:
+            jumps.append(float(np.hypot(after[0] - before[0], after[1] - before[1])))
+    results["switch"] = {"frames_until_shown": latencies, "object_jump_px": jumps}
+
+    # 4. A photo never seen in training, "the camera pans left".
+    photo = P.center_texture(P.load_photo(P.HELD_OUT_PHOTO))
+    x = torch.from_numpy(np.asarray(__import__("PIL.Image").Image.fromarray((photo * 255).astype(np.uint8)).resize((128, 128)), np.float32) / 255).permute(2, 0, 1)[None]
+    with torch.no_grad():
+        z = ae.encoder(x)[0]
+    st = StudentStreamer(student, text, ae.decoder, STUDENT_TIMESTEPS, 12, 0)
+    lat = st.generate({0: "in a photo, the camera pans left"}, 8, seed=2, first_frame=z)
+    with torch.no_grad():
+        fr = to_u8(ae.decoder(lat))
+    shifts = [phase_shift(fr[i], fr[i + 1]) for i in range(len(fr) - 1)]
+    f0 = fr[0].astype(np.float32)
+    corr = [float(np.corrcoef(f0.ravel(), f.astype(np.float32).ravel())[0, 1]) for f in fr]
+    results["photo_pan_left"] = {"shift_px_per_frame": shifts, "correlation_with_first_frame": corr[::4]}
+    (run / "eval.json").write_text(json.dumps(results, indent=1))
+    write_card(args.out, results)
+    print(f"wrote {args.out}")
+
+
+def write_card(path: Path, r: dict):
+    def row(name, key):
+        return f"| {name} | " + " | ".join(f"{100 * r[who][key]:.0f}%" for who in ("scorer_on_ground_truth", "teacher", "student")) + " |"
+
+    d = r["drift"]
+    sw = r["switch"]
+    ph = r["photo_pan_left"]
+    lines = [
+        "# Model card: playground-default",
+        "",
+        "Made by `training/evaluate.py` from the checkpoints in `training/runs/default` "
+        f"(student from `{r['student_from']}`). Numbers come from one run of that script; see "
+        "`training/README.md` for how the pack was trained and what it cost.",
+        "",
+        "## Attribute accuracy on held-out colour/shape pairs",
+        "",
+        "Held-out pairs (never rendered for training): " + ", ".join(f"{c} {s}" for c, s in sorted(HELD_OUT_PAIRS)) + ". "
+        "A small video classifier trained on rendered ground truth reads each 16-frame clip; its row on "
+        "the ground-truth renders is the ceiling.",
+        "",
+        "| attribute | scorer on ground truth | teacher (48 steps, CFG 3) | student (4 steps, causal) |",
+        "|---|---|---|---|",
+        *[row(k, k) for k in list(HEADS) + ["mean"]],
+        "",
+        f"Time per 1 s clip in PyTorch on this CPU: teacher {r['teacher_seconds_per_clip']:.2f} s, student {r['student_seconds_per_clip']:.2f} s.",
+        "",
+        f"## Drift over a {d['seconds'] // 60}-minute student clip",
+        "",
+        "| measure | first 10 s | last minute | change |",
+        "|---|---|---|---|",
+        f"| classifier accuracy (red ball bouncing on the grass) | {100 * d['accuracy_first_10s']:.0f}% | {100 * d['accuracy_last_minute']:.0f}% | |",
+        *[f"| {k} | {d['stats_first_10s'][k]:.3f} | {d['stats_last_minute'][k]:.3f} | {100 * d['relative_change'][k]:+.1f}% |" for k in d["stats_first_10s"]],
+        "",
+        "## Prompt switch (red ball → blue ball at block 4)",
+        "",
+        f"Frames after the switch until blue dominates, per seed: {sw['frames_until_shown']}; object jump (px): {[round(j, 1) for j in sw['object_jump_px']]}.",
+        "",
+        "## A photo never seen in training, \"the camera pans left\"",
+        "",
+        f"Horizontal shift between consecutive frames (px, positive = content slides right): {ph['shift_px_per_frame']}.",
+        f"Correlation of every 4th frame with the first: {[round(c, 2) for c in ph['correlation_with_first_frame']]}.",
+        "",
+    ]
+    path.write_text("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
