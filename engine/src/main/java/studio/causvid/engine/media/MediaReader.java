@@ -137,6 +137,9 @@ public final class MediaReader {
 
   private static MediaException unreadable(Path file, String what, Throwable e) {
     String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    // JavaCV appends hints for developers ("Has setFormat() been called?"); the user needs none.
+    int hint = detail.indexOf(" (Has setFormat");
+    detail = hint > 0 ? detail.substring(0, hint) : detail;
     return new MediaException(
         file + " is not a readable " + what + " (corrupt or unsupported format: " + detail + ").",
         e);

@@ -36,35 +36,37 @@ final class GraphContract {
     long nl = m.model().layers();
     long nh = m.model().heads();
     long hd = m.model().headDim();
-    var graphs =
-        new java.util.LinkedHashMap<String, Signature>(
-            Map.of(
-                TEXT_ENCODER,
-                new Signature(
-                    List.of(spec("tokens", "int64", 1, l)),
-                    List.of(spec("text", "float32", 1, l, d))),
-                FRAME_ENCODER,
-                new Signature(
-                    List.of(spec("frames", "float32", -1, 3, bigH, bigW)),
-                    List.of(spec("latent", "float32", -1, c, h, w))),
-                FRAME_DECODER,
-                new Signature(
-                    List.of(spec("latent", "float32", -1, c, h, w)),
-                    List.of(spec("frames", "float32", -1, 3, bigH, bigW))),
-                STUDENT_STEP,
-                new Signature(
-                    List.of(
-                        spec("x", "float32", 1, f, c, h, w),
-                        spec("t", "float32", 1, f),
-                        spec("frame_pos", "float32", f),
-                        spec("text", "float32", 1, l, d),
-                        spec("text_mask", "float32", 1, l),
-                        spec("kv_cache", "float32", nl, 2, 1, nh, k, hd),
-                        spec("cache_pos", "float32", k),
-                        spec("cache_mask", "float32", k)),
-                    List.of(
-                        spec("v", "float32", 1, f, c, h, w),
-                        spec("block_kv", "float32", nl, 2, 1, nh, f * t, hd)))));
+    // Checked in this order, so the first problem reported is the same on every run.
+    var graphs = new java.util.LinkedHashMap<String, Signature>();
+    graphs.put(
+        TEXT_ENCODER,
+        new Signature(
+            List.of(spec("tokens", "int64", 1, l)), List.of(spec("text", "float32", 1, l, d))));
+    graphs.put(
+        FRAME_ENCODER,
+        new Signature(
+            List.of(spec("frames", "float32", -1, 3, bigH, bigW)),
+            List.of(spec("latent", "float32", -1, c, h, w))));
+    graphs.put(
+        FRAME_DECODER,
+        new Signature(
+            List.of(spec("latent", "float32", -1, c, h, w)),
+            List.of(spec("frames", "float32", -1, 3, bigH, bigW))));
+    graphs.put(
+        STUDENT_STEP,
+        new Signature(
+            List.of(
+                spec("x", "float32", 1, f, c, h, w),
+                spec("t", "float32", 1, f),
+                spec("frame_pos", "float32", f),
+                spec("text", "float32", 1, l, d),
+                spec("text_mask", "float32", 1, l),
+                spec("kv_cache", "float32", nl, 2, 1, nh, k, hd),
+                spec("cache_pos", "float32", k),
+                spec("cache_mask", "float32", k)),
+            List.of(
+                spec("v", "float32", 1, f, c, h, w),
+                spec("block_kv", "float32", nl, 2, 1, nh, f * t, hd))));
     if (m.teacher() != null) {
       long n = m.teacher().clipFrames();
       graphs.put(
