@@ -1,0 +1,100 @@
+"""What every training stage shares: paths, the model config, checkpoints that resume."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from pathlib import Path
+
+import torch
+
+from .model import ModelConfig
+from .prompts import MAX_TOKENS, VOCABULARY, tokenize
+
+TRAINING_DIR = Path(__file__).resolve().parent.parent
+
+
+def run_dir(name: str = "default") -> Path:
+    d = Path(os.environ.get("CAUSVID_RUNS", TRAINING_DIR / "runs")) / name
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("CAUSVID_DATA", TRAINING_DIR / "data"))
+
+
+def setup_torch(threads: int | None = None) -> torch.device:
+    torch.set_num_threads(threads or max(1, os.cpu_count() or 1))
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def default_config(**overrides) -> ModelConfig:
+    cfg = ModelConfig(vocab_size=len(VOCABULARY), max_tokens=MAX_TOKENS, dim=128, layers=4, heads=4)
+    for k, v in overrides.items():
+        setattr(cfg, k, v)
+    return cfg
+
+
+def save_atomic(obj, path: Path):
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def load(path: Path):
+    return torch.load(path, map_location="cpu")
+
+
+def token_batch(prompts: list[str]) -> torch.Tensor:
+    return torch.tensor([tokenize(p).ids for p in prompts], dtype=torch.long)
+
+
+def cosine_lr(step: int, total: int, peak: float, warmup: int = 50) -> float:
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    return peak * 0.5 * (1 + math.cos(math.pi * min(1.0, (step - warmup) / max(1, total - warmup))))
+
+
+class Stage:
+    """A resumable training loop: `state` holds modules/optimisers by name; saved every
+    `save_every` seconds and at the end to <run>/<name>.pt, and picked up again on restart."""
+
+    def __init__(self, name: str, total_steps: int, state: dict, run: Path, save_every: float = 120.0):
+        self.name, self.total, self.state, self.run = name, total_steps, state, run
+        self.path = run / f"{name}.pt"
+        self.step = 0
+        self.save_every = save_every
+        self.log = open(run / f"{name}.log", "a")
+        if self.path.exists():
+            ckpt = load(self.path)
+            for k, obj in state.items():
+                obj.load_state_dict(ckpt["state"][k])
+            self.step = ckpt["step"]
+            print(f"[{name}] resumed at step {self.step}/{total_steps}", flush=True)
+
+    def done(self) -> bool:
+        return self.step >= self.total
+
+    def save(self, extra: dict | None = None):
+        save_atomic({"step": self.step, "state": {k: v.state_dict() for k, v in self.state.items()}, **(extra or {})}, self.path)
+
+    def run_loop(self, step_fn, log_every: int = 25):
+        last_save = time.time()
+        t0, n0 = time.time(), self.step
+        while self.step < self.total:
+            metrics = step_fn(self.step)
+            self.step += 1
+            if self.step % log_every == 0 or self.step == self.total:
+                rate = (time.time() - t0) / max(1, self.step - n0)
+                line = f"[{self.name}] step {self.step}/{self.total} " + " ".join(f"{k}={v:.4f}" for k, v in metrics.items()) + f" ({rate:.2f}s/step)"
+                print(line, flush=True)
+                self.log.write(json.dumps({"step": self.step, **metrics}) + "\n")
+                self.log.flush()
+            if time.time() - last_save > self.save_every:
+                self.save()
+                last_save = time.time()
+        self.save()
+        (self.run / f"{self.name}.done").write_text(str(self.step))

@@ -1,0 +1,365 @@
+"""The networks of the CausVid playground model, in one readable file.
+
+- FrameAutoencoder: 128x128 RGB frames <-> a (C, 16, 16) latent grid, one frame at a time.
+- TextEncoder: word tokens -> per-token embeddings for cross-attention.
+- VideoDiT: a diffusion transformer over latent frames that predicts the flow velocity
+  v = eps - x0. The same weights run three ways:
+    * bidirectional over a whole clip (the teacher, and the DMD critic),
+    * block-causal over a clean+noisy doubled sequence (student training, teacher forcing),
+    * one block at a time against a KV cache (the student's streaming step, exported to ONNX).
+  Time is encoded with rotary embeddings applied at attention time from frame positions, so
+  the cache stores keys *before* rotation and the engine can re-number slots as it rolls.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+NEG_INF = -1e9
+
+
+@dataclass
+class ModelConfig:
+    frame_size: int = 128
+    latent_channels: int = 8
+    latent_size: int = 16
+    patch: int = 4
+    frames_per_block: int = 4
+    clip_frames: int = 16
+    dim: int = 192
+    layers: int = 6
+    heads: int = 6
+    text_dim: int = 128
+    text_layers: int = 2
+    text_heads: int = 4
+    vocab_size: int = 64
+    max_tokens: int = 16
+    ae_channels: tuple = (16, 32, 48, 64)
+
+    @property
+    def tokens_per_frame(self) -> int:
+        return (self.latent_size // self.patch) ** 2
+
+    @property
+    def head_dim(self) -> int:
+        return self.dim // self.heads
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["ae_channels"] = list(self.ae_channels)
+        return d
+
+    @staticmethod
+    def from_dict(d: dict) -> "ModelConfig":
+        d = dict(d)
+        d["ae_channels"] = tuple(d["ae_channels"])
+        return ModelConfig(**d)
+
+
+# ---------------------------------------------------------------------------------------
+# Frame autoencoder
+
+
+def _conv(ci, co, stride=1):
+    return nn.Conv2d(ci, co, 3, stride, 1)
+
+
+class FrameEncoder(nn.Module):
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        c = cfg.ae_channels
+        layers = [_conv(3, c[0]), nn.SiLU()]
+        for ci, co in zip(c[:-1], c[1:]):  # 128 -> 64 -> 32 -> 16
+            layers += [_conv(ci, co, 2), nn.SiLU(), _conv(co, co), nn.SiLU()]
+        layers += [_conv(c[-1], cfg.latent_channels)]
+        self.net = nn.Sequential(*layers)
+        self.register_buffer("mean", torch.zeros(cfg.latent_channels))
+        self.register_buffer("std", torch.ones(cfg.latent_channels))
+
+    def forward(self, frames):  # (N, 3, H, W) in [0, 1] -> (N, C, h, w) normalised
+        z = self.net(frames * 2 - 1)
+        return (z - self.mean[None, :, None, None]) / self.std[None, :, None, None]
+
+
+class FrameDecoder(nn.Module):
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        c = list(reversed(cfg.ae_channels))
+        layers = [_conv(cfg.latent_channels, c[0]), nn.SiLU(), _conv(c[0], c[0]), nn.SiLU()]
+        for i, (ci, co) in enumerate(zip(c[:-1], c[1:])):  # 16 -> 32 -> 64 -> 128
+            layers += [nn.Upsample(scale_factor=2, mode="nearest"), _conv(ci, co), nn.SiLU()]
+            if i < len(c) - 2:  # skip the second conv at full resolution: it is the costliest
+                layers += [_conv(co, co), nn.SiLU()]
+        layers += [_conv(c[-1], 3)]
+        self.net = nn.Sequential(*layers)
+        self.register_buffer("mean", torch.zeros(cfg.latent_channels))
+        self.register_buffer("std", torch.ones(cfg.latent_channels))
+
+    def forward(self, latent):  # (N, C, h, w) normalised -> (N, 3, H, W) in [0, 1]
+        z = latent * self.std[None, :, None, None] + self.mean[None, :, None, None]
+        return torch.sigmoid(self.net(z))
+
+
+class FrameAutoencoder(nn.Module):
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.encoder = FrameEncoder(cfg)
+        self.decoder = FrameDecoder(cfg)
+
+    def set_normalisation(self, mean, std):
+        for m in (self.encoder, self.decoder):
+            m.mean.copy_(mean)
+            m.std.copy_(std)
+
+
+# ---------------------------------------------------------------------------------------
+# Attention pieces shared by the text encoder and the video transformer
+
+
+def attend(q, k, v, bias):
+    """q (B,H,Nq,hd), k/v (B,H,Nk,hd), bias additive and broadcastable to (B,H,Nq,Nk)."""
+    att = torch.matmul(q, k.transpose(-1, -2)) * (1.0 / math.sqrt(q.shape[-1])) + bias
+    return torch.matmul(att.softmax(-1), v)
+
+
+def rotary(x, pos, inv_freq):
+    """Rotate x (B,H,N,hd) by angle pos (N,) * inv_freq (hd/2,), rotate-half layout."""
+    ang = pos[:, None] * inv_freq[None, :]  # (N, hd/2)
+    cos, sin = ang.cos(), ang.sin()
+    half = x.shape[-1] // 2
+    x1, x2 = x[..., :half], x[..., half:]
+    return torch.cat([x1 * cos - x2 * sin, x1 * sin + x2 * cos], dim=-1)
+
+
+def _split_heads(x, heads):  # (B, N, H*hd) -> (B, H, N, hd)
+    b, n, _ = x.shape
+    return x.reshape(b, n, heads, -1).transpose(1, 2)
+
+
+def _merge_heads(x):  # (B, H, N, hd) -> (B, N, H*hd)
+    b, h, n, d = x.shape
+    return x.transpose(1, 2).reshape(b, n, h * d)
+
+
+class _TextLayer(nn.Module):
+    def __init__(self, dim, heads):
+        super().__init__()
+        self.heads = heads
+        self.norm1, self.norm2 = nn.LayerNorm(dim), nn.LayerNorm(dim)
+        self.qkv, self.proj = nn.Linear(dim, 3 * dim), nn.Linear(dim, dim)
+        self.mlp = nn.Sequential(nn.Linear(dim, 4 * dim), nn.GELU(), nn.Linear(4 * dim, dim))
+
+    def forward(self, x, bias):
+        q, k, v = (_split_heads(t, self.heads) for t in self.qkv(self.norm1(x)).chunk(3, -1))
+        x = x + self.proj(_merge_heads(attend(q, k, v, bias)))
+        return x + self.mlp(self.norm2(x))
+
+
+class TextEncoder(nn.Module):
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.embed = nn.Embedding(cfg.vocab_size, cfg.text_dim)
+        self.pos = nn.Parameter(torch.randn(cfg.max_tokens, cfg.text_dim) * 0.02)
+        self.layers = nn.ModuleList(_TextLayer(cfg.text_dim, cfg.text_heads) for _ in range(cfg.text_layers))
+        self.norm = nn.LayerNorm(cfg.text_dim)
+
+    def forward(self, tokens):  # (B, L) int64 -> (B, L, D)
+        bias = ((tokens == 0).float() * NEG_INF)[:, None, None, :]  # pad id is 0
+        x = self.embed(tokens) + self.pos[None]
+        for layer in self.layers:
+            x = layer(x, bias)
+        return self.norm(x)
+
+
+def text_bias(text_mask):  # (..., L) 1/0 -> additive bias (..., 1, 1, L)
+    return ((1.0 - text_mask) * NEG_INF)[..., None, None, :]
+
+
+# ---------------------------------------------------------------------------------------
+# The video diffusion transformer
+
+
+def timestep_embedding(t, dim=256):
+    """Sinusoidal features of t in [0, 1] (scaled to 0..1000). t (...,) -> (..., dim)."""
+    half = dim // 2
+    freqs = torch.exp(-math.log(10000.0) * torch.arange(half, dtype=torch.float32) / half)
+    ang = (t * 1000.0)[..., None] * freqs
+    return torch.cat([ang.cos(), ang.sin()], dim=-1)
+
+
+class DiTLayer(nn.Module):
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        d = cfg.dim
+        self.heads = cfg.heads
+        self.norm1 = nn.LayerNorm(d, elementwise_affine=False)
+        self.qkv, self.proj = nn.Linear(d, 3 * d), nn.Linear(d, d)
+        self.norm_x = nn.LayerNorm(d)
+        self.cross_q, self.cross_kv, self.cross_proj = nn.Linear(d, d), nn.Linear(cfg.text_dim, 2 * d), nn.Linear(d, d)
+        self.norm2 = nn.LayerNorm(d, elementwise_affine=False)
+        self.mlp = nn.Sequential(nn.Linear(d, 4 * d), nn.GELU(), nn.Linear(4 * d, d))
+        self.ada = nn.Linear(d, 6 * d)
+        nn.init.zeros_(self.ada.weight)
+        nn.init.zeros_(self.ada.bias)
+
+    def forward(self, x, temb, pos, inv_freq, self_bias, text, tbias, cache=None):
+        """x (B,N,T,d) tokens frame-major; temb (B,N,d); pos (N*T,); text (B*nb,L,D).
+
+        cache: (keys before rotary, values, cache positions, cache bias) or None.
+        Returns the new x and this call's (keys before rotary, values), each (B,H,N*T,hd).
+        """
+        b, n, t, d = x.shape
+        mod = self.ada(F.silu(temb))[:, :, None, :]  # (B, N, 1, 6d)
+        shift1, scale1, gate1, shift2, scale2, gate2 = mod.chunk(6, dim=-1)
+
+        h = (self.norm1(x) * (1 + scale1) + shift1).reshape(b, n * t, d)
+        q, k, v = (_split_heads(z, self.heads) for z in self.qkv(h).chunk(3, -1))
+        new_kv = (k, v)
+        q, k_rot = rotary(q, pos, inv_freq), rotary(k, pos, inv_freq)
+        if cache is not None:
+            ck, cv, cpos, cbias = cache
+            k_rot = torch.cat([rotary(ck, cpos, inv_freq), k_rot], dim=2)
+            v = torch.cat([cv, v], dim=2)
+            # A block sees all of itself plus every valid cached token.
+            self_bias = torch.cat([cbias.expand(1, 1, n * t, cbias.shape[-1]), torch.zeros(1, 1, n * t, n * t)], dim=-1)
+        a = self.proj(_merge_heads(attend(q, k_rot, v, self_bias)))
+        x = x + gate1 * a.reshape(b, n, t, d)
+
+        nb = text.shape[0] // b  # one prompt per block
+        hx = self.norm_x(x).reshape(b * nb, (n // nb) * t, d)
+        cq = _split_heads(self.cross_q(hx), self.heads)
+        ck_, cv_ = (_split_heads(z, self.heads) for z in self.cross_kv(text).chunk(2, -1))
+        c = self.cross_proj(_merge_heads(attend(cq, ck_, cv_, tbias)))
+        x = x + c.reshape(b, n, t, d)
+
+        h = self.norm2(x) * (1 + scale2) + shift2
+        x = x + gate2 * self.mlp(h)
+        return x, new_kv
+
+
+class VideoDiT(nn.Module):
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.cfg = cfg
+        d, p, c = cfg.dim, cfg.patch, cfg.latent_channels
+        self.patch_embed = nn.Linear(c * p * p, d)
+        self.spatial_pos = nn.Parameter(torch.randn(cfg.tokens_per_frame, d) * 0.02)
+        self.time_mlp = nn.Sequential(nn.Linear(256, d), nn.SiLU(), nn.Linear(d, d))
+        self.layers = nn.ModuleList(DiTLayer(cfg) for _ in range(cfg.layers))
+        self.norm_out = nn.LayerNorm(d, elementwise_affine=False)
+        self.ada_out = nn.Linear(d, 2 * d)
+        self.out = nn.Linear(d, c * p * p)
+        for m in (self.ada_out, self.out):
+            nn.init.zeros_(m.weight)
+            nn.init.zeros_(m.bias)
+        hd = cfg.head_dim
+        self.register_buffer("inv_freq", 1.0 / (100.0 ** (torch.arange(0, hd // 2, dtype=torch.float32) / (hd // 2))))
+
+    # (B, N, C, h, w) <-> (B, N, T, C*p*p)
+    def patchify(self, x):
+        b, n, c, h, w = x.shape
+        p = self.cfg.patch
+        x = x.reshape(b, n, c, h // p, p, w // p, p).permute(0, 1, 3, 5, 2, 4, 6)
+        return x.reshape(b, n, (h // p) * (w // p), c * p * p)
+
+    def unpatchify(self, x):
+        b, n, t, _ = x.shape
+        p, c, s = self.cfg.patch, self.cfg.latent_channels, self.cfg.latent_size
+        g = s // p
+        x = x.reshape(b, n, g, g, c, p, p).permute(0, 1, 4, 2, 5, 3, 6)
+        return x.reshape(b, n, c, s, s)
+
+    def forward(self, x, t, text, text_mask, frame_pos, self_bias, kv_cache=None, cache_pos=None, cache_mask=None):
+        """x (B,N,C,h,w), t (B,N), text (B,nb,L,D), text_mask (B,nb,L), frame_pos (N,),
+        self_bias additive (N*T, N*T) or broadcastable; optional cache (NL,2,B,H,K,hd).
+        Returns v (B,N,C,h,w) and this call's keys/values stacked (NL,2,B,H,N*T,hd)."""
+        b, n = x.shape[:2]
+        T = self.cfg.tokens_per_frame
+        h = self.patch_embed(self.patchify(x)) + self.spatial_pos[None, None]
+        temb = self.time_mlp(timestep_embedding(t))  # (B, N, d)
+        pos = frame_pos[:, None].expand(n, T).reshape(n * T)
+        nb = text.shape[1]
+        text_flat = text.reshape(b * nb, text.shape[2], text.shape[3])
+        tbias = text_bias(text_mask.reshape(b * nb, -1))
+        cbias = None if cache_mask is None else ((1.0 - cache_mask) * NEG_INF)[None, None, None, :]
+        new = []
+        for i, layer in enumerate(self.layers):
+            cache = None if kv_cache is None else (kv_cache[i, 0], kv_cache[i, 1], cache_pos, cbias)
+            h, kv = layer(h, temb, pos, self.inv_freq, self_bias, text_flat, tbias, cache)
+            new.append(torch.stack(kv))
+        shift, scale = self.ada_out(F.silu(temb))[:, :, None, :].chunk(2, dim=-1)
+        out = self.out(self.norm_out(h) * (1 + scale) + shift)
+        return self.unpatchify(out), torch.stack(new)
+
+    # ----- the three ways to run it ---------------------------------------------------
+
+    def bidirectional(self, x, t, text, text_mask):
+        """Teacher / critic: every frame sees every frame. text (B, N/F, L, D)."""
+        n = x.shape[1]
+        pos = torch.arange(n, dtype=torch.float32)
+        return self(x, t, text, text_mask, pos, torch.zeros(1))[0]
+
+    def teacher_forced(self, clean, noisy, t, text, text_mask):
+        """Student training: block i of `noisy` sees clean blocks < i and itself.
+
+        clean/noisy (B,N,C,h,w); t (B,N) noise levels of `noisy`; returns v for `noisy`.
+        """
+        n = clean.shape[1]
+        x = torch.cat([clean, noisy], dim=1)
+        tt = torch.cat([torch.zeros_like(t), t], dim=1)
+        pos = torch.arange(n, dtype=torch.float32).repeat(2)
+        bias = doubled_block_causal_bias(n, self.cfg.frames_per_block, self.cfg.tokens_per_frame)
+        v, _ = self(x, tt, torch.cat([text, text], dim=1), torch.cat([text_mask, text_mask], dim=1), pos, bias)
+        return v[:, n:]
+
+    def block_causal(self, x, t, text, text_mask):
+        """Every block sees itself and earlier blocks of the same sequence (the causal mask)."""
+        n = x.shape[1]
+        pos = torch.arange(n, dtype=torch.float32)
+        bias = block_causal_bias(n, self.cfg.frames_per_block, self.cfg.tokens_per_frame)
+        return self(x, t, text, text_mask, pos, bias)
+
+    def step(self, x, t, frame_pos, text, text_mask, kv_cache, cache_pos, cache_mask):
+        """The streaming student step (the exported graph): one block against the cache."""
+        n = x.shape[1]
+        T = self.cfg.tokens_per_frame
+        zero = torch.zeros(1, 1, n * T, n * T)
+        return self(x, t, text[:, None], text_mask[:, None], frame_pos, zero, kv_cache, cache_pos, cache_mask)
+
+
+def block_causal_bias(n_frames, frames_per_block, tokens_per_frame):
+    block = torch.arange(n_frames) // frames_per_block
+    block = block.repeat_interleave(tokens_per_frame)
+    return torch.where(block[None, :] <= block[:, None], 0.0, NEG_INF)
+
+
+def doubled_block_causal_bias(n_frames, frames_per_block, tokens_per_frame):
+    """Mask for [clean | noisy]: clean block i sees clean <= i; noisy block i sees clean < i and noisy i."""
+    block = (torch.arange(n_frames) // frames_per_block).repeat_interleave(tokens_per_frame)
+    q_clean = torch.cat([block, torch.full_like(block, -1)])
+    q_noisy = torch.cat([torch.full_like(block, -1), block])
+    kb = torch.cat([block, block])
+    k_is_clean = torch.cat([torch.ones_like(block), torch.zeros_like(block)]).bool()
+    qb = torch.where(q_clean >= 0, q_clean, q_noisy)
+    q_is_clean = q_clean >= 0
+    allowed = torch.where(
+        q_is_clean[:, None],
+        k_is_clean[None, :] & (kb[None, :] <= qb[:, None]),
+        (k_is_clean[None, :] & (kb[None, :] < qb[:, None])) | (~k_is_clean[None, :] & (kb[None, :] == qb[:, None])),
+    )
+    return torch.where(allowed, 0.0, NEG_INF)
+
+
+def flow_noise(x0, eps, t):
+    """x_t = (1 - t) x0 + t eps, with t (B, N) per frame."""
+    tt = t[:, :, None, None, None]
+    return (1 - tt) * x0 + tt * eps
+
+
+def x0_from_v(x_t, v, t):
+    return x_t - t[:, :, None, None, None] * v

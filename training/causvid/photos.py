@@ -1,0 +1,51 @@
+"""Natural photographs from Debian packages, used as camera-moved backgrounds (see DATA.md)."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+SKIMAGE_DATA = Path("/usr/lib/python3/dist-packages/skimage/data")
+SKIMAGE_PHOTOS = ["astronaut.png", "chelsea.png", "coffee.png", "motorcycle_left.png", "hubble_deep_field.jpg", "retina.jpg", "ihc.png"]
+# Never used for training: the "photo never seen in training" of the evaluation.
+HELD_OUT_PHOTO = SKIMAGE_DATA / "rocket.jpg"
+GNOME_BACKGROUNDS = Path("/usr/share/backgrounds/gnome")
+TEXTURE = 192
+
+
+def training_photo_paths() -> list[Path]:
+    paths = [SKIMAGE_DATA / n for n in SKIMAGE_PHOTOS if (SKIMAGE_DATA / n).exists()]
+    if GNOME_BACKGROUNDS.is_dir():
+        paths += sorted(p for p in GNOME_BACKGROUNDS.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png", ".webp"))
+    return paths
+
+
+def load_photo(path: Path, max_side: int = 512) -> np.ndarray:
+    """RGB float32 in [0, 1], downscaled so the long side is at most max_side."""
+    img = Image.open(path).convert("RGB")
+    img.thumbnail((max_side, max_side), Image.BICUBIC)
+    return np.asarray(img, np.float32) / 255.0
+
+
+def random_texture(photo: np.ndarray, rng: random.Random) -> np.ndarray:
+    """A random square crop (30-100% of the short side), maybe flipped, at TEXTURE px."""
+    h, w, _ = photo.shape
+    side = int(min(h, w) * rng.uniform(0.3, 1.0))
+    y0, x0 = rng.randint(0, h - side), rng.randint(0, w - side)
+    crop = photo[y0 : y0 + side, x0 : x0 + side]
+    if rng.random() < 0.5:
+        crop = crop[:, ::-1]
+    img = Image.fromarray((crop * 255).astype(np.uint8)).resize((TEXTURE, TEXTURE), Image.BILINEAR)
+    return np.asarray(img, np.float32) / 255.0
+
+
+def center_texture(photo: np.ndarray) -> np.ndarray:
+    """The whole photo's centre square, as a user's photo is placed (crop, not letterbox)."""
+    h, w, _ = photo.shape
+    side = min(h, w)
+    y0, x0 = (h - side) // 2, (w - side) // 2
+    img = Image.fromarray((photo[y0 : y0 + side, x0 : x0 + side] * 255).astype(np.uint8)).resize((TEXTURE, TEXTURE), Image.BILINEAR)
+    return np.asarray(img, np.float32) / 255.0

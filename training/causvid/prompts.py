@@ -1,0 +1,211 @@
+"""The playground domain's language: scene descriptions, their prompts, and the tokenizer.
+
+A `Scene` is what the renderer draws; `describe(scene)` is its prompt in plain English.
+The tokenizer follows docs/model-pack.md exactly, because the Java engine re-implements it.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field, replace
+
+COLORS = {
+    "red": (0.86, 0.12, 0.12),
+    "orange": (0.98, 0.55, 0.10),
+    "yellow": (0.97, 0.88, 0.15),
+    "green": (0.15, 0.72, 0.22),
+    "blue": (0.12, 0.32, 0.92),
+    "purple": (0.58, 0.20, 0.78),
+    "white": (0.97, 0.97, 0.97),
+}
+SHAPES = ["ball", "box", "triangle", "star"]
+MOTIONS = [
+    "moving left",
+    "moving right",
+    "moving up",
+    "moving down",
+    "bouncing",
+    "spinning",
+    "growing",
+    "shrinking",
+    "standing still",
+]
+BACKGROUNDS = {
+    "sky": "in the sky",
+    "sunset": "at sunset",
+    "night": "at night",
+    "sea": "over the sea",
+    "grass": "on the grass",
+    "studio": "in a studio",
+    "photo": "in a photo",
+}
+CAMERAS = {
+    "still": "",
+    "pan_left": "the camera pans left",
+    "pan_right": "the camera pans right",
+    "zoom_in": "the camera zooms in",
+    "zoom_out": "the camera zooms out",
+}
+
+# Colour/shape pairs never rendered for training: generation on them is scored as held out.
+HELD_OUT_PAIRS = {("purple", "star"), ("orange", "box"), ("green", "triangle"), ("white", "ball")}
+
+SPECIAL = ["<pad>", "<bos>", "<unk>"]
+PAD_ID, BOS_ID, UNK_ID = 0, 1, 2
+MAX_TOKENS = 16
+
+
+def _vocabulary() -> list[str]:
+    words: list[str] = []
+    phrases = (
+        ["a", "and", "the"]
+        + list(COLORS)
+        + SHAPES
+        + MOTIONS
+        + list(BACKGROUNDS.values())
+        + [c for c in CAMERAS.values() if c]
+    )
+    for phrase in phrases:
+        for w in phrase.split():
+            if w not in words:
+                words.append(w)
+    return SPECIAL + words
+
+
+VOCABULARY = _vocabulary()
+_WORD_ID = {w: i for i, w in enumerate(VOCABULARY)}
+
+
+@dataclass(frozen=True)
+class TokenizedPrompt:
+    ids: list[int]  # length MAX_TOKENS, BOS first, padded
+    unknown_words: list[str]
+
+
+def tokenize(prompt: str, max_tokens: int = MAX_TOKENS) -> TokenizedPrompt:
+    """Lower-case, split on non-letters, map through the vocabulary, BOS first, pad."""
+    words = [w for w in re.split(r"[^a-z]+", prompt.lower()) if w]
+    ids = [BOS_ID]
+    unknown = []
+    for w in words:
+        if w in _WORD_ID:
+            ids.append(_WORD_ID[w])
+        else:
+            ids.append(UNK_ID)
+            unknown.append(w)
+    ids = ids[:max_tokens]
+    ids += [PAD_ID] * (max_tokens - len(ids))
+    return TokenizedPrompt(ids, unknown)
+
+
+@dataclass(frozen=True)
+class SceneObject:
+    color: str
+    shape: str
+    motion: str
+    # Placement and rendering jitter, not part of the prompt.
+    x: float = 0.5  # world position in view widths, 0..1 at the start
+    y: float = 0.5
+    size: float = 0.12  # radius in view widths
+    speed: float = 1.0  # multiplier on the motion's base speed
+    phase: float = 0.0
+
+
+@dataclass(frozen=True)
+class Scene:
+    objects: tuple[SceneObject, ...]
+    background: str  # key of BACKGROUNDS
+    camera: str = "still"  # key of CAMERAS
+    photo: int = -1  # index into the photo list when background == "photo"
+    seed: int = 0  # texture seed (stars, clouds, grass, photo crop)
+    mention_background: bool = True
+
+
+def describe(scene: Scene) -> str:
+    parts = []
+    objs = [f"a {o.color} {o.shape} {o.motion}" for o in scene.objects]
+    if objs:
+        parts.append(" and ".join(objs))
+    if scene.mention_background:
+        parts.append(BACKGROUNDS[scene.background])
+    text = " ".join(parts)
+    if scene.camera != "still":
+        text = f"{text}, {CAMERAS[scene.camera]}" if text else CAMERAS[scene.camera]
+    return text
+
+
+def random_object(rng: random.Random, allow_held_out: bool = False) -> SceneObject:
+    while True:
+        color, shape = rng.choice(list(COLORS)), rng.choice(SHAPES)
+        if allow_held_out or (color, shape) not in HELD_OUT_PAIRS:
+            break
+    return SceneObject(
+        color=color,
+        shape=shape,
+        motion=rng.choice(MOTIONS),
+        x=rng.uniform(0.25, 0.75),
+        y=rng.uniform(0.3, 0.7),
+        size=rng.uniform(0.09, 0.15),
+        speed=rng.uniform(0.8, 1.25),
+        phase=rng.uniform(0, 6.283),
+    )
+
+
+def random_scene(rng: random.Random, n_photos: int, allow_held_out: bool = False) -> Scene:
+    backgrounds = list(BACKGROUNDS)
+    if n_photos == 0:
+        backgrounds.remove("photo")
+    background = rng.choice(backgrounds)
+    if background == "photo":
+        n_objects = rng.choice([0, 0, 1, 1, 2])
+        camera = rng.choice(["pan_left", "pan_right", "zoom_in", "zoom_out", "still"])
+    else:
+        n_objects = rng.choice([1, 1, 1, 2])
+        camera = rng.choice(["still", "still", "still", "pan_left", "pan_right", "zoom_in", "zoom_out"])
+    objects = []
+    for _ in range(n_objects):
+        o = random_object(rng, allow_held_out)
+        if objects:  # keep two objects apart so both stay visible
+            other = objects[0]
+            o = replace(o, x=1.0 - other.x, y=min(0.75, max(0.25, 1.0 - other.y)))
+        objects.append(o)
+    return Scene(
+        objects=tuple(objects),
+        background=background,
+        camera=camera,
+        photo=rng.randrange(n_photos) if background == "photo" else -1,
+        seed=rng.randrange(1 << 30),
+        mention_background=background == "photo" or rng.random() < 0.92,
+    )
+
+
+def switched_scene(rng: random.Random, scene: Scene, n_photos: int) -> tuple[Scene, str]:
+    """One attribute of the scene changes: colour, motion, background or camera."""
+    kinds = ["camera", "background"]
+    if scene.objects:
+        kinds += ["color", "color", "motion", "motion"]
+    kind = rng.choice(kinds)
+    if kind == "color":
+        o = scene.objects[0]
+        choices = [c for c in COLORS if c != o.color and (c, o.shape) not in HELD_OUT_PAIRS]
+        new = replace(o, color=rng.choice(choices))
+        return replace(scene, objects=(new,) + scene.objects[1:]), kind
+    if kind == "motion":
+        o = scene.objects[0]
+        new = replace(o, motion=rng.choice([m for m in MOTIONS if m != o.motion]))
+        return replace(scene, objects=(new,) + scene.objects[1:]), kind
+    if kind == "background":
+        options = [b for b in BACKGROUNDS if b != scene.background and (b != "photo" or n_photos)]
+        bg = rng.choice(options)
+        return (
+            replace(
+                scene,
+                background=bg,
+                photo=rng.randrange(n_photos) if bg == "photo" else -1,
+                mention_background=True,
+            ),
+            kind,
+        )
+    cams = [c for c in CAMERAS if c != scene.camera]
+    return replace(scene, camera=rng.choice(cams)), kind

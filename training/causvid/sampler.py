@@ -1,0 +1,159 @@
+"""Reference samplers in PyTorch: the teacher's many-step sampler and the student's streaming
+block loop with its KV cache. The Java engine implements the same loop against the ONNX
+graphs; its golden tests compare with frames made here.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from .model import VideoDiT
+from .noise import block_noise
+from .prompts import BOS_ID, MAX_TOKENS, tokenize
+
+
+def encode_prompts(text_encoder, prompts: list[str]):
+    """(B, L, D) embeddings and (B, L) masks."""
+    tok = torch.tensor([tokenize(p).ids for p in prompts], dtype=torch.long)
+    return text_encoder(tok), (tok != 0).float()
+
+
+def null_prompt_tokens(n):
+    tok = torch.zeros(n, MAX_TOKENS, dtype=torch.long)
+    tok[:, 0] = BOS_ID
+    return tok
+
+
+class KvCache:
+    """The student's rolling context: whole blocks of (keys before rotary, values, latents).
+
+    Holds at most `context_frames` frames; when full, the oldest block after the first
+    `sink_frames` frames is dropped, so memory stays flat however long the clip grows.
+    """
+
+    def __init__(self, dit: VideoDiT, context_frames: int, sink_frames: int, batch: int = 1):
+        cfg = dit.cfg
+        self.F, self.T = cfg.frames_per_block, cfg.tokens_per_frame
+        self.shape = (cfg.layers, 2, batch, cfg.heads, context_frames * self.T, cfg.head_dim)
+        self.context_frames, self.sink_frames = context_frames, sink_frames
+        self.blocks: list[tuple[torch.Tensor, torch.Tensor]] = []  # (kv (NL,2,B,H,F*T,hd), latents)
+
+    @property
+    def frames(self) -> int:
+        return len(self.blocks) * self.F
+
+    def append(self, block_kv, latents):
+        self.blocks.append((block_kv, latents))
+        while self.frames > self.context_frames:
+            del self.blocks[self.sink_frames // self.F]
+
+    def tensors(self):
+        """kv (NL,2,B,H,K,hd), positions (K,), mask (K,); filled slots first."""
+        kv = torch.zeros(self.shape)
+        pos = torch.zeros(self.shape[4])
+        mask = torch.zeros(self.shape[4])
+        n = self.F * self.T
+        for i, (bkv, _) in enumerate(self.blocks):
+            kv[:, :, :, :, i * n : (i + 1) * n] = bkv
+            pos[i * n : (i + 1) * n] = torch.arange(i * self.F, (i + 1) * self.F).float().repeat_interleave(self.T)
+            mask[i * n : (i + 1) * n] = 1
+        return kv, pos, mask
+
+    def next_positions(self):
+        return torch.arange(self.frames, self.frames + self.F).float()
+
+
+class StudentStreamer:
+    """The CausVid student loop: noise -> few-step denoise -> decode -> clean pass into the cache."""
+
+    def __init__(self, dit, text_encoder, decoder, timesteps, context_frames, sink_frames):
+        self.dit, self.text, self.decoder = dit, text_encoder, decoder
+        self.timesteps = list(timesteps)
+        self.cache = KvCache(dit, context_frames, sink_frames)
+        self.cfg = dit.cfg
+        self.prompt = None
+        self.emb = None
+
+    def _step(self, x, t, emb):
+        kv, cpos, cmask = self.cache.tensors()
+        return self.dit.step(x, t, self.cache.next_positions(), emb[0], emb[1], kv, cpos, cmask)
+
+    def set_prompt(self, prompt: str):
+        """Takes effect at the next block; re-caches the context under the new prompt."""
+        if prompt == self.prompt:
+            return
+        self.prompt = prompt
+        self.emb = encode_prompts(self.text, [prompt])
+        old = [lat for _, lat in self.cache.blocks]
+        self.cache.blocks = []
+        for lat in old:
+            self.write_block(lat)
+
+    def write_block(self, latents):
+        """The clean pass: run the block at t = 0 and keep its keys/values."""
+        _, kv = self._step(latents, torch.zeros(1, self.cfg.frames_per_block), self.emb)
+        self.cache.append(kv, latents)
+
+    @torch.no_grad()
+    def next_block(self, seed: int, block: int, cond_first_frame=None):
+        """Generate one block (1, F, C, h, w); cond_first_frame pins frame 0 (image-to-video)."""
+        c = self.cfg
+        x = torch.from_numpy(block_noise(seed, block, (c.frames_per_block, c.latent_channels, c.latent_size, c.latent_size)))[None]
+        t_cond = torch.ones(1, c.frames_per_block)
+        if cond_first_frame is not None:
+            t_cond[0, 0] = 0
+            x[0, 0] = cond_first_frame
+        steps = self.timesteps + [0.0]
+        for t, t_next in zip(steps[:-1], steps[1:]):
+            v, _ = self._step(x, t * t_cond, self.emb)
+            x = x + (t_next - t) * v
+            if cond_first_frame is not None:
+                x[0, 0] = cond_first_frame
+        self.write_block(x)
+        return x
+
+    @torch.no_grad()
+    def generate(self, schedule: dict[int, str], n_blocks: int, seed: int, first_frame=None):
+        """schedule: block index -> prompt from that block on. Returns latents (N, C, h, w)."""
+        out = []
+        for b in range(n_blocks):
+            if b in schedule:
+                self.set_prompt(schedule[b])
+            out.append(self.next_block(seed, b, first_frame if b == 0 else None)[0])
+        return torch.cat(out)
+
+
+@torch.no_grad()
+def teacher_sample(dit, text_encoder, block_prompts: list[list[str]], steps: int, guidance: float, noise, cond=None, record=()):
+    """Euler with classifier-free guidance over whole clips.
+
+    block_prompts: B lists of N/F prompts; noise (B,N,C,h,w); cond: optional (latents, frame mask)
+    with the known frames. Returns x0 and the states at the requested `record` step indices.
+    """
+    b, n = noise.shape[:2]
+    nb = len(block_prompts[0])
+    flat = [p for ps in block_prompts for p in ps]
+    emb, mask = encode_prompts(text_encoder, flat)
+    emb, mask = emb.reshape(b, nb, *emb.shape[1:]), mask.reshape(b, nb, -1)
+    null = text_encoder(null_prompt_tokens(1))
+    null_emb = null.expand(b * nb, -1, -1).reshape(b, nb, *null.shape[1:])
+    null_mask = (null_prompt_tokens(1) != 0).float().expand(b * nb, -1).reshape(b, nb, -1)
+    x = noise.clone()
+    known = None
+    if cond is not None:
+        cond_lat, known = cond  # known: (B, N) bool
+        x[known] = cond_lat[known]
+    states = {}
+    for k in range(steps):
+        if k in record:
+            states[k] = x.clone()
+        t, t_next = 1 - k / steps, 1 - (k + 1) / steps
+        tt = torch.full((b, n), t)
+        if known is not None:
+            tt[known] = 0
+        v = dit.bidirectional(torch.cat([x, x]), torch.cat([tt, tt]), torch.cat([emb, null_emb]), torch.cat([mask, null_mask]))
+        vc, vu = v[:b], v[b:]
+        x = x + (t_next - t) * (vu + guidance * (vc - vu))
+        if known is not None:
+            x[known] = cond_lat[known]
+    return x, states

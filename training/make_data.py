@@ -1,0 +1,20 @@
+"""Stage 0: render the training clips into training/data/ (not kept in git).
+
+    python3 training/make_data.py --clips 4000
+"""
+
+import argparse
+
+from causvid.common import data_dir
+from causvid.data import render_dataset
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--clips", type=int, default=4000)
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args()
+    out = data_dir()
+    if (out / "frames.npy").exists():
+        print(f"{out}/frames.npy exists; delete it to re-render")
+    else:
+        render_dataset(out, args.clips, workers=args.workers)

@@ -1,0 +1,65 @@
+"""Stage 3: the teacher's ODE trajectories, the student's regression targets.
+
+    python3 training/make_ode_pairs.py --clips 256
+
+For each prompt schedule (taken from the training clips), the teacher samples a clip with
+`--steps` Euler steps and guidance; the states at the student's timesteps and the final x0
+are kept. Work is saved chunk by chunk, so an interrupted run picks up where it stopped.
+"""
+
+import argparse
+import json
+
+import numpy as np
+import torch
+
+from causvid.common import data_dir, default_config, load, run_dir, setup_torch
+from causvid.model import TextEncoder, VideoDiT
+from causvid.sampler import teacher_sample
+
+STUDENT_TIMESTEPS = [1.0, 0.75, 0.5, 0.25]
+
+
+def load_teacher(run, cfg):
+    ckpt = load(run / "teacher.pt")["state"]
+    dit, text = VideoDiT(cfg), TextEncoder(cfg)
+    dit.load_state_dict(ckpt["ema_dit"])
+    text.load_state_dict(ckpt["ema_text"])
+    return dit.eval(), text.eval()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--clips", type=int, default=256)
+    ap.add_argument("--steps", type=int, default=48)
+    ap.add_argument("--guidance", type=float, default=3.0)
+    ap.add_argument("--chunk", type=int, default=32)
+    args = ap.parse_args()
+    setup_torch()
+    run = run_dir()
+    cfg = default_config()
+    dit, text = load_teacher(run, cfg)
+    prompts = json.loads((data_dir() / "prompts.json").read_text())
+    rng = np.random.default_rng(7)
+    chosen = rng.choice(len(prompts), args.clips, replace=False)
+    record = [round((1 - t) * args.steps) for t in STUDENT_TIMESTEPS]
+    out = run / "ode"
+    out.mkdir(exist_ok=True)
+    shape = (cfg.clip_frames, cfg.latent_channels, cfg.latent_size, cfg.latent_size)
+    for c in range(0, args.clips, args.chunk):
+        path = out / f"chunk{c // args.chunk:04d}.pt"
+        if path.exists():
+            continue
+        idx = chosen[c : c + args.chunk]
+        g = torch.Generator().manual_seed(int(c))
+        noise = torch.randn((len(idx), *shape), generator=g)
+        x0, states = teacher_sample(dit, text, [prompts[i] for i in idx], args.steps, args.guidance, noise, record=record)
+        traj = torch.stack([states[k] for k in record], dim=1)  # (B, steps, N, C, h, w)
+        torch.save({"x0": x0.half(), "traj": traj.half(), "timesteps": STUDENT_TIMESTEPS, "prompts": [prompts[i] for i in idx]}, path.with_suffix(".tmp"))
+        path.with_suffix(".tmp").rename(path)
+        print(f"ode pairs {c + len(idx)}/{args.clips}", flush=True)
+    (run / "ode.done").write_text(json.dumps({"clips": args.clips, "steps": args.steps, "guidance": args.guidance}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""The causal student: a later block never changes an earlier one, and the KV-cached
+streaming step equals the full-sequence forward."""
+
+import unittest
+
+import torch
+
+from causvid.model import ModelConfig, TextEncoder, VideoDiT, doubled_block_causal_bias
+from causvid.sampler import KvCache
+
+
+def tiny():
+    cfg = ModelConfig(vocab_size=40, dim=32, layers=2, heads=2, text_dim=16, text_layers=1, text_heads=2)
+    torch.manual_seed(0)
+    dit = VideoDiT(cfg)
+    with torch.no_grad():
+        for p in dit.parameters():
+            p.add_(torch.randn_like(p) * 0.05)  # wake the zero-initialised layers
+    return cfg, dit.eval(), TextEncoder(cfg).eval()
+
+
+def text_for(cfg, te, b, nb):
+    tok = torch.randint(3, cfg.vocab_size, (b * nb, cfg.max_tokens))
+    tok[:, 0] = 1
+    tok[:, 8:] = 0
+    return te(tok).reshape(b, nb, cfg.max_tokens, -1), (tok != 0).float().reshape(b, nb, -1)
+
+
+class CausalTest(unittest.TestCase):
+    def test_later_block_never_changes_earlier_output(self):
+        cfg, dit, te = tiny()
+        x = torch.randn(1, 16, 8, 16, 16)
+        t = torch.rand(1, 16)
+        emb, mask = text_for(cfg, te, 1, 4)
+        with torch.no_grad():
+            v1, _ = dit.block_causal(x, t, emb, mask)
+            x2 = x.clone()
+            x2[:, 8:] = torch.randn(1, 8, 8, 16, 16)
+            v2, _ = dit.block_causal(x2, t, emb, mask)
+        self.assertTrue(torch.allclose(v1[:, :8], v2[:, :8], atol=1e-5))
+        self.assertFalse(torch.allclose(v1[:, 8:], v2[:, 8:], atol=1e-3))
+
+    def test_kv_cached_step_equals_full_sequence(self):
+        cfg, dit, te = tiny()
+        b = 2
+        clean, noisy = torch.randn(b, 16, 8, 16, 16), torch.randn(b, 16, 8, 16, 16)
+        t = torch.rand(b, 16)
+        emb, mask = text_for(cfg, te, b, 4)
+        with torch.no_grad():
+            full = dit.teacher_forced(clean, noisy, t, emb, mask)
+            cache = KvCache(dit, context_frames=12, sink_frames=0, batch=b)
+            for blk in range(4):
+                s = slice(4 * blk, 4 * blk + 4)
+                kv, cpos, cmask = cache.tensors()
+                pos = cache.next_positions()
+                v, _ = dit(noisy[:, s], t[:, s], emb[:, blk : blk + 1], mask[:, blk : blk + 1], pos, torch.zeros(1), kv, cpos, cmask)
+                self.assertTrue(torch.allclose(v, full[:, s], atol=1e-4), f"block {blk}")
+                _, bkv = dit(clean[:, s], torch.zeros(b, 4), emb[:, blk : blk + 1], mask[:, blk : blk + 1], pos, torch.zeros(1), kv, cpos, cmask)
+                cache.append(bkv, clean[:, s])
+
+    def test_doubled_mask(self):
+        m = doubled_block_causal_bias(8, 4, 1) == 0  # two blocks, one token per frame
+        self.assertTrue(m[8, 0:4].logical_not().all())  # noisy block 0 sees no clean frame
+        self.assertTrue(m[12, 0:4].all() and not m[12, 4:8].any())  # noisy block 1 sees clean block 0 only
+        self.assertTrue(m[12, 12:16].all() and not m[12, 8:12].any())
+
+    def test_cache_rolls_with_sinks(self):
+        cfg, dit, _ = tiny()
+        cache = KvCache(dit, context_frames=12, sink_frames=4)
+        n = 4 * cfg.tokens_per_frame
+        for i in range(6):
+            cache.append(torch.full((2, 2, 1, 2, n, 16), float(i)), torch.full((1, 4, 8, 16, 16), float(i)))
+        self.assertEqual([int(l[0, 0, 0, 0, 0]) for _, l in cache.blocks], [0, 4, 5])
+        kv, pos, mask = cache.tensors()
+        self.assertEqual(pos.max().item(), 11)
+        self.assertEqual(mask.sum().item(), 12 * cfg.tokens_per_frame)
+
+
+if __name__ == "__main__":
+    unittest.main()

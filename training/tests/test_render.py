@@ -1,0 +1,62 @@
+"""The renderer draws what the prompt says (colour, place, motion, camera)."""
+
+import unittest
+
+import numpy as np
+
+from causvid.prompts import COLORS, Scene, SceneObject, describe
+from causvid.render import render_clip
+
+
+def obj(motion="standing still", color="red", shape="ball"):
+    return SceneObject(color=color, shape=shape, motion=motion, x=0.5, y=0.5, size=0.12)
+
+
+def mask_of(frame, color):
+    rgb = np.asarray(COLORS[color]) * 255
+    return (np.abs(frame.astype(float) - rgb).sum(-1) < 90)
+
+
+def centroid(frame, color):
+    ys, xs = np.nonzero(mask_of(frame, color))
+    return xs.mean(), ys.mean(), len(xs)
+
+
+class RenderTest(unittest.TestCase):
+    def clip(self, scene, blocks=4):
+        return render_clip([scene] * blocks, 4)
+
+    def test_prompt_text(self):
+        s = Scene((obj("bouncing"),), "sunset", "zoom_in")
+        self.assertEqual(describe(s), "a red ball bouncing at sunset, the camera zooms in")
+
+    def test_colour_and_place(self):
+        f = self.clip(Scene((obj(color="blue"),), "studio"))[0]
+        x, y, n = centroid(f, "blue")
+        self.assertGreater(n, 100)
+        self.assertAlmostEqual(x, 64, delta=3)
+        self.assertAlmostEqual(y, 64, delta=3)
+
+    def test_motion_right(self):
+        c = self.clip(Scene((obj("moving right"),), "studio"))
+        self.assertGreater(centroid(c[-1], "red")[0] - centroid(c[0], "red")[0], 15)
+
+    def test_pan_left_slides_scene_right(self):
+        c = self.clip(Scene((obj(),), "studio", "pan_left"))
+        self.assertGreater(centroid(c[-1], "red")[0] - centroid(c[0], "red")[0], 15)
+
+    def test_zoom_in_grows(self):
+        c = self.clip(Scene((obj(),), "studio", "zoom_in"))
+        self.assertGreater(centroid(c[-1], "red")[2], 1.3 * centroid(c[0], "red")[2])
+
+    def test_switch_keeps_place_and_fades_colour(self):
+        a = Scene((obj("moving right"),), "studio")
+        b = Scene((obj("moving right", color="blue"),), "studio")
+        c = render_clip([a, a, b, b], 4)
+        self.assertAlmostEqual(centroid(c[7], "red")[0], centroid(c[6], "red")[0] + 2.8, delta=1.5)
+        self.assertGreater(centroid(c[11], "blue")[2], 100)  # blue after the blend frames
+        self.assertEqual(mask_of(c[7], "blue").sum(), 0)
+
+
+if __name__ == "__main__":
+    unittest.main()

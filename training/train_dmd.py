@@ -1,0 +1,151 @@
+"""Stage 5: distribution matching distillation (DMD) on the student's own rollouts.
+
+    python3 training/train_dmd.py --steps 400
+
+Each step the causal student generates whole clips block by block through its KV cache, as
+the engine will. The generator's update is the DMD gradient, the difference between the
+critic's "fake" score (trained on the student's samples) and the teacher's "real" score with
+guidance, taken at a random noise level. Gradients flow through the last denoising pass of
+each block (a random exit step, the context detached), which is what keeps this affordable
+and makes the student learn from its own context, the cure for drift. A small ODE
+regression term (--ode-weight) anchors the tiny model while the critic is still young.
+"""
+
+import argparse
+import copy
+
+import numpy as np
+import torch
+
+from causvid.common import Stage, cosine_lr, default_config, load, run_dir, setup_torch
+from causvid.model import flow_noise, x0_from_v
+from causvid.sampler import KvCache, encode_prompts, null_prompt_tokens
+from make_ode_pairs import load_teacher
+from train_student_ode import load_pairs
+
+
+@torch.no_grad()
+def rollout(student, emb, mask, timesteps, noise, context_frames):
+    """Batched streaming generation. Returns x0 (B,N,...) and per-step states (B,S,N,...)."""
+    b, n = noise.shape[:2]
+    F = student.cfg.frames_per_block
+    cache = KvCache(student, context_frames, 0, batch=b)
+    x0s, states = [], []
+    steps = list(timesteps) + [0.0]
+    for blk in range(n // F):
+        x = noise[:, blk * F : (blk + 1) * F]
+        st = []
+        for t, t_next in zip(steps[:-1], steps[1:]):
+            st.append(x)
+            kv, cpos, cmask = cache.tensors()
+            v, _ = student(x, torch.full((b, F), t), emb[:, blk : blk + 1], mask[:, blk : blk + 1], cache.next_positions(), torch.zeros(1), kv, cpos, cmask)
+            x = x + (t_next - t) * v
+        kv, cpos, cmask = cache.tensors()
+        _, bkv = student(x, torch.zeros(b, F), emb[:, blk : blk + 1], mask[:, blk : blk + 1], cache.next_positions(), torch.zeros(1), kv, cpos, cmask)
+        cache.append(bkv, x)
+        x0s.append(x)
+        states.append(torch.stack(st, dim=1))
+    return torch.cat(x0s, dim=1), torch.cat(states, dim=2)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--steps", type=int, default=400)
+    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--lr", type=float, default=3e-5)
+    ap.add_argument("--critic-lr", type=float, default=1e-4)
+    ap.add_argument("--critic-steps", type=int, default=2)
+    ap.add_argument("--guidance", type=float, default=3.0)
+    ap.add_argument("--ode-weight", type=float, default=0.25)
+    args = ap.parse_args()
+    setup_torch()
+    run = run_dir()
+    cfg = default_config()
+    teacher, text = load_teacher(run, cfg)
+    for p in list(teacher.parameters()) + list(text.parameters()):
+        p.requires_grad_(False)
+    student = copy.deepcopy(teacher)
+    student.load_state_dict(load(run / "student_ode.pt")["state"]["student"])
+    critic = copy.deepcopy(teacher)
+    for m in (student, critic):
+        m.train()
+        for p in m.parameters():
+            p.requires_grad_(True)
+    opt_g = torch.optim.AdamW(student.parameters(), lr=args.lr, weight_decay=0.0, betas=(0.0, 0.99))
+    opt_c = torch.optim.AdamW(critic.parameters(), lr=args.critic_lr, weight_decay=0.0, betas=(0.0, 0.99))
+    stage = Stage("student_dmd", args.steps, {"student": student, "critic": critic, "opt_g": opt_g, "opt_c": opt_c}, run)
+    rng = np.random.default_rng(3000 + stage.step)
+    x0_pairs, traj_pairs, prompts, timesteps = load_pairs(run)
+    ts = torch.tensor(timesteps)
+    F, n = cfg.frames_per_block, cfg.clip_frames
+    shape = (n, cfg.latent_channels, cfg.latent_size, cfg.latent_size)
+    with torch.no_grad():
+        null = text(null_prompt_tokens(1))
+        null_mask = (null_prompt_tokens(1) != 0).float()
+
+    def embed(idx):
+        with torch.no_grad():
+            flat = [p for i in idx for p in prompts[i]]
+            e, m = encode_prompts(text, flat)
+        nb = n // F
+        return e.reshape(len(idx), nb, *e.shape[1:]), m.reshape(len(idx), nb, -1)
+
+    def critic_loss(x0, emb, mask):
+        b = x0.shape[0]
+        tau = torch.rand(b, 1).expand(b, n) * 0.96 + 0.02
+        eps = torch.randn_like(x0)
+        v = critic.bidirectional(flow_noise(x0, eps, tau), tau, emb, mask)
+        return ((v - (eps - x0)) ** 2).mean()
+
+    def step(i):
+        for g in opt_g.param_groups:
+            g["lr"] = cosine_lr(i, args.steps, args.lr, warmup=20)
+        idx = rng.choice(len(prompts), args.batch, replace=False)
+        emb, mask = embed(idx)
+        b = len(idx)
+        noise = torch.randn(b, *shape)
+        x0_roll, states = rollout(student, emb, mask, timesteps, noise, n - F)
+        k = torch.from_numpy(rng.integers(0, len(timesteps), (b, n // F))).repeat_interleave(F, dim=1)
+        noisy = torch.gather(states, 1, k[:, None, :, None, None, None].expand(-1, 1, -1, *shape[1:]))[:, 0]
+        t = ts[k]
+        x0_gen = x0_from_v(noisy, student.teacher_forced(x0_roll, noisy, t, emb, mask), t)
+
+        with torch.no_grad():
+            tau = (torch.rand(b, 1) * 0.96 + 0.02).expand(b, n)
+            eps = torch.randn_like(x0_gen)
+            x_tau = flow_noise(x0_gen.detach(), eps, tau)
+            ne, nm = null.expand(b * (n // F), -1, -1).reshape(emb.shape), null_mask.expand(b * (n // F), -1).reshape(mask.shape)
+            v = teacher.bidirectional(torch.cat([x_tau, x_tau]), torch.cat([tau, tau]), torch.cat([emb, ne]), torch.cat([mask, nm]))
+            v_real = v[b:] + args.guidance * (v[:b] - v[b:])
+            v_fake = critic.bidirectional(x_tau, tau, emb, mask)
+            x0_real, x0_fake = x0_from_v(x_tau, v_real, tau), x0_from_v(x_tau, v_fake, tau)
+            norm = (x0_gen.detach() - x0_real).abs().mean(dim=(1, 2, 3, 4), keepdim=True).clamp_min(1e-3)
+            grad = (x0_fake - x0_real) / norm
+        loss_dmd = 0.5 * ((x0_gen - (x0_gen - grad).detach()) ** 2).mean()
+        loss = loss_dmd
+        if args.ode_weight > 0:
+            j = torch.from_numpy(rng.choice(len(x0_pairs), b, replace=False))
+            kj = torch.from_numpy(rng.integers(0, len(timesteps), (b, n // F))).repeat_interleave(F, dim=1)
+            nj = torch.gather(traj_pairs[j], 1, kj[:, None, :, None, None, None].expand(-1, 1, -1, *shape[1:]))[:, 0]
+            ej, mj = embed(j.tolist())
+            tj = ts[kj]
+            pred = x0_from_v(nj, student.teacher_forced(x0_pairs[j], nj, tj, ej, mj), tj)
+            loss = loss + args.ode_weight * ((pred - x0_pairs[j]) ** 2).mean()
+        opt_g.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(student.parameters(), 1.0)
+        opt_g.step()
+
+        for _ in range(args.critic_steps):
+            lc = critic_loss(x0_gen.detach(), emb, mask)
+            opt_c.zero_grad(set_to_none=True)
+            lc.backward()
+            torch.nn.utils.clip_grad_norm_(critic.parameters(), 1.0)
+            opt_c.step()
+        return {"dmd": loss_dmd.item(), "total": loss.item(), "critic": lc.item(), "x0_std": x0_gen.detach().std().item()}
+
+    stage.run_loop(step, log_every=10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""Stage 4: initialise the causal student by regressing the teacher's ODE trajectories.
+
+    python3 training/train_student_ode.py --steps 800
+
+The student starts from the teacher's weights but runs block-causally with teacher forcing:
+block i sees the clean x0 of blocks < i (as the KV cache will hold at run time) and its own
+trajectory state at one of the student timesteps, and must predict that trajectory's x0.
+"""
+
+import argparse
+
+import numpy as np
+import torch
+
+from causvid.common import Stage, cosine_lr, default_config, load, run_dir, setup_torch
+from causvid.model import x0_from_v
+from causvid.sampler import encode_prompts
+from make_ode_pairs import load_teacher
+
+
+def load_pairs(run):
+    chunks = [load(p) for p in sorted((run / "ode").glob("chunk*.pt"))]
+    x0 = torch.cat([c["x0"] for c in chunks]).float()
+    traj = torch.cat([c["traj"] for c in chunks]).float()
+    prompts = [p for c in chunks for p in c["prompts"]]
+    return x0, traj, prompts, chunks[0]["timesteps"]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--steps", type=int, default=800)
+    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--lr", type=float, default=2e-4)
+    args = ap.parse_args()
+    setup_torch()
+    run = run_dir()
+    cfg = default_config()
+    teacher, text = load_teacher(run, cfg)
+    x0_all, traj_all, prompts, timesteps = load_pairs(run)
+    with torch.no_grad():
+        flat = [p for ps in prompts for p in ps]
+        emb, mask = encode_prompts(text, flat)
+        nb = len(prompts[0])
+        emb, mask = emb.reshape(len(prompts), nb, *emb.shape[1:]), mask.reshape(len(prompts), nb, -1)
+    student = teacher  # same architecture; the teacher's weights are the starting point
+    student.train()
+    for p in student.parameters():
+        p.requires_grad_(True)
+    opt = torch.optim.AdamW(student.parameters(), lr=args.lr, weight_decay=0.0)
+    stage = Stage("student_ode", args.steps, {"student": student, "opt": opt}, run)
+    rng = np.random.default_rng(2000 + stage.step)
+    F = cfg.frames_per_block
+    ts = torch.tensor(timesteps)
+
+    def step(i):
+        for g in opt.param_groups:
+            g["lr"] = cosine_lr(i, args.steps, args.lr)
+        idx = torch.from_numpy(rng.choice(len(prompts), args.batch, replace=False))
+        b, n = len(idx), x0_all.shape[1]
+        x0 = x0_all[idx]
+        k = torch.from_numpy(rng.integers(0, len(timesteps), (b, n // F))).repeat_interleave(F, dim=1)  # (B, N) per block
+        noisy = torch.gather(traj_all[idx], 1, k[:, None, :, None, None, None].expand(-1, 1, -1, *x0.shape[2:]))[:, 0]
+        t = ts[k]
+        first = torch.from_numpy(rng.random(b) < 0.15)  # image-to-video: a clean first frame
+        t[first, 0] = 0
+        noisy[first, 0] = x0[first, 0]
+        v = student.teacher_forced(x0, noisy, t, emb[idx], mask[idx])
+        w = (t > 0).float()[:, :, None, None, None]
+        loss = ((x0_from_v(noisy, v, t) - x0) ** 2 * w).sum() / (w.sum() * x0[0, 0].numel())
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(student.parameters(), 1.0)
+        opt.step()
+        return {"loss": loss.item()}
+
+    stage.run_loop(step)
+
+
+if __name__ == "__main__":
+    main()
