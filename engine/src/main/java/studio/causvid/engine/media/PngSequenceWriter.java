@@ -1,0 +1,61 @@
+package studio.causvid.engine.media;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+
+/** A folder of {@code frame_00000.png…}, built in a temporary folder and renamed into place. */
+final class PngSequenceWriter implements FrameWriter {
+  private final Path target;
+  private final Path temp;
+  private final int width;
+  private final int height;
+  private int count;
+  private boolean committed;
+
+  PngSequenceWriter(Path target, int width, int height) throws MediaException {
+    this.target = target;
+    this.temp = AtomicTarget.temporarySibling(target);
+    this.width = width;
+    this.height = height;
+    try {
+      Files.createDirectory(temp);
+    } catch (IOException e) {
+      throw new MediaException("Cannot write " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void write(RgbImage frame) throws MediaException {
+    if (frame.width() != width || frame.height() != height) {
+      throw new MediaException("Frame size differs from " + width + "x" + height + " in " + target);
+    }
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    image.setRGB(0, 0, width, height, frame.argb(), 0, width);
+    Path file = temp.resolve(String.format("frame_%05d.png", count++));
+    try {
+      ImageIO.write(image, "png", file.toFile());
+    } catch (IOException e) {
+      throw new MediaException("Writing " + file + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void commit() throws MediaException {
+    try {
+      AtomicTarget.publishFolder(temp, target);
+      committed = true;
+    } catch (IOException e) {
+      throw new MediaException("Cannot replace " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!committed) {
+      AtomicTarget.deleteQuietly(temp);
+    }
+  }
+}

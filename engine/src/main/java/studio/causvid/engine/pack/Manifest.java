@@ -1,0 +1,46 @@
+package studio.causvid.engine.pack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The parsed {@code manifest.json} of a model pack (docs/model-pack.md, format version 1). All
+ * resolution, timing and cache sizes the engine uses come from here.
+ */
+public record Manifest(
+    String format,
+    int formatVersion,
+    String name,
+    String description,
+    Video video,
+    Latent latent,
+    int framesPerBlock,
+    Student student,
+    Teacher teacher,
+    Text text,
+    Model model,
+    Map<String, Graph> graphs,
+    JsonNode training) {
+
+  public record Video(int width, int height, int fps) {}
+
+  public record Latent(int channels, int height, int width, int tokensPerFrame) {
+    /** Floats in one frame's latent, {@code C·h·w}. */
+    public int frameSize() {
+      return channels * height * width;
+    }
+  }
+
+  /** The few-step causal student: its denoising schedule and its cache window. */
+  public record Student(List<Double> timesteps, int contextFrames, int sinkFrames) {}
+
+  /** The bidirectional teacher, used for "best quality" renders. */
+  public record Teacher(int clipFrames, int steps, double guidance) {}
+
+  public record Text(int maxTokens, int padId, int bosId, int unkId, List<String> vocabulary) {}
+
+  public record Model(int layers, int heads, int headDim, int textDim) {}
+
+  public record Graph(String file, List<TensorSpec> inputs, List<TensorSpec> outputs) {}
+}

@@ -1,0 +1,13 @@
+package studio.causvid.engine.text;
+
+import java.util.List;
+
+/**
+ * A prompt as the text encoder sees it.
+ *
+ * @param text the prompt as typed
+ * @param ids token ids, BOS first, padded to {@code max_tokens}
+ * @param mask 1 for real tokens (BOS included), 0 for padding
+ * @param unknownWords words not in the vocabulary, in prompt order (mapped to {@code unk_id})
+ */
+public record TokenizedPrompt(String text, long[] ids, float[] mask, List<String> unknownWords) {}

@@ -1,0 +1,53 @@
+package studio.causvid.engine.text;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import studio.causvid.engine.pack.Manifest;
+
+/** The word-level tokenizer of docs/model-pack.md: lower-case, split on non-letters, look up. */
+public final class Tokenizer {
+  private static final Pattern NON_LETTERS = Pattern.compile("[^\\p{L}]+");
+
+  private final Manifest.Text spec;
+  private final Map<String, Integer> ids = new HashMap<>();
+
+  public Tokenizer(Manifest.Text spec) {
+    this.spec = spec;
+    List<String> vocabulary = spec.vocabulary();
+    for (int i = 0; i < vocabulary.size(); i++) {
+      ids.putIfAbsent(vocabulary.get(i), i);
+    }
+  }
+
+  public TokenizedPrompt tokenize(String prompt) {
+    String text = prompt == null ? "" : prompt;
+    List<Long> tokens = new ArrayList<>();
+    List<String> unknown = new ArrayList<>();
+    tokens.add((long) spec.bosId());
+    for (String word : NON_LETTERS.split(text.toLowerCase(Locale.ROOT))) {
+      if (word.isEmpty()) {
+        continue;
+      }
+      Integer id = ids.get(word);
+      if (id == null) {
+        unknown.add(word);
+        tokens.add((long) spec.unkId());
+      } else {
+        tokens.add((long) id);
+      }
+    }
+    int max = spec.maxTokens();
+    long[] out = new long[max];
+    float[] mask = new float[max];
+    for (int i = 0; i < max; i++) {
+      boolean real = i < tokens.size();
+      out[i] = real ? tokens.get(i) : spec.padId();
+      mask[i] = real ? 1f : 0f;
+    }
+    return new TokenizedPrompt(text, out, mask, List.copyOf(unknown));
+  }
+}

@@ -1,0 +1,47 @@
+package studio.causvid.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * The toy pack under test resources (made by engine/src/test/tools/make_toy_pack.py): contract
+ * shaped arithmetic graphs plus golden data from an independent NumPy implementation.
+ */
+public final class ToyPack {
+  private ToyPack() {}
+
+  public static Path dir() {
+    try {
+      return Path.of(ToyPack.class.getResource("/toy-pack/manifest.json").toURI()).getParent();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static JsonNode golden() {
+    try {
+      return new ObjectMapper().readTree(dir().resolve("golden.json").toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A writable copy of the pack, for tests that break it. */
+  public static Path copyTo(Path target) {
+    try (Stream<Path> files = Files.list(dir())) {
+      Files.createDirectories(target);
+      for (Path f : files.toList()) {
+        Files.copy(f, target.resolve(f.getFileName()));
+      }
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package studio.causvid.engine.pack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import studio.causvid.engine.ToyPack;
+
+class ModelPackTest {
+  @TempDir Path tmp;
+
+  @Test
+  void opensTheToyPackAndReadsItsNumbers() throws PackException {
+    ModelPack pack = ModelPack.open(ToyPack.dir());
+    Manifest m = pack.manifest();
+    assertEquals("toy", m.name());
+    assertEquals(16, m.video().width());
+    assertEquals(8, m.video().fps());
+    assertEquals(2, m.framesPerBlock());
+    assertEquals(4, m.latent().tokensPerFrame());
+    assertEquals(6, m.student().contextFrames());
+    assertEquals(2, m.student().sinkFrames());
+    assertEquals(java.util.List.of(1.0, 0.5), m.student().timesteps());
+    assertEquals(4, m.teacher().clipFrames());
+    assertEquals(13, m.text().vocabulary().size());
+    assertTrue(pack.hasTeacher());
+    assertTrue(m.training().has("note"));
+  }
+
+  @Test
+  void packWithoutTeacherIsValid() throws Exception {
+    Path dir = ToyPack.copyTo(tmp.resolve("p"));
+    edit(dir, s -> s.replaceFirst("\"teacher\": \\{\\s*\"clip_frames\"[^}]*},", ""));
+    Files.delete(dir.resolve("teacher.onnx"));
+    String json = Files.readString(dir.resolve("manifest.json"));
+    Files.writeString(
+        dir.resolve("manifest.json"),
+        json.substring(0, json.indexOf(",\n    \"teacher\": {\n      \"file\""))
+            + json.substring(json.indexOf("\n  },\n  \"training\"")));
+    ModelPack pack = ModelPack.open(dir);
+    assertFalse(pack.hasTeacher());
+  }
+
+  @Test
+  void missingFolder() {
+    var e = assertThrows(PackException.class, () -> ModelPack.open(tmp.resolve("nowhere")));
+    assertTrue(e.getMessage().contains("nowhere") && e.getMessage().contains("does not exist"));
+  }
+
+  @Test
+  void missingManifest() throws IOException {
+    Path dir = Files.createDirectory(tmp.resolve("empty"));
+    var e = assertThrows(PackException.class, () -> ModelPack.open(dir));
+    assertTrue(e.getMessage().contains("has no manifest.json"), e.getMessage());
+  }
+
+  @Test
+  void missingGraphFile() throws IOException {
+    Path dir = ToyPack.copyTo(tmp.resolve("p"));
+    Files.delete(dir.resolve("student_step.onnx"));
+    var e = assertThrows(PackException.class, () -> ModelPack.open(dir));
+    assertTrue(e.getMessage().contains("is missing student_step.onnx"), e.getMessage());
+    assertTrue(e.getMessage().contains("graph student_step"), e.getMessage());
+  }
+
+  @Test
+  void unknownVersionNamesFoundAndReadable() throws IOException {
+    Path dir = ToyPack.copyTo(tmp.resolve("p"));
+    edit(dir, s -> s.replace("\"format_version\": 1", "\"format_version\": 7"));
+    var e = assertThrows(PackException.class, () -> ModelPack.open(dir));
+    assertTrue(e.getMessage().contains("version 7"), e.getMessage());
+    assertTrue(e.getMessage().contains("[1]"), e.getMessage());
+  }
+
+  @Test
+  void notAPack() throws IOException {
+    Path dir = ToyPack.copyTo(tmp.resolve("p"));
+    edit(dir, s -> s.replace("\"causvid-pack\"", "\"something-else\""));
+    var e = assertThrows(PackException.class, () -> ModelPack.open(dir));
+    assertTrue(e.getMessage().contains("not a CausVid model pack"), e.getMessage());
+  }
+
+  @Test
+  void corruptJsonNamesFileAndLine() throws IOException {
+    Path dir = ToyPack.copyTo(tmp.resolve("p"));
+    edit(dir, s -> s.substring(0, s.length() / 2));
+    var e = assertThrows(PackException.class, () -> ModelPack.open(dir));
+    assertTrue(e.getMessage().contains("manifest.json is not valid JSON"), e.getMessage());
+    assertTrue(e.getMessage().contains("line"), e.getMessage());
+  }
+
+  @Test
+  void manifestShapeDisagreesWithContract() throws IOException {
+    Path dir = ToyPack.copyTo(tmp.resolve("p"));
+    // 24 cached tokens (6 frames x 4) become 20 in the declared kv_cache shape.
+    edit(
+        dir,
+        s ->
+            s.replace(
+                "1,\n            2,\n            24,", "1,\n            2,\n            20,"));
+    var e = assertThrows(PackException.class, () -> ModelPack.open(dir));
+    assertTrue(e.getMessage().contains("graph student_step"), e.getMessage());
+    assertTrue(e.getMessage().contains("'kv_cache'"), e.getMessage());
+    assertTrue(e.getMessage().contains("(1, 2, 1, 2, 24, 4)"), e.getMessage());
+  }
+
+  @Test
+  void graphShapeDisagreesWithManifest() throws IOException {
+    Path dir = ToyPack.copyTo(tmp.resolve("p"));
+    // The manifest now says 7 text tokens everywhere; the graphs were exported with 6.
+    edit(
+        dir,
+        s ->
+            s.replace("\"max_tokens\": 6", "\"max_tokens\": 7")
+                .replaceAll(
+                    "(\"tokens\",\\s*\"dtype\": \"int64\",\\s*\"shape\": \\[\\s*1,\\s*)6", "$17")
+                .replaceAll(
+                    "(\"text\",\\s*\"dtype\": \"float32\",\\s*\"shape\": \\[\\s*1,\\s*)6", "$17"));
+    var e = assertThrows(PackException.class, () -> ModelPack.open(dir));
+    assertTrue(e.getMessage().contains("graph text_encoder (text_encoder.onnx)"), e.getMessage());
+    assertTrue(e.getMessage().contains("'tokens' has shape (1, 6) in the graph"), e.getMessage());
+  }
+
+  @Test
+  void graphWithWrongTensors() throws IOException {
+    Path dir = ToyPack.copyTo(tmp.resolve("p"));
+    Files.copy(
+        dir.resolve("frame_encoder.onnx"),
+        dir.resolve("frame_decoder.onnx"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    var e = assertThrows(PackException.class, () -> ModelPack.open(dir));
+    assertTrue(e.getMessage().contains("graph frame_decoder"), e.getMessage());
+    assertTrue(e.getMessage().contains("input 'latent'"), e.getMessage());
+  }
+
+  @Test
+  void corruptOnnxFile() throws IOException {
+    Path dir = ToyPack.copyTo(tmp.resolve("p"));
+    Files.write(dir.resolve("teacher.onnx"), new byte[] {1, 2, 3, 4, 5, 6, 7});
+    var e = assertThrows(PackException.class, () -> ModelPack.open(dir));
+    assertTrue(
+        e.getMessage().contains("teacher.onnx is not a readable ONNX graph"), e.getMessage());
+  }
+
+  @Test
+  void badScheduleIsRefused() throws IOException {
+    Path dir = ToyPack.copyTo(tmp.resolve("p"));
+    edit(
+        dir,
+        s ->
+            s.replace(
+                "\"timesteps\": [\n      1.0,\n      0.5\n    ]", "\"timesteps\": [0.5, 1.0]"));
+    var e = assertThrows(PackException.class, () -> ModelPack.open(dir));
+    assertTrue(e.getMessage().contains("timesteps that do not descend"), e.getMessage());
+  }
+
+  private static void edit(Path dir, java.util.function.UnaryOperator<String> change)
+      throws IOException {
+    Path manifest = dir.resolve("manifest.json");
+    String before = Files.readString(manifest);
+    String after = change.apply(before);
+    if (before.equals(after)) {
+      throw new AssertionError("test edit did not change the manifest");
+    }
+    Files.writeString(manifest, after);
+  }
+}

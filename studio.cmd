@@ -1,0 +1,13 @@
+@echo off
+rem CausVid Studio launcher for Windows: builds what is missing, then runs the studio.
+setlocal
+set "ROOT=%~dp0"
+cd /d "%ROOT%"
+set "PROFILE="
+where nvidia-smi >nul 2>nul && nvidia-smi -L >nul 2>nul && set "PROFILE=-Pgpu"
+if not exist "app\target\causvid-studio.jar" (
+  echo Building CausVid Studio ^(first run^)... 1>&2
+  call mvn -q -B -DskipTests -Djavacpp.platform=windows-x86_64 %PROFILE% package || exit /b 1
+)
+if "%CAUSVID_MODEL%"=="" set "CAUSVID_MODEL=%ROOT%models\default"
+java %STUDIO_JAVA_OPTS% -jar "app\target\causvid-studio.jar" %*
