@@ -43,6 +43,9 @@ final class PreviewView extends StackPane {
     caption.setId("preview-caption");
     StackPane.setAlignment(caption, Pos.BOTTOM_LEFT);
     getChildren().addAll(view, placeholder, caption);
+    // Clicking the picture takes the keys away from the prompt, so space/arrows drive playback.
+    setFocusTraversable(true);
+    setOnMousePressed(e -> requestFocus());
     model.playhead.addListener((o, a, b) -> refresh());
     model.document.addListener((o, a, b) -> refresh());
     model.engine.addListener((o, a, b) -> refresh());

@@ -324,14 +324,15 @@ public final class StudioWindow {
             }
           }
         });
-    ToggleButton pauseGen =
+    Button pauseGen =
         Icons.decorate(
-            new ToggleButton(),
-            MaterialDesignP.PAUSE_OCTAGON,
-            "Pause / resume the running generation");
+            new Button(), MaterialDesignP.PAUSE_OCTAGON, "Pause / resume the running generation");
     pauseGen.setId("pause-generation");
     pauseGen.disableProperty().bind(model.generating.not());
-    pauseGen.selectedProperty().bind(model.generationPaused);
+    model.generationPaused.addListener(
+        (o, a, b) ->
+            pauseGen.setGraphic(
+                Icons.icon(b ? MaterialDesignP.PLAY_CIRCLE : MaterialDesignP.PAUSE_OCTAGON)));
     pauseGen.setOnAction(e -> controller.togglePauseGeneration());
 
     Button home = Icons.decorate(new Button(), MaterialDesignS.SKIP_PREVIOUS, "First frame (Home)");

@@ -31,10 +31,11 @@ final class StudioFx {
   }
 
   static void fxRun(Runnable work) {
-    fx(() -> {
-      work.run();
-      return null;
-    });
+    fx(
+        () -> {
+          work.run();
+          return null;
+        });
   }
 
   /** Polls {@code condition} on the FX thread until it holds or {@code seconds} pass. */

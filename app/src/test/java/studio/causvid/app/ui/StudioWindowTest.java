@@ -51,10 +51,11 @@ class StudioWindowTest {
 
   @AfterEach
   void close() {
-    fxRun(() -> {
-      controller.shutdown();
-      window.stage().close();
-    });
+    fxRun(
+        () -> {
+          controller.shutdown();
+          window.stage().close();
+        });
   }
 
   private void waitForPack() {
@@ -64,8 +65,18 @@ class StudioWindowTest {
   private void generate(FxRobot robot, String prompt) {
     waitForPack();
     robot.clickOn("#prompt").write(prompt).type(KeyCode.ENTER);
-    waitUntil("generation to start", 10, () -> model.generating.get() || !model.frames().isEmpty());
-    waitUntil("generation to finish", 30, () -> !model.generating.get());
+    waitForEdit("Generate");
+  }
+
+  /** Waits until a generation ended and was recorded as the undoable edit {@code name…}. */
+  private void waitForEdit(String name) {
+    waitUntil(
+        "the edit " + name,
+        30,
+        () ->
+            !model.generating.get()
+                && model.undoName.get() != null
+                && model.undoName.get().startsWith(name));
   }
 
   private int expectedFrames() {
@@ -81,7 +92,8 @@ class StudioWindowTest {
     Frame shown = fx(() -> window.preview().shownFrame());
     assertSame(frames.get(frames.size() - 1), shown, "the preview shows the newest frame");
     int pixel = fx(() -> window.preview().image().getPixelReader().getArgb(3, 5));
-    assertEquals(shown.argb()[5 * shown.width() + 3], pixel, "the preview's pixels are the frame's");
+    assertEquals(
+        shown.argb()[5 * shown.width() + 3], pixel, "the preview's pixels are the frame's");
     List<Label> segments = fx(() -> window.timeline().segments());
     assertEquals(1, segments.size());
     assertEquals("a red cat", segments.get(0).getText());
@@ -103,7 +115,8 @@ class StudioWindowTest {
   @Test
   void followUpPromptLandsOnTheTimelineAtTheNextBlock(FxRobot robot) {
     waitForPack();
-    fxRun(() -> controller.setLengthSeconds(40));
+    // Long enough that it is still running while the robot types; stopped once the prompt lands.
+    fxRun(() -> controller.setLengthSeconds(4000));
     robot.clickOn("#prompt").write("a red cat").type(KeyCode.ENTER);
     waitUntil("first frames", 10, () -> model.frames().size() >= 2);
     robot.clickOn("#pause-generation");
@@ -111,7 +124,9 @@ class StudioWindowTest {
     robot.clickOn("#prompt").write("a blue dog").type(KeyCode.ENTER);
     int framesAtSubmit = fx(() -> model.frames().size());
     robot.clickOn("#pause-generation");
-    waitUntil("generation to finish", 60, () -> !model.generating.get());
+    waitUntil("the follow-up to land", 20, () -> model.doc().cues().size() == 2);
+    robot.clickOn("#generate");
+    waitUntil("generation to stop", 20, () -> !model.generating.get());
     Document doc = fx(model::doc);
     assertEquals(2, doc.cues().size(), doc.cues().toString());
     PromptCue follow = doc.cues().get(1);
@@ -142,8 +157,7 @@ class StudioWindowTest {
     int[] fitted = model.engine.get().fit(MediaReader.readPhoto(photo)).argb();
     assertArrayEquals(fitted, zero.argb(), "frame 0 is the photo fitted to the pack's frame");
     robot.clickOn("#prompt").write("a cat runs").type(KeyCode.ENTER);
-    waitUntil("generation to start", 10, () -> model.generating.get());
-    waitUntil("generation to finish", 30, () -> !model.generating.get());
+    waitForEdit("Generate");
     Document doc = fx(model::doc);
     assertEquals(Source.PHOTO, doc.source());
     assertEquals(expectedFrames(), doc.frames().size());
@@ -172,12 +186,12 @@ class StudioWindowTest {
     robot.write("a blue dog").type(KeyCode.ENTER);
     assertEquals("a blue dog", fx(() -> model.doc().cues().get(1).text()));
     robot.clickOn("#regenerate");
-    waitUntil("regeneration to start", 10, () -> model.generating.get());
-    waitUntil("regeneration to finish", 30, () -> !model.generating.get());
+    waitForEdit("Regenerate");
     Document after = fx(model::doc);
     assertEquals(before.size(), after.frames().size());
     for (int i = 0; i < block * f; i++) {
-      assertSame(before.get(i), after.frames().get(i), "frame " + i + " before the playhead is kept");
+      assertSame(
+          before.get(i), after.frames().get(i), "frame " + i + " before the playhead is kept");
     }
     for (int i = block * f; i < after.frames().size(); i++) {
       assertEquals("a blue dog", after.frames().get(i).prompt());
@@ -186,16 +200,28 @@ class StudioWindowTest {
 
     robot.clickOn("#preview");
     robot.press(KeyCode.CONTROL).type(KeyCode.Z).release(KeyCode.CONTROL);
-    assertSame(before.get(block * f), fx(model::frames).get(block * f), "undo restores the old frames");
+    assertSame(
+        before.get(block * f), fx(model::frames).get(block * f), "undo restores the old frames");
     robot.press(KeyCode.CONTROL).type(KeyCode.Z).release(KeyCode.CONTROL);
     assertEquals("a red cat", fx(() -> model.doc().cues().get(1).text()), "undo the text edit");
     robot.press(KeyCode.CONTROL).type(KeyCode.Z).release(KeyCode.CONTROL);
     assertEquals(1, (int) fx(() -> model.doc().cues().size()), "undo the split");
-    robot.press(KeyCode.CONTROL, KeyCode.SHIFT).type(KeyCode.Z).release(KeyCode.SHIFT, KeyCode.CONTROL);
-    robot.press(KeyCode.CONTROL, KeyCode.SHIFT).type(KeyCode.Z).release(KeyCode.SHIFT, KeyCode.CONTROL);
-    assertEquals("a blue dog", fx(() -> model.doc().cues().get(1).text()), "redo the split and edit");
-    robot.press(KeyCode.CONTROL, KeyCode.SHIFT).type(KeyCode.Z).release(KeyCode.SHIFT, KeyCode.CONTROL);
-    assertSame(after.frames().get(block * f), fx(model::frames).get(block * f), "redo the regeneration");
+    robot
+        .press(KeyCode.CONTROL, KeyCode.SHIFT)
+        .type(KeyCode.Z)
+        .release(KeyCode.SHIFT, KeyCode.CONTROL);
+    robot
+        .press(KeyCode.CONTROL, KeyCode.SHIFT)
+        .type(KeyCode.Z)
+        .release(KeyCode.SHIFT, KeyCode.CONTROL);
+    assertEquals(
+        "a blue dog", fx(() -> model.doc().cues().get(1).text()), "redo the split and edit");
+    robot
+        .press(KeyCode.CONTROL, KeyCode.SHIFT)
+        .type(KeyCode.Z)
+        .release(KeyCode.SHIFT, KeyCode.CONTROL);
+    assertSame(
+        after.frames().get(block * f), fx(model::frames).get(block * f), "redo the regeneration");
   }
 
   @Test
@@ -216,7 +242,8 @@ class StudioWindowTest {
     assertEquals(saved.cues(), reopened.cues());
     assertEquals(saved.seed(), reopened.seed());
     for (int i = 0; i < saved.frames().size(); i++) {
-      assertArrayEquals(saved.frames().get(i).argb(), reopened.frames().get(i).argb(), "frame " + i);
+      assertArrayEquals(
+          saved.frames().get(i).argb(), reopened.frames().get(i).argb(), "frame " + i);
       assertArrayEquals(saved.frames().get(i).latent(), reopened.frames().get(i).latent(), 0f);
       assertEquals(saved.frames().get(i).prompt(), reopened.frames().get(i).prompt());
     }
@@ -229,11 +256,17 @@ class StudioWindowTest {
     generate(robot, "a red cat");
     int n = fx(() -> model.frames().size());
     robot.clickOn("#export");
-    waitUntil("the export dialog", 5, () -> window.exportDialog() != null && window.exportDialog().stage().isShowing());
+    waitUntil(
+        "the export dialog",
+        5,
+        () -> window.exportDialog() != null && window.exportDialog().stage().isShowing());
     Path out = dir.resolve("clip.mp4");
     fxRun(() -> robot.lookup("#export-target").queryAs(TextField.class).setText(out.toString()));
     robot.clickOn("#export-run");
-    waitUntil("the export", 30, () -> window.exportDialog().task() != null && window.exportDialog().task().isDone());
+    waitUntil(
+        "the export",
+        30,
+        () -> window.exportDialog().task() != null && window.exportDialog().task().isDone());
     assertTrue(Files.isRegularFile(out));
     int fps = fx(controller::fps);
     var tail = MediaReader.readVideoTail(out, 16, 16, 1000, fps);
@@ -273,7 +306,8 @@ class StudioWindowTest {
     waitUntil("an error in the window", 10, () -> window.notifications().isShowing());
     String text = fx(() -> window.notifications().getText());
     assertTrue(text.contains("No model pack at"), text);
-    assertEquals("Open pack folder…", fx(() -> window.notifications().getActions().get(0).getText()));
+    assertEquals(
+        "Open pack folder…", fx(() -> window.notifications().getActions().get(0).getText()));
     assertNotNull(fx(model.engine::get), "the loaded pack keeps working");
   }
 }
