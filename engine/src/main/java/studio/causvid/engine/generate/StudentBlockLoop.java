@@ -19,7 +19,9 @@ import studio.causvid.engine.runtime.PackGraphs.CacheInput;
  * </ol>
  *
  * A new prompt takes effect at the next block, after a re-cache: the clean pass is re-run over the
- * cached frames' latents under the new prompt. Runs on the engine thread only.
+ * cached frames' latents under the new prompt. The last block of a run skips its clean pass: no
+ * block follows that could attend to it (a continuation starts from the frames' latents instead).
+ * Runs on the engine thread only.
  */
 final class StudentBlockLoop {
   private final PackGraphs graphs;
