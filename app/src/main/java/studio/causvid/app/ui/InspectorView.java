@@ -40,6 +40,8 @@ final class InspectorView extends GridPane {
     setVgap(8);
     setPadding(new Insets(10));
     ColumnConstraints c0 = new ColumnConstraints();
+    // Field names never shrink to "…": the value column gives way instead.
+    c0.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
     ColumnConstraints c1 = new ColumnConstraints();
     c1.setHgrow(Priority.ALWAYS);
     c1.setFillWidth(true);

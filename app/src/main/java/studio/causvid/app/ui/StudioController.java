@@ -48,6 +48,7 @@ public final class StudioController {
   private String pendingFollowUp;
   private long generationStart;
   private long lastPulse;
+  private Timeline autosave;
 
   /** Asks the user for a pack folder; set by the window. */
   Runnable packChooser = () -> {};
@@ -730,9 +731,9 @@ public final class StudioController {
   }
 
   private void startAutosave() {
-    Timeline t = new Timeline(new KeyFrame(Duration.seconds(30), e -> autosaveNow()));
-    t.setCycleCount(Timeline.INDEFINITE);
-    t.play();
+    autosave = new Timeline(new KeyFrame(Duration.seconds(30), e -> autosaveNow()));
+    autosave.setCycleCount(Timeline.INDEFINITE);
+    autosave.play();
   }
 
   /** Writes the open work to the recovery folder if it has unsaved changes. */
@@ -786,6 +787,7 @@ public final class StudioController {
 
   /** A clean exit leaves nothing to recover. */
   public void shutdown() {
+    autosave.stop();
     stopGeneration();
     ProjectFileCleanup.delete(recoveryPath());
     StudioEngine e = model.engine.get();

@@ -57,6 +57,7 @@ final class TimelineView extends VBox {
   private final TextField cueText = new TextField();
   private final Map<Frame, Image> thumbs = new WeakHashMap<>();
   private boolean redrawPending;
+  private long lastRedraw;
 
   TimelineView(StudioModel model, StudioController controller) {
     this.model = model;
@@ -157,17 +158,31 @@ final class TimelineView extends VBox {
     return Math.max(d.frames().size(), planned) / (double) fps();
   }
 
-  /** Coalesces redraws: many changes within a pulse cost one redraw. */
+  /**
+   * Coalesces redraws: many changes within a pulse cost one redraw, and while generating the (wide)
+   * canvases are redrawn at most ten times a second so the FX thread stays free to draw.
+   */
   private void requestRedraw() {
     if (redrawPending) {
       return;
     }
     redrawPending = true;
-    javafx.application.Platform.runLater(
+    long wait =
+        model.generating.get() ? Math.max(0, lastRedraw + 100_000_000L - System.nanoTime()) : 0;
+    Runnable go =
         () -> {
           redrawPending = false;
+          lastRedraw = System.nanoTime();
           redraw();
-        });
+        };
+    if (wait == 0) {
+      javafx.application.Platform.runLater(go);
+    } else {
+      javafx.animation.PauseTransition delay =
+          new javafx.animation.PauseTransition(javafx.util.Duration.millis(wait / 1e6));
+      delay.setOnFinished(e -> go.run());
+      delay.play();
+    }
   }
 
   private void redraw() {

@@ -34,7 +34,7 @@ import studio.causvid.engine.media.MediaReader;
 /** Drives the real studio window (headless Monocle) with the toy model pack. */
 @ExtendWith(ApplicationExtension.class)
 class StudioWindowTest {
-  @TempDir static Path home;
+  @TempDir Path home;
   @TempDir Path dir;
 
   private StudioWindow window;
@@ -99,6 +99,7 @@ class StudioWindowTest {
     assertEquals("a red cat", segments.get(0).getText());
     String stall = robot.lookup("#status-stall").queryAs(Label.class).getText();
     assertTrue(stall.matches("max UI stall \\d+ ms"), stall);
+    System.out.println("Longest FX stall while generating: " + stall);
     // Space plays back; the playhead moves.
     robot.clickOn("#preview").type(KeyCode.HOME);
     assertEquals(0, (int) fx(model.playhead::get));
