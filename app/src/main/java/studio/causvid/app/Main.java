@@ -4,12 +4,26 @@ import studio.causvid.app.cli.StudioCommand;
 
 /**
  * Entry point of {@code ./studio}: {@code generate …} and {@code bench …} run headless; with no
- * arguments the studio window opens (until the UI lands, the help is printed).
+ * arguments, or only window options ({@code --model DIR}, {@code --project DIR}, {@code --light}),
+ * the studio window opens.
  */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (opensWindow(args)) {
+      // Reached only here, so the headless commands never load a JavaFX class.
+      studio.causvid.app.ui.StudioLauncher.launch(args);
+      return;
+    }
     System.exit(StudioCommand.execute(args));
+  }
+
+  static boolean opensWindow(String[] args) {
+    if (args.length == 0) {
+      return true;
+    }
+    String first = args[0];
+    return first.equals("--model") || first.equals("--project") || first.equals("--light");
   }
 }

@@ -1,0 +1,262 @@
+package studio.causvid.app.ui;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import javafx.concurrent.Task;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+import javafx.stage.Modality;
+import javafx.stage.Stage;
+import javafx.stage.Window;
+import org.controlsfx.control.RangeSlider;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignE;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignF;
+import studio.causvid.engine.generate.Frame;
+import studio.causvid.engine.media.FrameWriter;
+import studio.causvid.engine.media.RgbImage;
+
+/**
+ * Export the clip, or a range of it, to MP4, GIF or a PNG folder. Writing runs in a task with
+ * progress; cancel (or a failure) leaves no half-written file, since the writers publish
+ * atomically.
+ */
+final class ExportDialog {
+  enum Format {
+    MP4("MP4 video (H.264)", ".mp4"),
+    GIF("Animated GIF", ".gif"),
+    PNG("PNG sequence (folder)", "");
+
+    final String label;
+    final String suffix;
+
+    Format(String label, String suffix) {
+      this.label = label;
+      this.suffix = suffix;
+    }
+
+    @Override
+    public String toString() {
+      return label;
+    }
+  }
+
+  private final Stage stage = new Stage();
+  private final StudioModel model;
+  private final ChoiceBox<Format> format = new ChoiceBox<>();
+  private final TextField target = new TextField();
+  private final RangeSlider range;
+  private final Label rangeText = new Label();
+  private final ProgressBar progress = new ProgressBar(0);
+  private final Label state = new Label("Ready");
+  private final Button export =
+      Icons.decorate(new Button("Export"), MaterialDesignE.EXPORT, "Write the file");
+  private final Button close = new Button("Close");
+  private Task<Path> running;
+
+  ExportDialog(Window owner, StudioModel model, Path suggestedFolder) {
+    this.model = model;
+    stage.initOwner(owner);
+    stage.initModality(Modality.WINDOW_MODAL);
+    stage.setTitle("Export clip");
+    List<Frame> frames = model.frames();
+    int last = Math.max(0, frames.size() - 1);
+    int fps = fps(frames);
+
+    format.getItems().addAll(Format.values());
+    format.setValue(Format.MP4);
+    format.setId("export-format");
+    format.setTooltip(new Tooltip("File type to write"));
+    String base =
+        model.projectPath.get() == null
+            ? "clip"
+            : model.projectPath.get().getFileName().toString().replaceAll("\\.causvid$", "");
+    target.setText(suggestedFolder.resolve(base + ".mp4").toString());
+    target.setId("export-target");
+    target.setTooltip(new Tooltip("Where to write: a file for MP4/GIF, a folder for PNG frames"));
+    format
+        .valueProperty()
+        .addListener(
+            (o, a, b) -> {
+              String t = target.getText().replaceAll("\\.(mp4|gif)$", "");
+              target.setText(t + b.suffix);
+            });
+    Button browse =
+        Icons.decorate(new Button("Browse…"), MaterialDesignF.FOLDER_OPEN, "Choose where to write");
+    browse.setOnAction(
+        e -> {
+          FileChooser chooser = new FileChooser();
+          chooser.setInitialFileName(Path.of(target.getText()).getFileName().toString());
+          File f = chooser.showSaveDialog(stage);
+          if (f != null) {
+            target.setText(f.getPath());
+          }
+        });
+    HBox.setHgrow(target, Priority.ALWAYS);
+
+    range = new RangeSlider(0, Math.max(1, last), 0, last);
+    range.setId("export-range");
+    range.setShowTickLabels(false);
+    range.setBlockIncrement(1);
+    range.setTooltip(new Tooltip("Frames to export (drag the ends)"));
+    range.lowValueProperty().addListener((o, a, b) -> showRange(fps));
+    range.highValueProperty().addListener((o, a, b) -> showRange(fps));
+    showRange(fps);
+
+    GridPane grid = new GridPane();
+    grid.setHgap(8);
+    grid.setVgap(10);
+    grid.addRow(0, new Label("Format"), format);
+    grid.addRow(1, new Label("Save to"), new HBox(6, target, browse));
+    grid.addRow(2, new Label("Range"), new VBox(4, range, rangeText));
+    grid.addRow(3, new Label("Progress"), new VBox(4, progress, state));
+    GridPane.setHgrow(target.getParent(), Priority.ALWAYS);
+    progress.setMaxWidth(Double.MAX_VALUE);
+    progress.setId("export-progress");
+    state.setId("export-state");
+    state.setWrapText(true);
+    export.setId("export-run");
+    export.setDefaultButton(true);
+    close.setId("export-close");
+    close.setCancelButton(true);
+    export.setOnAction(e -> start(frames, fps));
+    close.setOnAction(
+        e -> {
+          if (running != null && running.isRunning()) {
+            running.cancel();
+          } else {
+            stage.close();
+          }
+        });
+    Region spacer = new Region();
+    HBox.setHgrow(spacer, Priority.ALWAYS);
+    HBox buttons = new HBox(8, spacer, export, close);
+    buttons.setAlignment(Pos.CENTER_RIGHT);
+    VBox root = new VBox(14, grid, buttons);
+    root.setPadding(new Insets(16));
+    root.getStyleClass().addAll("export-dialog", "studio-root");
+    root.setPrefWidth(520);
+    Scene scene = new Scene(root);
+    scene.getStylesheets().setAll(owner.getScene().getStylesheets());
+    stage.setScene(scene);
+    stage.setOnCloseRequest(
+        e -> {
+          if (running != null && running.isRunning()) {
+            running.cancel();
+          }
+        });
+  }
+
+  Stage stage() {
+    return stage;
+  }
+
+  void show() {
+    stage.show();
+  }
+
+  private static int fps(List<Frame> frames) {
+    if (frames.size() > 1 && frames.get(1).time() > 0) {
+      return (int) Math.round(1 / (frames.get(1).time() - frames.get(0).time()));
+    }
+    return 16;
+  }
+
+  private void showRange(int fps) {
+    int lo = (int) Math.round(range.getLowValue());
+    int hi = (int) Math.round(range.getHighValue());
+    rangeText.setText(
+        String.format(
+            Locale.ROOT,
+            "frames %d – %d  (%.2f s – %.2f s, %d frames at %d fps)",
+            lo,
+            hi,
+            lo / (double) fps,
+            (hi + 1) / (double) fps,
+            hi - lo + 1,
+            fps));
+  }
+
+  private void start(List<Frame> frames, int fps) {
+    if (frames.isEmpty()) {
+      state.setText("Nothing to export: generate a clip first.");
+      return;
+    }
+    int lo = (int) Math.round(range.getLowValue());
+    int hi = Math.min(frames.size() - 1, (int) Math.round(range.getHighValue()));
+    Path out = Path.of(target.getText().trim());
+    List<Frame> slice = List.copyOf(frames.subList(lo, hi + 1));
+    running =
+        new Task<>() {
+          @Override
+          protected Path call() throws Exception {
+            Frame first = slice.get(0);
+            try (FrameWriter writer = FrameWriter.open(out, first.width(), first.height(), fps)) {
+              for (int i = 0; i < slice.size(); i++) {
+                if (isCancelled()) {
+                  return null; // close() discards the temporary output
+                }
+                Frame f = slice.get(i);
+                writer.write(new RgbImage(f.width(), f.height(), f.argb()));
+                updateProgress(i + 1, slice.size() + 1);
+                updateMessage("Writing frame " + (i + 1) + " of " + slice.size());
+              }
+              writer.commit();
+              updateProgress(1, 1);
+            }
+            return out;
+          }
+        };
+    progress.progressProperty().bind(running.progressProperty());
+    state.textProperty().bind(running.messageProperty());
+    export.setDisable(true);
+    close.setText("Cancel");
+    running.setOnSucceeded(e -> done("Exported " + slice.size() + " frames to " + out, true));
+    running.setOnCancelled(e -> done("Cancelled: nothing was written.", false));
+    running.setOnFailed(
+        e -> {
+          String msg =
+              "Export failed: "
+                  + Background.message(running.getException())
+                  + " Nothing was overwritten; choose another place or format.";
+          done(msg, false);
+          model.problem.set(Problem.of(msg));
+        });
+    Thread t = new Thread(running, "causvid-export");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void done(String message, boolean ok) {
+    progress.progressProperty().unbind();
+    state.textProperty().unbind();
+    if (!ok) {
+      progress.setProgress(0);
+    }
+    state.setText(message);
+    export.setDisable(false);
+    close.setText("Close");
+    if (ok) {
+      model.status.set(message);
+    }
+  }
+
+  /** The running or last export task (tests wait on it). */
+  Task<Path> task() {
+    return running;
+  }
+}

@@ -1,0 +1,162 @@
+package studio.causvid.app.ui;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.LongProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleLongProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import studio.causvid.app.project.ClipFormat;
+import studio.causvid.app.project.Document;
+import studio.causvid.app.project.PromptCue;
+import studio.causvid.app.project.UndoStack;
+import studio.causvid.engine.StudioEngine;
+import studio.causvid.engine.generate.Frame;
+import studio.causvid.engine.runtime.Device;
+
+/**
+ * The presentation model: every observable the views bind to, and the undo stack. Owned by the FX
+ * thread; nothing else may touch it.
+ */
+public final class StudioModel {
+  public final ObjectProperty<Document> document = new SimpleObjectProperty<>(Document.empty(1, 8));
+  public final ObjectProperty<StudioEngine> engine = new SimpleObjectProperty<>();
+  public final ObjectProperty<Path> packDir = new SimpleObjectProperty<>();
+  public final ObjectProperty<Device> device = new SimpleObjectProperty<>(Device.AUTO);
+  public final StringProperty deviceText = new SimpleStringProperty("no model");
+  public final ObjectProperty<ClipFormat> format = new SimpleObjectProperty<>();
+  public final BooleanProperty loadingPack = new SimpleBooleanProperty();
+
+  public final BooleanProperty generating = new SimpleBooleanProperty();
+  public final BooleanProperty generationPaused = new SimpleBooleanProperty();
+  public final BooleanProperty playing = new SimpleBooleanProperty();
+  public final BooleanProperty loop = new SimpleBooleanProperty(true);
+  public final BooleanProperty smoothScaling = new SimpleBooleanProperty(false);
+  public final BooleanProperty darkTheme = new SimpleBooleanProperty(true);
+
+  /** The frame under the playhead. */
+  public final IntegerProperty playhead = new SimpleIntegerProperty();
+
+  /** Selected prompt cue's block, or -1. */
+  public final IntegerProperty selectedCue = new SimpleIntegerProperty(-1);
+
+  /** Frames per second of the running (or last) generation. */
+  public final DoubleProperty generationFps = new SimpleDoubleProperty();
+
+  /** Longest gap between two FX pulses while generating, in ms (goal: under 50). */
+  public final LongProperty longestStallMs = new SimpleLongProperty();
+
+  public final StringProperty unknownWords = new SimpleStringProperty("");
+  public final StringProperty status = new SimpleStringProperty("");
+  public final ObjectProperty<Problem> problem = new SimpleObjectProperty<>();
+
+  public final ObjectProperty<Path> projectPath = new SimpleObjectProperty<>();
+  public final BooleanProperty dirty = new SimpleBooleanProperty();
+  public final ObservableList<Path> recentProjects = FXCollections.observableArrayList();
+  public final StringProperty undoName = new SimpleStringProperty();
+  public final StringProperty redoName = new SimpleStringProperty();
+
+  private final UndoStack undo = new UndoStack();
+
+  public Document doc() {
+    return document.get();
+  }
+
+  public List<Frame> frames() {
+    return doc().frames();
+  }
+
+  /** Applies an undoable edit; no-op edits are not recorded. */
+  public void edit(String name, UnaryOperator<Document> change) {
+    Document before = doc();
+    Document after = change.apply(before);
+    if (after.equals(before)) {
+      return;
+    }
+    record(name, before, after);
+    document.set(after);
+  }
+
+  /** Records an edit that already happened step by step (a generation), as one undo step. */
+  public void record(String name, Document before, Document after) {
+    undo.push(new UndoStack.Edit(name, before, after));
+    dirty.set(true);
+    refreshUndoNames();
+  }
+
+  /** Changes the document without an undo step (live frames of a running generation). */
+  public void replace(Document doc) {
+    document.set(doc);
+  }
+
+  public boolean undo() {
+    UndoStack.Edit e = undo.undo();
+    if (e == null) {
+      return false;
+    }
+    document.set(e.before());
+    dirty.set(true);
+    clampPlayhead();
+    refreshUndoNames();
+    return true;
+  }
+
+  public boolean redo() {
+    UndoStack.Edit e = undo.redo();
+    if (e == null) {
+      return false;
+    }
+    document.set(e.after());
+    dirty.set(true);
+    clampPlayhead();
+    refreshUndoNames();
+    return true;
+  }
+
+  /** A new document (new or opened project): history starts afresh. */
+  public void reset(Document doc, Path path) {
+    undo.clear();
+    document.set(doc);
+    projectPath.set(path);
+    dirty.set(false);
+    playhead.set(0);
+    selectedCue.set(-1);
+    refreshUndoNames();
+  }
+
+  public void clampPlayhead() {
+    int n = frames().size();
+    playhead.set(Math.max(0, Math.min(playhead.get(), n - 1)));
+  }
+
+  /**
+   * Upserts a cue and drops later ones when {@code replaceLater} (a live prompt replaces the rest).
+   */
+  public static List<PromptCue> withCue(List<PromptCue> cues, PromptCue cue, boolean replaceLater) {
+    List<PromptCue> out = new ArrayList<>();
+    for (PromptCue c : cues) {
+      if (c.block() < cue.block() || (!replaceLater && c.block() > cue.block())) {
+        out.add(c);
+      }
+    }
+    out.add(cue);
+    return out;
+  }
+
+  private void refreshUndoNames() {
+    undoName.set(undo.undoName());
+    redoName.set(undo.redoName());
+  }
+}

@@ -1,0 +1,594 @@
+package studio.causvid.app.ui;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.beans.binding.Bindings;
+import javafx.event.ActionEvent;
+import javafx.geometry.Orientation;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.Separator;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TextInputControl;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToolBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.DragEvent;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.input.TransferMode;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.VBox;
+import javafx.stage.DirectoryChooser;
+import javafx.stage.FileChooser;
+import javafx.stage.Stage;
+import javafx.util.Duration;
+import org.controlsfx.control.NotificationPane;
+import org.controlsfx.control.StatusBar;
+import org.controlsfx.control.action.Action;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignE;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignF;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignI;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignR;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignS;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignT;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignU;
+import studio.causvid.app.project.ProjectFile;
+
+/** The studio window: menus, transport, preview, inspector, timeline, prompt bar and status bar. */
+public final class StudioWindow {
+  static final String THEME_DARK = "/studio/causvid/ui/theme-dark.css";
+  static final String THEME_LIGHT = "/studio/causvid/ui/theme-light.css";
+  static final String BASE = "/studio/causvid/ui/studio.css";
+
+  private final Stage stage;
+  private final StudioModel model;
+  private final StudioController controller;
+  private final PreviewView preview;
+  private final TimelineView timeline;
+  private final PromptBar promptBar;
+  private final NotificationPane notifications;
+  private final Scene scene;
+  private ExportDialog exportDialog;
+
+  public StudioWindow(Stage stage, StudioController controller) {
+    this.stage = stage;
+    this.controller = controller;
+    this.model = controller.model();
+    controller.packChooser = this::choosePack;
+
+    preview = new PreviewView(model);
+    timeline = new TimelineView(model, controller);
+    promptBar = new PromptBar(model, controller);
+    InspectorView inspector = new InspectorView(model, controller, this::choosePack);
+
+    BorderPane previewArea = new BorderPane(preview);
+    previewArea.setBottom(promptBar);
+    previewArea.getStyleClass().add("preview-area");
+    SplitPane top = new SplitPane(previewArea, inspector);
+    top.setDividerPositions(0.74);
+    SplitPane.setResizableWithParent(inspector, false);
+    SplitPane main = new SplitPane(top, timeline);
+    main.setOrientation(Orientation.VERTICAL);
+    main.setDividerPositions(0.7);
+    SplitPane.setResizableWithParent(timeline, false);
+
+    notifications = new NotificationPane(main);
+    notifications.setId("notifications");
+    notifications.setShowFromTop(true);
+    notifications.getStyleClass().add(NotificationPane.STYLE_CLASS_DARK);
+    model.problem.addListener((o, a, p) -> showProblem(p));
+
+    BorderPane root = new BorderPane(notifications);
+    root.getStyleClass().add("studio-root");
+    root.setTop(new VBox(menus(), transport()));
+    root.setBottom(statusBar());
+
+    scene = new Scene(root, 1180, 760);
+    applyTheme();
+    model.darkTheme.addListener((o, a, b) -> applyTheme());
+    installKeys();
+    installDrop(preview);
+    installDrop(timeline);
+
+    stage.setScene(scene);
+    stage.setMinWidth(760);
+    stage.setMinHeight(520);
+    stage
+        .titleProperty()
+        .bind(
+            Bindings.createStringBinding(
+                () ->
+                    (model.dirty.get() ? "• " : "")
+                        + (model.projectPath.get() == null
+                            ? "Untitled"
+                            : model.projectPath.get().getFileName().toString())
+                        + " — CausVid Studio",
+                model.dirty,
+                model.projectPath));
+    stage.setOnCloseRequest(e -> controller.shutdown());
+  }
+
+  public StudioController controller() {
+    return controller;
+  }
+
+  public Stage stage() {
+    return stage;
+  }
+
+  public Scene scene() {
+    return scene;
+  }
+
+  PreviewView preview() {
+    return preview;
+  }
+
+  TimelineView timeline() {
+    return timeline;
+  }
+
+  PromptBar promptBar() {
+    return promptBar;
+  }
+
+  NotificationPane notifications() {
+    return notifications;
+  }
+
+  ExportDialog exportDialog() {
+    return exportDialog;
+  }
+
+  private void applyTheme() {
+    scene
+        .getStylesheets()
+        .setAll(
+            getClass().getResource(BASE).toExternalForm(),
+            getClass()
+                .getResource(model.darkTheme.get() ? THEME_DARK : THEME_LIGHT)
+                .toExternalForm());
+    if (exportDialog != null) {
+      exportDialog.stage().getScene().getStylesheets().setAll(scene.getStylesheets());
+    }
+  }
+
+  private void showProblem(Problem p) {
+    if (p == null) {
+      notifications.hide();
+      return;
+    }
+    notifications.getActions().clear();
+    if (p.action() != null) {
+      notifications
+          .getActions()
+          .add(
+              new Action(
+                  p.actionLabel(),
+                  e -> {
+                    notifications.hide();
+                    p.action().run();
+                  }));
+    }
+    notifications.getActions().add(new Action("Dismiss", e -> model.problem.set(null)));
+    notifications.setGraphic(Icons.icon(org.kordamp.ikonli.materialdesign2.MaterialDesignA.ALERT));
+    // Re-show even if already visible, so a second problem replaces the first.
+    notifications.show(p.text());
+  }
+
+  // ---- Menus and transport -----------------------------------------------------------------
+
+  private MenuBar menus() {
+    MenuItem newProject =
+        item(
+            "New project",
+            MaterialDesignF.FILE_DOCUMENT,
+            "Shortcut:N",
+            e -> controller.newProject());
+    MenuItem open =
+        item("Open project…", MaterialDesignF.FOLDER_OPEN, "Shortcut:O", e -> chooseProject());
+    Menu recent = new Menu("Open recent");
+    Runnable refreshRecent =
+        () -> {
+          recent.getItems().clear();
+          for (Path p : model.recentProjects) {
+            MenuItem r = new MenuItem(p.toString());
+            r.setOnAction(e -> controller.open(p));
+            recent.getItems().add(r);
+          }
+          recent.setDisable(model.recentProjects.isEmpty());
+        };
+    model.recentProjects.addListener(
+        (javafx.collections.ListChangeListener<Path>) c -> refreshRecent.run());
+    refreshRecent.run();
+    MenuItem save = item("Save", MaterialDesignC.CONTENT_SAVE, "Shortcut:S", e -> save());
+    MenuItem saveAs = item("Save as…", null, "Shortcut:Shift:S", e -> saveAs());
+    MenuItem importItem =
+        item("Import photo or video…", MaterialDesignI.IMPORT, "Shortcut:I", e -> chooseImport());
+    MenuItem export = item("Export…", MaterialDesignE.EXPORT, "Shortcut:E", e -> openExport());
+    MenuItem openPack =
+        item("Open model pack…", MaterialDesignF.FOLDER_OPEN, null, e -> choosePack());
+    MenuItem quit =
+        item(
+            "Quit",
+            null,
+            "Shortcut:Q",
+            e -> {
+              controller.shutdown();
+              stage.close();
+            });
+    Menu file =
+        new Menu(
+            "File",
+            null,
+            newProject,
+            open,
+            recent,
+            new SeparatorMenuItem(),
+            save,
+            saveAs,
+            new SeparatorMenuItem(),
+            importItem,
+            export,
+            new SeparatorMenuItem(),
+            openPack,
+            new SeparatorMenuItem(),
+            quit);
+
+    MenuItem undo = item("Undo", MaterialDesignU.UNDO, "Shortcut:Z", e -> model.undo());
+    undo.textProperty()
+        .bind(
+            Bindings.createStringBinding(
+                () -> model.undoName.get() == null ? "Undo" : "Undo " + model.undoName.get(),
+                model.undoName));
+    undo.disableProperty().bind(model.undoName.isNull().or(model.generating));
+    MenuItem redo = item("Redo", MaterialDesignR.REDO, "Shortcut:Shift:Z", e -> model.redo());
+    redo.textProperty()
+        .bind(
+            Bindings.createStringBinding(
+                () -> model.redoName.get() == null ? "Redo" : "Redo " + model.redoName.get(),
+                model.redoName));
+    redo.disableProperty().bind(model.redoName.isNull().or(model.generating));
+    MenuItem regen =
+        item(
+            "Regenerate from playhead",
+            MaterialDesignR.REFRESH,
+            "Shortcut:R",
+            e -> controller.regenerateFromPlayhead());
+    Menu edit = new Menu("Edit", null, undo, redo, new SeparatorMenuItem(), regen);
+
+    CheckMenuItem dark = new CheckMenuItem("Dark theme");
+    dark.selectedProperty().bindBidirectional(model.darkTheme);
+    dark.setGraphic(Icons.icon(MaterialDesignT.THEME_LIGHT_DARK));
+    CheckMenuItem smooth = new CheckMenuItem("Smooth scaling");
+    smooth.selectedProperty().bindBidirectional(model.smoothScaling);
+    CheckMenuItem loop = new CheckMenuItem("Loop playback");
+    loop.selectedProperty().bindBidirectional(model.loop);
+    Menu view = new Menu("View", null, dark, smooth, loop);
+    MenuBar bar = new MenuBar(file, edit, view);
+    bar.setUseSystemMenuBar(true);
+    return bar;
+  }
+
+  private static MenuItem item(
+      String text,
+      org.kordamp.ikonli.Ikon icon,
+      String keys,
+      javafx.event.EventHandler<ActionEvent> h) {
+    MenuItem m = new MenuItem(text);
+    if (icon != null) {
+      m.setGraphic(Icons.icon(icon));
+    }
+    if (keys != null) {
+      m.setAccelerator(KeyCombination.keyCombination(keys));
+    }
+    m.setOnAction(h);
+    return m;
+  }
+
+  private ToolBar transport() {
+    Button generate =
+        Icons.decorate(
+            new Button(),
+            MaterialDesignC.CREATION,
+            "Generate from the prompt bar's text, or stop the running generation");
+    generate.setId("generate");
+    generate
+        .textProperty()
+        .bind(Bindings.when(model.generating).then("Stop").otherwise("Generate"));
+    generate.setOnAction(
+        e -> {
+          if (model.generating.get()) {
+            controller.stopGeneration();
+          } else {
+            String text = promptBar.field().getText().trim();
+            if (text.isEmpty() && !model.doc().cues().isEmpty()) {
+              controller.regenerateFromPlayhead();
+            } else {
+              promptBar.field().fireEvent(new ActionEvent());
+            }
+          }
+        });
+    Button pauseGen =
+        Icons.decorate(
+            new Button(), MaterialDesignP.PAUSE_OCTAGON, "Pause / resume the running generation");
+    pauseGen.setId("pause-generation");
+    pauseGen.disableProperty().bind(model.generating.not());
+    model.generationPaused.addListener(
+        (o, a, b) ->
+            pauseGen.setGraphic(
+                Icons.icon(b ? MaterialDesignP.PLAY_CIRCLE : MaterialDesignP.PAUSE_OCTAGON)));
+    pauseGen.setOnAction(e -> controller.togglePauseGeneration());
+
+    Button home = Icons.decorate(new Button(), MaterialDesignS.SKIP_PREVIOUS, "First frame (Home)");
+    home.setOnAction(e -> controller.home());
+    Button back =
+        Icons.decorate(new Button(), MaterialDesignS.STEP_BACKWARD, "Previous frame (Left)");
+    back.setOnAction(e -> controller.step(-1));
+    Button play = Icons.decorate(new Button(), MaterialDesignP.PLAY, "Play / pause (Space)");
+    play.setId("play");
+    model.playing.addListener(
+        (o, a, b) -> play.setGraphic(Icons.icon(b ? MaterialDesignP.PAUSE : MaterialDesignP.PLAY)));
+    play.setOnAction(e -> controller.togglePlay());
+    Button forward =
+        Icons.decorate(new Button(), MaterialDesignS.STEP_FORWARD, "Next frame (Right)");
+    forward.setOnAction(e -> controller.step(1));
+    Button end = Icons.decorate(new Button(), MaterialDesignS.SKIP_NEXT, "Last frame (End)");
+    end.setOnAction(e -> controller.end());
+    ToggleButton loop = Icons.decorate(new ToggleButton(), MaterialDesignR.REPEAT, "Loop playback");
+    loop.selectedProperty().bindBidirectional(model.loop);
+    for (Node n : List.of(home, back, play, forward, end)) {
+      ((Button) n).disableProperty().bind(model.generating);
+    }
+    Button importButton =
+        Icons.decorate(
+            new Button("Import"),
+            MaterialDesignI.IMPORT,
+            "Import a photo (first frame) or a video (to extend)");
+    importButton.setOnAction(e -> chooseImport());
+    Button exportButton =
+        Icons.decorate(
+            new Button("Export"), MaterialDesignE.EXPORT, "Export MP4, GIF or PNG frames");
+    exportButton.setId("export");
+    exportButton.setOnAction(e -> openExport());
+    Button saveButton =
+        Icons.decorate(new Button(), MaterialDesignC.CONTENT_SAVE, "Save the project (Ctrl+S)");
+    saveButton.setOnAction(e -> save());
+    Button undo = Icons.decorate(new Button(), MaterialDesignU.UNDO, "Undo (Ctrl+Z)");
+    undo.setOnAction(e -> model.undo());
+    undo.disableProperty().bind(model.undoName.isNull().or(model.generating));
+    Button redo = Icons.decorate(new Button(), MaterialDesignR.REDO, "Redo (Ctrl+Shift+Z)");
+    redo.setOnAction(e -> model.redo());
+    redo.disableProperty().bind(model.redoName.isNull().or(model.generating));
+    ToolBar bar =
+        new ToolBar(
+            generate,
+            pauseGen,
+            new Separator(),
+            home,
+            back,
+            play,
+            forward,
+            end,
+            loop,
+            new Separator(),
+            undo,
+            redo,
+            new Separator(),
+            saveButton,
+            importButton,
+            exportButton);
+    bar.getStyleClass().add("transport");
+    return bar;
+  }
+
+  private StatusBar statusBar() {
+    StatusBar bar = new StatusBar();
+    bar.setId("status-bar");
+    bar.textProperty().bind(model.status);
+    Label fps = new Label();
+    fps.setId("status-fps");
+    fps.textProperty().bind(Bindings.format(Locale.ROOT, "%.1f frames/s", model.generationFps));
+    fps.setTooltip(new Tooltip("Frames per second of the running or last generation"));
+    Label device = new Label();
+    device.textProperty().bind(Bindings.concat("device ", model.deviceText));
+    device.setTooltip(new Tooltip("Where the model runs"));
+    Label stall = new Label();
+    stall.setId("status-stall");
+    stall
+        .textProperty()
+        .bind(Bindings.concat("max UI stall ", model.longestStallMs.asString(), " ms"));
+    stall.setTooltip(
+        new Tooltip(
+            "Longest gap between two screen updates during the generation (goal: under 50 ms)"));
+    Label frames = new Label();
+    frames
+        .textProperty()
+        .bind(
+            Bindings.createStringBinding(() -> model.frames().size() + " frames", model.document));
+    Label memory = new Label();
+    memory.setTooltip(new Tooltip("Java heap in use / maximum"));
+    Timeline tick =
+        new Timeline(
+            new KeyFrame(
+                Duration.seconds(1),
+                e -> {
+                  Runtime r = Runtime.getRuntime();
+                  long used = (r.totalMemory() - r.freeMemory()) >> 20;
+                  memory.setText("memory " + used + " / " + (r.maxMemory() >> 20) + " MB");
+                }));
+    tick.setCycleCount(Timeline.INDEFINITE);
+    tick.play();
+    bar.getRightItems()
+        .addAll(
+            frames,
+            new Separator(Orientation.VERTICAL),
+            fps,
+            new Separator(Orientation.VERTICAL),
+            stall,
+            new Separator(Orientation.VERTICAL),
+            device,
+            new Separator(Orientation.VERTICAL),
+            memory);
+    return bar;
+  }
+
+  // ---- Keys and drops ----------------------------------------------------------------------
+
+  private void installKeys() {
+    scene.addEventFilter(
+        KeyEvent.KEY_PRESSED,
+        e -> {
+          boolean typing = scene.getFocusOwner() instanceof TextInputControl;
+          if (e.isShortcutDown() && e.getCode() == KeyCode.Z && !model.generating.get()) {
+            if (e.isShiftDown()) {
+              model.redo();
+            } else {
+              model.undo();
+            }
+            e.consume();
+            return;
+          }
+          if (e.isShortcutDown() && e.getCode() == KeyCode.S) {
+            if (e.isShiftDown()) {
+              saveAs();
+            } else {
+              save();
+            }
+            e.consume();
+            return;
+          }
+          if (typing || e.isShortcutDown() || e.isAltDown()) {
+            return;
+          }
+          switch (e.getCode()) {
+            case SPACE -> controller.togglePlay();
+            case LEFT -> controller.step(-1);
+            case RIGHT -> controller.step(1);
+            case HOME -> controller.home();
+            case END -> controller.end();
+            case ENTER -> promptBar.field().requestFocus();
+            default -> {
+              return;
+            }
+          }
+          e.consume();
+        });
+  }
+
+  private void installDrop(Node target) {
+    target.setOnDragOver(
+        e -> {
+          if (e.getDragboard().hasFiles()) {
+            e.acceptTransferModes(TransferMode.COPY);
+          }
+          e.consume();
+        });
+    target.setOnDragDropped(
+        (DragEvent e) -> {
+          List<File> files = e.getDragboard().getFiles();
+          boolean ok = files != null && !files.isEmpty();
+          if (ok) {
+            Path p = files.get(0).toPath();
+            if (p.getFileName().toString().endsWith(ProjectFile.EXTENSION)) {
+              controller.open(p);
+            } else {
+              controller.importFile(p);
+            }
+          }
+          e.setDropCompleted(ok);
+          e.consume();
+        });
+  }
+
+  // ---- Choosers ----------------------------------------------------------------------------
+
+  private void choosePack() {
+    DirectoryChooser chooser = new DirectoryChooser();
+    chooser.setTitle("Open model pack folder");
+    File dir = chooser.showDialog(stage);
+    if (dir != null) {
+      controller.openPack(dir.toPath());
+    }
+  }
+
+  private void chooseProject() {
+    DirectoryChooser chooser = new DirectoryChooser();
+    chooser.setTitle("Open project (a .causvid folder)");
+    File dir = chooser.showDialog(stage);
+    if (dir != null) {
+      controller.open(dir.toPath());
+    }
+  }
+
+  private void chooseImport() {
+    FileChooser chooser = new FileChooser();
+    chooser.setTitle("Import a photo or a video");
+    chooser
+        .getExtensionFilters()
+        .addAll(
+            new FileChooser.ExtensionFilter(
+                "Photos and videos",
+                "*.png",
+                "*.jpg",
+                "*.jpeg",
+                "*.webp",
+                "*.bmp",
+                "*.mp4",
+                "*.mov",
+                "*.webm",
+                "*.mkv",
+                "*.gif"),
+            new FileChooser.ExtensionFilter("All files", "*.*"));
+    File f = chooser.showOpenDialog(stage);
+    if (f != null) {
+      controller.importFile(f.toPath());
+    }
+  }
+
+  private void save() {
+    if (model.projectPath.get() == null) {
+      saveAs();
+    } else {
+      controller.saveAs(model.projectPath.get(), null);
+    }
+  }
+
+  private void saveAs() {
+    FileChooser chooser = new FileChooser();
+    chooser.setTitle("Save project as");
+    chooser.setInitialFileName("untitled" + ProjectFile.EXTENSION);
+    File f = chooser.showSaveDialog(stage);
+    if (f != null) {
+      controller.saveAs(f.toPath(), null);
+    }
+  }
+
+  void openExport() {
+    if (model.frames().isEmpty()) {
+      model.problem.set(Problem.of("Nothing to export yet: generate a clip first."));
+      return;
+    }
+    Path folder =
+        model.projectPath.get() != null && model.projectPath.get().getParent() != null
+            ? model.projectPath.get().getParent()
+            : Path.of(System.getProperty("user.home"));
+    exportDialog = new ExportDialog(stage, model, folder);
+    exportDialog.show();
+  }
+}

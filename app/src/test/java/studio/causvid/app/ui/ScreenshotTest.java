@@ -1,0 +1,100 @@
+package studio.causvid.app.ui;
+
+import static studio.causvid.app.ui.StudioFx.fx;
+import static studio.causvid.app.ui.StudioFx.fxRun;
+import static studio.causvid.app.ui.StudioFx.waitUntil;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+/**
+ * Takes the pictures in docs/images of the real window: generating, with a photo, and the export
+ * dialog. Runs only when asked: {@code app/screenshots.sh} (Xvfb, real window) sets {@code
+ * screenshots.dir}.
+ */
+@ExtendWith(ApplicationExtension.class)
+@EnabledIfSystemProperty(named = "screenshots.dir", matches = ".+")
+class ScreenshotTest {
+  @TempDir Path home;
+  @TempDir Path dir;
+  private StudioWindow window;
+  private StudioModel model;
+
+  @Start
+  void start(Stage stage) {
+    window = StudioApp.open(stage, StudioFx.toyPack(), home);
+    model = window.controller().model();
+    stage.setWidth(1280);
+    stage.setHeight(800);
+    stage.show();
+  }
+
+  private void shoot(Scene scene, String name) throws Exception {
+    Path out = Path.of(System.getProperty("screenshots.dir")).resolve(name);
+    Files.createDirectories(out.getParent());
+    var image = fx(() -> scene.snapshot(null));
+    ImageIO.write(SwingFXUtils.fromFXImage(image, null), "png", out.toFile());
+  }
+
+  /** Pauses the generation the moment {@code condition} holds (called on the FX thread). */
+  private boolean pauseWhen(StudioController c, boolean condition) {
+    if (condition && model.generating.get() && !model.generationPaused.get()) {
+      c.togglePauseGeneration();
+    }
+    return condition && (model.generationPaused.get() || !model.generating.get());
+  }
+
+  @Test
+  void windowPictures(FxRobot robot) throws Exception {
+    waitUntil("pack", 20, () -> model.engine.get() != null);
+    StudioController c = window.controller();
+    // Generating: paused once a follow-up has landed, so the picture shows work in flight.
+    // Text is set directly: without a window manager under Xvfb, robot keys may miss the window.
+    fxRun(() -> c.setLengthSeconds(60));
+    fxRun(() -> c.submitPrompt("a red cat runs in the snow"));
+    waitUntil("some blocks", 20, () -> pauseWhen(c, model.frames().size() >= 40));
+    fxRun(() -> c.submitPrompt("a blue dog sleeps"));
+    fxRun(c::togglePauseGeneration);
+    waitUntil("follow-up", 20, () -> pauseWhen(c, model.doc().cues().size() == 2));
+    fxRun(() -> window.promptBar().field().setText("a red dog ru"));
+    Thread.sleep(300);
+    shoot(window.scene(), "studio-generating.png");
+    fxRun(c::stopGeneration);
+    waitUntil("stopped", 20, () -> !model.generating.get());
+
+    // With a photo as frame 0, in the light theme.
+    fxRun(
+        () -> {
+          c.newProject();
+          c.setLengthSeconds(6);
+          model.darkTheme.set(false);
+          model.smoothScaling.set(true);
+        });
+    Path photo = StudioFx.photo(dir);
+    fxRun(() -> c.importFile(photo));
+    waitUntil("photo", 10, () -> !model.frames().isEmpty());
+    fxRun(() -> window.promptBar().field().setText("a cat sleeps"));
+    Thread.sleep(300);
+    shoot(window.scene(), "studio-photo.png");
+
+    // The export dialog, over a finished clip.
+    fxRun(() -> c.submitPrompt("a cat sleeps"));
+    waitUntil("clip", 30, () -> !model.generating.get() && model.frames().size() > 1);
+    fxRun(() -> model.darkTheme.set(true));
+    fxRun(window::openExport);
+    waitUntil("dialog", 5, () -> window.exportDialog() != null);
+    Thread.sleep(300);
+    shoot(window.exportDialog().stage().getScene(), "export-dialog.png");
+  }
+}

@@ -1,0 +1,314 @@
+package studio.causvid.app.ui;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static studio.causvid.app.ui.StudioFx.fx;
+import static studio.causvid.app.ui.StudioFx.fxRun;
+import static studio.causvid.app.ui.StudioFx.waitUntil;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import studio.causvid.app.project.Document;
+import studio.causvid.app.project.PromptCue;
+import studio.causvid.app.project.Source;
+import studio.causvid.engine.generate.Frame;
+import studio.causvid.engine.media.MediaReader;
+
+/** Drives the real studio window (headless Monocle) with the toy model pack. */
+@ExtendWith(ApplicationExtension.class)
+class StudioWindowTest {
+  @TempDir Path home;
+  @TempDir Path dir;
+
+  private StudioWindow window;
+  private StudioModel model;
+  private StudioController controller;
+
+  @Start
+  void start(Stage stage) {
+    window = StudioApp.open(stage, StudioFx.toyPack(), home);
+    controller = window.controller();
+    model = controller.model();
+    stage.show();
+  }
+
+  @AfterEach
+  void close() {
+    fxRun(
+        () -> {
+          controller.shutdown();
+          window.stage().close();
+        });
+  }
+
+  private void waitForPack() {
+    waitUntil("the toy pack to load", 20, () -> model.engine.get() != null);
+  }
+
+  private void generate(FxRobot robot, String prompt) {
+    waitForPack();
+    robot.clickOn("#prompt").write(prompt).type(KeyCode.ENTER);
+    waitForEdit("Generate");
+  }
+
+  /** Waits until a generation ended and was recorded as the undoable edit {@code name…}. */
+  private void waitForEdit(String name) {
+    waitUntil(
+        "the edit " + name,
+        30,
+        () ->
+            !model.generating.get()
+                && model.undoName.get() != null
+                && model.undoName.get().startsWith(name));
+  }
+
+  private int expectedFrames() {
+    return fx(() -> model.doc().blocks() * controller.framesPerBlock());
+  }
+
+  @Test
+  void promptGeneratesFramesThatAppearInThePreview(FxRobot robot) {
+    generate(robot, "a red cat");
+    List<Frame> frames = fx(model::frames);
+    assertEquals(expectedFrames(), frames.size());
+    assertEquals("a red cat", frames.get(0).prompt());
+    Frame shown = fx(() -> window.preview().shownFrame());
+    assertSame(frames.get(frames.size() - 1), shown, "the preview shows the newest frame");
+    int pixel = fx(() -> window.preview().image().getPixelReader().getArgb(3, 5));
+    assertEquals(
+        shown.argb()[5 * shown.width() + 3], pixel, "the preview's pixels are the frame's");
+    List<Label> segments = fx(() -> window.timeline().segments());
+    assertEquals(1, segments.size());
+    assertEquals("a red cat", segments.get(0).getText());
+    String stall = robot.lookup("#status-stall").queryAs(Label.class).getText();
+    assertTrue(stall.matches("max UI stall \\d+ ms"), stall);
+    System.out.println("Longest FX stall while generating: " + stall);
+    // Space plays back; the playhead moves.
+    robot.clickOn("#preview").type(KeyCode.HOME);
+    assertEquals(0, (int) fx(model.playhead::get));
+    robot.type(KeyCode.RIGHT).type(KeyCode.RIGHT);
+    assertEquals(2, (int) fx(model.playhead::get));
+    robot.type(KeyCode.END);
+    assertEquals(frames.size() - 1, (int) fx(model.playhead::get));
+    robot.type(KeyCode.SPACE);
+    waitUntil("playback to move the playhead", 5, () -> model.playhead.get() != frames.size() - 1);
+    robot.type(KeyCode.SPACE);
+    assertFalse(fx(model.playing::get));
+  }
+
+  @Test
+  void followUpPromptLandsOnTheTimelineAtTheNextBlock(FxRobot robot) {
+    waitForPack();
+    // Long enough that it is still running while the robot types; stopped once the prompt lands.
+    fxRun(() -> controller.setLengthSeconds(4000));
+    robot.clickOn("#prompt").write("a red cat").type(KeyCode.ENTER);
+    waitUntil("first frames", 10, () -> model.frames().size() >= 2);
+    robot.clickOn("#pause-generation");
+    waitUntil("paused", 5, () -> model.generationPaused.get());
+    robot.clickOn("#prompt").write("a blue dog").type(KeyCode.ENTER);
+    int framesAtSubmit = fx(() -> model.frames().size());
+    robot.clickOn("#pause-generation");
+    waitUntil("the follow-up to land", 20, () -> model.doc().cues().size() == 2);
+    robot.clickOn("#generate");
+    waitUntil("generation to stop", 20, () -> !model.generating.get());
+    Document doc = fx(model::doc);
+    assertEquals(2, doc.cues().size(), doc.cues().toString());
+    PromptCue follow = doc.cues().get(1);
+    assertEquals("a blue dog", follow.text());
+    int f = fx(controller::framesPerBlock);
+    int block = follow.block();
+    assertTrue(block > 0);
+    // The engine was paused between graph passes: at most the block in flight finishes first.
+    assertTrue(block * f <= framesAtSubmit + 2 * f, "lands at the next block, was " + block);
+    assertEquals("a red cat", doc.frames().get(block * f - 1).prompt());
+    assertEquals("a blue dog", doc.frames().get(block * f).prompt());
+    List<Label> segments = fx(() -> window.timeline().segments());
+    Label seg = segments.get(1);
+    double expectedX = block * f / (double) controller.fps() * window.timeline().pixelsPerSecond();
+    assertEquals(expectedX, seg.getLayoutX(), 2.0);
+    assertEquals("a blue dog", seg.getText());
+  }
+
+  @Test
+  void importedPhotoIsFrameZeroAndTheGenerationAnimatesIt(FxRobot robot) throws Exception {
+    waitForPack();
+    Path photo = StudioFx.photo(dir);
+    fxRun(() -> controller.importFile(photo));
+    waitUntil("the photo to import", 10, () -> model.doc().source() == Source.PHOTO);
+    Frame zero = fx(() -> window.preview().shownFrame());
+    assertNotNull(zero);
+    assertEquals(0, zero.index());
+    int[] fitted = model.engine.get().fit(MediaReader.readPhoto(photo)).argb();
+    assertArrayEquals(fitted, zero.argb(), "frame 0 is the photo fitted to the pack's frame");
+    robot.clickOn("#prompt").write("a cat runs").type(KeyCode.ENTER);
+    waitForEdit("Generate");
+    Document doc = fx(model::doc);
+    assertEquals(Source.PHOTO, doc.source());
+    assertEquals(expectedFrames(), doc.frames().size());
+  }
+
+  @Test
+  void editSegmentRegenerateFromPlayheadThenUndoRedo(FxRobot robot) {
+    generate(robot, "a red cat");
+    List<Frame> before = fx(model::frames);
+    long seedBefore = fx(() -> model.doc().seed());
+    robot.clickOn("#preview").type(KeyCode.HOME);
+    for (int i = 0; i < 6; i++) {
+      robot.type(KeyCode.RIGHT);
+    }
+    assertEquals(6, (int) fx(model.playhead::get));
+    robot.clickOn("#split-cue");
+    int f = fx(controller::framesPerBlock);
+    int block = 6 / f;
+    assertEquals(block, (int) fx(model.selectedCue::get));
+    // Select the new segment on the timeline and edit its text.
+    Label seg = fx(() -> window.timeline().segments().get(1));
+    robot.clickOn(seg);
+    TextField cueText = robot.lookup("#cue-text").queryAs(TextField.class);
+    robot.doubleClickOn(cueText);
+    fxRun(cueText::selectAll);
+    robot.write("a blue dog").type(KeyCode.ENTER);
+    assertEquals("a blue dog", fx(() -> model.doc().cues().get(1).text()));
+    robot.clickOn("#regenerate");
+    waitForEdit("Regenerate");
+    Document after = fx(model::doc);
+    assertEquals(before.size(), after.frames().size());
+    for (int i = 0; i < block * f; i++) {
+      assertSame(
+          before.get(i), after.frames().get(i), "frame " + i + " before the playhead is kept");
+    }
+    for (int i = block * f; i < after.frames().size(); i++) {
+      assertEquals("a blue dog", after.frames().get(i).prompt());
+    }
+    assertNotEquals(seedBefore, after.seed(), "a new seed");
+
+    robot.clickOn("#preview");
+    robot.press(KeyCode.CONTROL).type(KeyCode.Z).release(KeyCode.CONTROL);
+    assertSame(
+        before.get(block * f), fx(model::frames).get(block * f), "undo restores the old frames");
+    robot.press(KeyCode.CONTROL).type(KeyCode.Z).release(KeyCode.CONTROL);
+    assertEquals("a red cat", fx(() -> model.doc().cues().get(1).text()), "undo the text edit");
+    robot.press(KeyCode.CONTROL).type(KeyCode.Z).release(KeyCode.CONTROL);
+    assertEquals(1, (int) fx(() -> model.doc().cues().size()), "undo the split");
+    robot
+        .press(KeyCode.CONTROL, KeyCode.SHIFT)
+        .type(KeyCode.Z)
+        .release(KeyCode.SHIFT, KeyCode.CONTROL);
+    robot
+        .press(KeyCode.CONTROL, KeyCode.SHIFT)
+        .type(KeyCode.Z)
+        .release(KeyCode.SHIFT, KeyCode.CONTROL);
+    assertEquals(
+        "a blue dog", fx(() -> model.doc().cues().get(1).text()), "redo the split and edit");
+    robot
+        .press(KeyCode.CONTROL, KeyCode.SHIFT)
+        .type(KeyCode.Z)
+        .release(KeyCode.SHIFT, KeyCode.CONTROL);
+    assertSame(
+        after.frames().get(block * f), fx(model::frames).get(block * f), "redo the regeneration");
+  }
+
+  @Test
+  void savedProjectReopensWithTheSameFrames(FxRobot robot) {
+    generate(robot, "a red cat");
+    Document saved = fx(model::doc);
+    Path target = dir.resolve("clip");
+    fxRun(() -> controller.saveAs(target, null));
+    waitUntil("the save", 20, () -> model.projectPath.get() != null && !model.dirty.get());
+    Path folder = dir.resolve("clip.causvid");
+    assertTrue(Files.isRegularFile(folder.resolve("project.json")));
+    assertTrue(Files.isRegularFile(folder.resolve("frames/frame_00000.png")));
+    fxRun(controller::newProject);
+    assertTrue(fx(model::frames).isEmpty());
+    fxRun(() -> controller.open(folder));
+    waitUntil("the project to open", 20, () -> model.frames().size() == saved.frames().size());
+    Document reopened = fx(model::doc);
+    assertEquals(saved.cues(), reopened.cues());
+    assertEquals(saved.seed(), reopened.seed());
+    for (int i = 0; i < saved.frames().size(); i++) {
+      assertArrayEquals(
+          saved.frames().get(i).argb(), reopened.frames().get(i).argb(), "frame " + i);
+      assertArrayEquals(saved.frames().get(i).latent(), reopened.frames().get(i).latent(), 0f);
+      assertEquals(saved.frames().get(i).prompt(), reopened.frames().get(i).prompt());
+    }
+    Frame shown = fx(() -> window.preview().shownFrame());
+    assertNotNull(shown, "the reopened project shows its frames without regenerating");
+  }
+
+  @Test
+  void exportDialogWritesAnMp4ThatReadsBack(FxRobot robot) throws Exception {
+    generate(robot, "a red cat");
+    int n = fx(() -> model.frames().size());
+    robot.clickOn("#export");
+    waitUntil(
+        "the export dialog",
+        5,
+        () -> window.exportDialog() != null && window.exportDialog().stage().isShowing());
+    Path out = dir.resolve("clip.mp4");
+    fxRun(() -> robot.lookup("#export-target").queryAs(TextField.class).setText(out.toString()));
+    robot.clickOn("#export-run");
+    waitUntil(
+        "the export",
+        30,
+        () -> window.exportDialog().task() != null && window.exportDialog().task().isDone());
+    assertTrue(Files.isRegularFile(out));
+    int fps = fx(controller::fps);
+    var tail = MediaReader.readVideoTail(out, 16, 16, 1000, fps);
+    assertEquals(n, tail.sourceFrames(), "every frame was written");
+    String state = robot.lookup("#export-state").queryAs(Label.class).getText();
+    assertTrue(state.startsWith("Exported"), state);
+    robot.clickOn("#export-close");
+  }
+
+  @Test
+  void corruptPhotoVideoAndProjectEachShowAnErrorAndKeepTheClip(FxRobot robot) throws Exception {
+    generate(robot, "a red cat");
+    List<Frame> frames = fx(model::frames);
+    Path photo = StudioFx.garbage(dir, "broken.png");
+    Path video = StudioFx.garbage(dir, "broken.mp4");
+    Path project = Files.createDirectories(dir.resolve("broken.causvid"));
+    Files.writeString(project.resolve("project.json"), "{ not json");
+    for (Runnable action :
+        List.<Runnable>of(
+            () -> controller.importFile(photo),
+            () -> controller.importFile(video),
+            () -> controller.open(project))) {
+      fxRun(() -> model.problem.set(null));
+      waitUntil("the bar to hide", 5, () -> !window.notifications().isShowing());
+      fxRun(action);
+      waitUntil("an error in the window", 20, () -> window.notifications().isShowing());
+      String text = fx(() -> window.notifications().getText());
+      assertTrue(text.contains("broken"), "names the file: " + text);
+      assertSame(frames, fx(model::frames), "the clip is unchanged");
+    }
+  }
+
+  @Test
+  void missingModelPackIsReportedWithAWayOut(FxRobot robot) {
+    waitForPack();
+    fxRun(() -> controller.openPack(dir.resolve("no-such-pack")));
+    waitUntil("an error in the window", 10, () -> window.notifications().isShowing());
+    String text = fx(() -> window.notifications().getText());
+    assertTrue(text.contains("No model pack at"), text);
+    assertEquals(
+        "Open pack folder…", fx(() -> window.notifications().getActions().get(0).getText()));
+    assertNotNull(fx(model.engine::get), "the loaded pack keeps working");
+  }
+}
