@@ -67,6 +67,11 @@ public final class ModelLocator {
               : Path.of(home, "AppData", "Roaming");
       return base.resolve("CausVid Studio").resolve("models");
     }
+    // $HOME, as a shell sees it, over the password database's user.home.
+    String envHome = env.get("HOME");
+    if (envHome != null && !envHome.isBlank()) {
+      home = envHome;
+    }
     if (os.startsWith("mac")) {
       return Path.of(home, "Library", "Application Support", "CausVid Studio", "models");
     }

@@ -75,6 +75,9 @@ class ModelLocatorTest {
         Path.of("/x/causvid-studio/models"),
         ModelLocator.userModels("Linux", Map.of("XDG_DATA_HOME", "/x"), "/h"));
     assertEquals(
+        Path.of("/e/.local/share/causvid-studio/models"),
+        ModelLocator.userModels("Linux", Map.of("HOME", "/e"), "/h"));
+    assertEquals(
         Path.of("/h/Library/Application Support/CausVid Studio/models"),
         ModelLocator.userModels("Mac OS X", Map.of(), "/h"));
     assertEquals(
