@@ -22,7 +22,7 @@ pack="models/default"
 if [[ ! -f "$pack/manifest.json" ]]; then
   pack="engine/src/test/resources/tiny-pack"
 fi
-dest="installer/target/jpackage"
+dest="$root/installer/target/jpackage"
 
 if [[ -z "${INSTALLER_TEST_SKIP_BUILD:-}" ]]; then
   echo "== installer: building the app image and native package (pack: $pack)"
