@@ -53,6 +53,8 @@ if command -v dpkg-deb >/dev/null 2>&1; then
   dpkg-deb -e "$deb" "$scratch/control"
   installed="$scratch/root/opt/causvid-studio"
   grep -q '^Package: causvid-studio$' "$scratch/control/control" || fail "control: wrong package"
+  # JavaFX's natives load GTK 3 at run time, where jpackage's ldd scan cannot see them.
+  grep -q '^Depends: .*, libgtk-3-0' "$scratch/control/control" || fail "control: no libgtk-3-0"
   grep -q 'ln -sf /opt/causvid-studio/bin/causvid-studio /usr/bin/causvid-studio' \
     "$scratch/control/postinst" || fail "postinst does not put causvid-studio on PATH"
   desktop="$(find "$installed/lib" -maxdepth 1 -type f -name '*.desktop' -print -quit)"
