@@ -10,7 +10,9 @@ final class EngineOptions {
   @Option(
       names = "--model",
       paramLabel = "DIR",
-      description = "Model pack folder (default: $CAUSVID_MODEL or models/default).")
+      description =
+          "Model pack folder or installed pack name (default: $CAUSVID_MODEL, the installed"
+              + " pack, models/default).")
   Path model;
 
   @Option(
@@ -23,18 +25,7 @@ final class EngineOptions {
   int threads = 0;
 
   Path modelDir() {
-    if (model != null) {
-      return model;
-    }
-    String env = System.getenv("CAUSVID_MODEL");
-    Path dir = Path.of(env != null && !env.isBlank() ? env : "models/default");
-    if (!java.nio.file.Files.isDirectory(dir)) {
-      throw new CliErrors.UserError(
-          "No model pack at "
-              + dir
-              + ": pass --model DIR or set CAUSVID_MODEL (training/causvid/export.py makes packs).");
-    }
-    return dir;
+    return studio.causvid.app.ModelLocator.forThisProcess().resolve(model);
   }
 
   RuntimeOptions runtime() {
