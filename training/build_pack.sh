@@ -10,14 +10,15 @@ export PYTHONPATH=.
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 CLIPS=${CLIPS:-4000}
 AE_STEPS=${AE_STEPS:-600}
-TEACHER_STEPS=${TEACHER_STEPS:-3000}
+AE_MORE=${AE_MORE:-700}
+TEACHER_STEPS=${TEACHER_STEPS:-2000}
 ODE_CLIPS=${ODE_CLIPS:-320}
-ODE_STEPS=${ODE_STEPS:-800}
-DMD_STEPS=${DMD_STEPS:-300}
+ODE_STEPS=${ODE_STEPS:-600}
+DMD_STEPS=${DMD_STEPS:-250}
 mkdir -p runs/default
 run() { echo "== $*"; "$PY" "$@"; }
 [ -f data/frames.npy ] || run make_data.py --clips "$CLIPS"
-[ -f runs/default/ae.done ] && [ -f runs/default/latents.npy ] || run train_ae.py --steps "$AE_STEPS"
+[ -f runs/default/ae_more.done ] && [ -f runs/default/latents.npy ] || run train_ae.py --steps "$AE_STEPS" --more "$AE_MORE"
 [ -f runs/default/teacher.done ] || run train_teacher.py --steps "$TEACHER_STEPS"
 [ -f runs/default/ode.done ] || run make_ode_pairs.py --clips "$ODE_CLIPS"
 [ -f runs/default/student_ode.done ] || run train_student_ode.py --steps "$ODE_STEPS"

@@ -18,6 +18,7 @@ def main():
     ap.add_argument("--steps", type=int, default=600)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--more", type=int, default=0, help="a second round of this many steps (stage ae_more), starting from the first")
     args = ap.parse_args()
     dev = setup_torch()
     run = run_dir()
@@ -27,6 +28,13 @@ def main():
     ae = FrameAutoencoder(cfg).to(dev)
     opt = torch.optim.AdamW(ae.parameters(), lr=args.lr, weight_decay=0.0)
     stage = Stage("ae", args.steps, {"ae": ae, "opt": opt}, run)
+    if args.more:
+        if not stage.done():
+            raise SystemExit("finish the first round before --more")
+        # A fresh cosine cycle from the first round's weights: longer training, same code path.
+        opt = torch.optim.AdamW(ae.parameters(), lr=args.lr / 2, weight_decay=0.0)
+        stage = Stage("ae_more", args.more, {"ae": ae, "opt": opt}, run)
+        args.steps, args.lr = args.more, args.lr / 2
     rng = np.random.default_rng(stage.step)
 
     def step(i):

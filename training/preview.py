@@ -1,0 +1,60 @@
+"""Contact sheet of samples from the current checkpoints, to look at training progress.
+
+    python3 training/preview.py --who teacher --out /tmp/teacher.png [--steps 24]
+"""
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from causvid.common import default_config, load, run_dir, setup_torch
+from causvid.model import FrameAutoencoder, TextEncoder, VideoDiT
+from causvid.sampler import StudentStreamer, teacher_sample
+
+PROMPTS = [
+    "a red ball bouncing at sunset",
+    "a blue box moving left in the sky",
+    "a yellow star spinning at night",
+    "a green ball moving right over the sea",
+    "a purple triangle growing on the grass",
+    "a white box standing still in a studio, the camera zooms in",
+]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--who", choices=["teacher", "student_ode", "student_dmd"], default="teacher")
+    ap.add_argument("--steps", type=int, default=24)
+    ap.add_argument("--out", type=Path, default=Path("/tmp/preview.png"))
+    args = ap.parse_args()
+    setup_torch()
+    run = run_dir()
+    cfg = default_config()
+    ae = FrameAutoencoder(cfg)
+    ae_ckpt = run / "ae_final.pt"
+    ae.load_state_dict(load(ae_ckpt)["ae"])
+    ckpt = load(run / "teacher.pt")["state"]
+    text = TextEncoder(cfg)
+    text.load_state_dict(ckpt["ema_text"])
+    dit = VideoDiT(cfg)
+    rows = []
+    with torch.no_grad():
+        if args.who == "teacher":
+            dit.load_state_dict(ckpt["ema_dit"])
+            noise = torch.randn(len(PROMPTS), 16, cfg.latent_channels, 16, 16, generator=torch.Generator().manual_seed(0))
+            x0, _ = teacher_sample(dit.eval(), text.eval(), [[p] * 4 for p in PROMPTS], args.steps, 3.0, noise)
+        else:
+            dit.load_state_dict(load(run / f"{args.who}.pt")["state"]["student"])
+            x0 = torch.stack([StudentStreamer(dit.eval(), text.eval(), ae.decoder, [1.0, 0.75, 0.5, 0.25], 12, 0).generate({0: p}, 4, seed=i) for i, p in enumerate(PROMPTS)])
+        for lat in x0:
+            fr = ae.decoder(lat[::3]).clamp(0, 1)
+            rows.append(np.concatenate(list((fr.permute(0, 2, 3, 1).numpy() * 255).astype(np.uint8)), 1))
+    Image.fromarray(np.concatenate(rows, 0)).save(args.out)
+    print(args.out)
+
+
+if __name__ == "__main__":
+    main()
