@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import javafx.animation.PauseTransition;
 import javafx.application.Platform;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
@@ -31,6 +32,7 @@ import javafx.scene.paint.Color;
 import javafx.scene.shape.Line;
 import javafx.scene.shape.Rectangle;
 import javafx.scene.text.Font;
+import javafx.util.Duration;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignD;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignM;
@@ -66,7 +68,10 @@ final class TimelineView extends VBox {
   /** The timeline's x (pixels from 0 s) at the viewport's left edge. */
   private double offset;
 
+  private static final long GENERATING_REDRAW_NANOS = 100_000_000L;
+
   private boolean redrawPending;
+  private long lastRedraw;
   private boolean syncingBar;
 
   TimelineView(StudioModel model, StudioController controller) {
@@ -202,17 +207,31 @@ final class TimelineView extends VBox {
     return Math.max(d.frames().size(), planned) / (double) fps();
   }
 
-  /** Coalesces redraws: any number of changes within a pulse cost one redraw of the viewport. */
+  /**
+   * Coalesces redraws: any number of changes within a pulse cost one redraw of the viewport. While
+   * generating, the filmstrip is redrawn at most ten times a second: a redraw is cheap for the FX
+   * thread, but repainting the track every pulse (software pipeline, busy CPU) delays the preview.
+   */
   private void requestRedraw() {
     if (redrawPending) {
       return;
     }
     redrawPending = true;
-    Platform.runLater(
-        () -> {
-          redrawPending = false;
-          redraw();
-        });
+    long wait =
+        model.generating.get() ? lastRedraw + GENERATING_REDRAW_NANOS - System.nanoTime() : 0;
+    if (wait <= 0) {
+      Platform.runLater(this::redrawNow);
+    } else {
+      PauseTransition delay = new PauseTransition(Duration.millis(wait / 1e6));
+      delay.setOnFinished(e -> redrawNow());
+      delay.play();
+    }
+  }
+
+  private void redrawNow() {
+    redrawPending = false;
+    lastRedraw = System.nanoTime();
+    redraw();
   }
 
   /**

@@ -45,6 +45,14 @@ class GenerationStallBench {
     measure(robot, StudioFx.toyPack().resolveSibling("tiny-pack"));
   }
 
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private void measure(FxRobot robot, Path pack) {
     StudioController c = window.controller();
     waitUntil("the toy pack", 30, () -> model.engine.get() != null);
@@ -56,20 +64,29 @@ class GenerationStallBench {
           () -> !model.loadingPack.get() && pack.equals(model.packDir.get()));
     }
     fxRun(() -> c.setLengthSeconds(60));
+    // The machine's own noise: the same window, idle, for 3 s.
+    PulseGaps idle = PulseGaps.start();
+    sleep(3000);
+    String idleGaps = idle.stop();
+    PulseGaps busy = PulseGaps.start();
     long start = System.nanoTime();
     fxRun(() -> c.submitPrompt("a red cat runs in the snow"));
     waitUntil("the generation", 600, () -> !model.generating.get());
+    String busyGaps = busy.stop();
     double seconds = (System.nanoTime() - start) / 1e9;
     int frames = fx(() -> model.frames().size());
     String stall = robot.lookup("#status-stall").queryAs(Label.class).getText();
     System.out.printf(
         Locale.ROOT,
-        "STALL BENCH %s: %d frames in %.1f s (%.1f frames/s), %s%n",
+        "STALL BENCH %s: %d frames in %.1f s (%.1f frames/s), %s%n"
+            + "  generating: %s%n  idle:       %s%n",
         pack.getFileName(),
         frames,
         seconds,
         frames / seconds,
-        stall);
+        stall,
+        busyGaps,
+        idleGaps);
     fxRun(
         () -> {
           c.shutdown();
