@@ -203,7 +203,12 @@ final class InspectorView extends GridPane {
     syncing = true;
     try {
       Document d = model.doc();
-      seed.setText(Long.toString(d.seed()));
+      // Only on a real change: setting a text field's text re-lays it out and repaints it, and the
+      // document changes with every batch of frames while generating.
+      String seedText = Long.toString(d.seed());
+      if (!seedText.equals(seed.getText())) {
+        seed.setText(seedText);
+      }
       double seconds = d.blocks() * controller.framesPerBlock() / (double) controller.fps();
       if (length.getValue() == null || Math.abs(length.getValue() - seconds) > 1e-6) {
         length.getValueFactory().setValue(seconds);

@@ -39,6 +39,12 @@ public final class StudioController {
   private static final List<String> VIDEO_TYPES =
       List.of("mp4", "mov", "webm", "mkv", "avi", "gif", "m4v");
 
+  /**
+   * Threads one graph run may use: all cores but one, which stays free for the FX and render
+   * threads so that the window keeps drawing while the model runs on the CPU.
+   */
+  static final int ENGINE_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+
   private final StudioModel model;
   private final Path home;
   private final Random seeds = new Random();
@@ -47,7 +53,6 @@ public final class StudioController {
   private String generationName;
   private String pendingFollowUp;
   private long generationStart;
-  private long lastPulse;
   private Timeline autosave;
 
   /** Asks the user for a pack folder; set by the window. */
@@ -88,7 +93,7 @@ public final class StudioController {
                     + dir.toAbsolutePath()
                     + ". Open a pack folder (File > Open model pack…) or start with --model DIR.");
           }
-          return StudioEngine.open(dir, new RuntimeOptions(device, 0));
+          return StudioEngine.open(dir, new RuntimeOptions(device, ENGINE_THREADS));
         },
         engine -> {
           StudioEngine old = model.engine.get();
@@ -219,7 +224,6 @@ public final class StudioController {
     model.generationFps.set(0);
     model.problem.set(null);
     generationStart = System.nanoTime();
-    lastPulse = 0;
     model.status.set(
         "Generating "
             + blocks
@@ -582,22 +586,29 @@ public final class StudioController {
     }.start();
   }
 
-  /** Measures the gaps between FX pulses while generating: the longest is the worst stall. */
+  /**
+   * Measures the gaps between FX pulses while generating: the longest is the worst stall. The timer
+   * itself keeps pulses coming (about 60 a second), so a gap longer than a frame means the FX
+   * thread was busy. A gap counts when the generation runs at either end of it, so starting it and
+   * the work on its last batch (and on finishing) are measured too.
+   */
   private void startStallMeter() {
     new AnimationTimer() {
+      private long last;
+      private boolean measuring;
+
       @Override
       public void handle(long now) {
-        if (!model.generating.get()) {
-          lastPulse = 0;
-          return;
-        }
-        if (lastPulse != 0) {
-          long gap = (now - lastPulse) / 1_000_000;
+        long t = System.nanoTime();
+        boolean generating = model.generating.get();
+        if ((measuring || generating) && last != 0) {
+          long gap = (t - last) / 1_000_000;
           if (gap > model.longestStallMs.get()) {
             model.longestStallMs.set(gap);
           }
         }
-        lastPulse = now;
+        last = t;
+        measuring = generating;
       }
     }.start();
   }
@@ -742,13 +753,15 @@ public final class StudioController {
     if (!model.dirty.get() || model.generating.get() || format == null) {
       return;
     }
+    // Everything the writer needs is read here, on the FX thread; the files are written off it.
     Document doc = model.doc();
     Path target = recoveryPath();
+    Path packDir = model.packDir.get();
     Background.run(
         "autosave",
         () -> {
           Files.createDirectories(target.getParent());
-          ProjectFile.write(target, doc, format, "", model.packDir.get());
+          ProjectFile.write(target, doc, format, "", packDir);
           return target;
         },
         saved -> model.status.set("Autosaved"),

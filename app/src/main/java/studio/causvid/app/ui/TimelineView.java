@@ -1,15 +1,20 @@
 package studio.causvid.app.ui;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import javafx.animation.PauseTransition;
+import javafx.application.Platform;
 import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.ScrollPane;
+import javafx.scene.control.ScrollBar;
 import javafx.scene.control.Slider;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
@@ -25,7 +30,9 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 import javafx.scene.shape.Line;
+import javafx.scene.shape.Rectangle;
 import javafx.scene.text.Font;
+import javafx.util.Duration;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignD;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignM;
@@ -52,12 +59,20 @@ final class TimelineView extends VBox {
   private final Pane cuePane = new Pane();
   private final Pane lane = new Pane();
   private final Line playhead = new Line();
-  private final ScrollPane scroll = new ScrollPane(lane);
+  private final ScrollBar hbar = new ScrollBar();
   private final Slider zoom = new Slider(20, 600, 120);
   private final TextField cueText = new TextField();
   private final Map<Frame, Image> thumbs = new WeakHashMap<>();
+  private final Map<PromptCue, Label> cueLabels = new HashMap<>();
+
+  /** The timeline's x (pixels from 0 s) at the viewport's left edge. */
+  private double offset;
+
+  private static final long GENERATING_REDRAW_NANOS = 100_000_000L;
+
   private boolean redrawPending;
   private long lastRedraw;
+  private boolean syncingBar;
 
   TimelineView(StudioModel model, StudioController controller) {
     this.model = model;
@@ -101,7 +116,9 @@ final class TimelineView extends VBox {
     tools.getStyleClass().add("timeline-tools");
 
     ruler.getStyleClass().add("ruler");
+    ruler.setHeight(RULER);
     track.setLayoutY(RULER);
+    track.setHeight(TRACK);
     cuePane.setLayoutY(RULER + TRACK + 2);
     cuePane.setPrefHeight(CUES);
     cuePane.getStyleClass().add("cue-track");
@@ -110,7 +127,13 @@ final class TimelineView extends VBox {
     playhead.setEndY(RULER + TRACK + CUES + 4);
     playhead.setMouseTransparent(true);
     lane.getChildren().addAll(ruler, track, cuePane, playhead);
-    lane.setMinHeight(RULER + TRACK + CUES + 6);
+    // The lane is as wide as the window gives it; its canvases never ask for more.
+    lane.setMinSize(0, RULER + TRACK + CUES + 6);
+    lane.setPrefSize(0, RULER + TRACK + CUES + 6);
+    Rectangle clip = new Rectangle();
+    clip.widthProperty().bind(lane.widthProperty());
+    clip.heightProperty().bind(lane.heightProperty());
+    lane.setClip(clip);
     lane.getStyleClass().add("timeline-lane");
     lane.setOnMousePressed(this::scrub);
     lane.setOnMouseDragged(this::scrub);
@@ -118,21 +141,35 @@ final class TimelineView extends VBox {
         e -> {
           if (e.isControlDown()) {
             zoom.setValue(zoom.getValue() * (e.getDeltaY() > 0 ? 1.2 : 1 / 1.2));
-            e.consume();
+          } else {
+            scrollTo(offset - (e.getDeltaX() != 0 ? e.getDeltaX() : e.getDeltaY()));
           }
+          e.consume();
         });
-    scroll.setVbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
-    scroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.AS_NEEDED);
-    scroll.setFitToHeight(true);
-    scroll.setPrefViewportHeight(RULER + TRACK + CUES + 8);
-    scroll.getStyleClass().add("timeline-scroll");
-    VBox.setVgrow(scroll, Priority.ALWAYS);
-    getChildren().addAll(tools, scroll);
+    lane.widthProperty().addListener((o, a, b) -> requestRedraw());
+    hbar.setId("timeline-scroll");
+    hbar.setOrientation(Orientation.HORIZONTAL);
+    hbar.setUnitIncrement(40);
+    hbar.valueProperty()
+        .addListener(
+            (o, a, b) -> {
+              if (!syncingBar) {
+                scrollTo(b.doubleValue());
+              }
+            });
+    VBox.setVgrow(lane, Priority.ALWAYS);
+    getChildren().addAll(tools, lane, hbar);
 
     model.document.addListener((o, a, b) -> requestRedraw());
     model.format.addListener((o, a, b) -> requestRedraw());
     model.selectedCue.addListener((o, a, b) -> requestRedraw());
-    zoom.valueProperty().addListener((o, a, b) -> requestRedraw());
+    zoom.valueProperty()
+        .addListener(
+            (o, a, b) -> {
+              // Keep the same moment at the viewport's left edge.
+              offset = offset * b.doubleValue() / a.doubleValue();
+              requestRedraw();
+            });
     model.playhead.addListener((o, a, b) -> placePlayhead(true));
     model.darkTheme.addListener((o, a, b) -> requestRedraw());
     requestRedraw();
@@ -140,6 +177,18 @@ final class TimelineView extends VBox {
 
   double pixelsPerSecond() {
     return zoom.getValue();
+  }
+
+  /** The timeline's x (pixels from 0 s) at the viewport's left edge. */
+  double scrollOffset() {
+    return offset;
+  }
+
+  private void scrollTo(double x) {
+    if (x != offset) {
+      offset = x;
+      requestRedraw();
+    }
   }
 
   private int fps() {
@@ -159,8 +208,9 @@ final class TimelineView extends VBox {
   }
 
   /**
-   * Coalesces redraws: many changes within a pulse cost one redraw, and while generating the (wide)
-   * canvases are redrawn at most ten times a second so the FX thread stays free to draw.
+   * Coalesces redraws: any number of changes within a pulse cost one redraw of the viewport. While
+   * generating, the filmstrip is redrawn at most ten times a second: a redraw is cheap for the FX
+   * thread, but repainting the track every pulse (software pipeline, busy CPU) delays the preview.
    */
   private void requestRedraw() {
     if (redrawPending) {
@@ -168,35 +218,47 @@ final class TimelineView extends VBox {
     }
     redrawPending = true;
     long wait =
-        model.generating.get() ? Math.max(0, lastRedraw + 100_000_000L - System.nanoTime()) : 0;
-    Runnable go =
-        () -> {
-          redrawPending = false;
-          lastRedraw = System.nanoTime();
-          redraw();
-        };
-    if (wait == 0) {
-      javafx.application.Platform.runLater(go);
+        model.generating.get() ? lastRedraw + GENERATING_REDRAW_NANOS - System.nanoTime() : 0;
+    if (wait <= 0) {
+      Platform.runLater(this::redrawNow);
     } else {
-      javafx.animation.PauseTransition delay =
-          new javafx.animation.PauseTransition(javafx.util.Duration.millis(wait / 1e6));
-      delay.setOnFinished(e -> go.run());
+      PauseTransition delay = new PauseTransition(Duration.millis(wait / 1e6));
+      delay.setOnFinished(e -> redrawNow());
       delay.play();
     }
   }
 
+  private void redrawNow() {
+    redrawPending = false;
+    lastRedraw = System.nanoTime();
+    redraw();
+  }
+
+  /**
+   * Draws only what is in the viewport: the canvases are the viewport's size whatever the clip's
+   * length, so a redraw costs the same for a second of video as for an hour.
+   */
   private void redraw() {
     double pps = pixelsPerSecond();
-    double width = Math.min(16000, durationSeconds() * pps + 60);
-    lane.setPrefWidth(width);
-    lane.setMinWidth(width);
-    ruler.setWidth(width);
-    ruler.setHeight(RULER);
-    track.setWidth(width);
-    track.setHeight(TRACK);
-    drawRuler(pps, width);
-    drawTrack(pps, width);
-    layoutCues(pps, width);
+    double viewW = lane.getWidth();
+    double contentW = durationSeconds() * pps + 60;
+    double maxOffset = Math.max(0, contentW - viewW);
+    offset = Math.max(0, Math.min(maxOffset, offset));
+    syncingBar = true;
+    hbar.setMax(maxOffset);
+    hbar.setVisibleAmount(contentW > 0 ? maxOffset * viewW / contentW : 0);
+    hbar.setBlockIncrement(Math.max(40, viewW * 0.8));
+    hbar.setValue(offset);
+    hbar.setDisable(maxOffset == 0);
+    syncingBar = false;
+    if (viewW <= 0) {
+      return;
+    }
+    ruler.setWidth(viewW);
+    track.setWidth(viewW);
+    drawRuler(pps, viewW);
+    drawTrack(pps, viewW);
+    layoutCues(pps, viewW);
     placePlayhead(false);
   }
 
@@ -204,32 +266,34 @@ final class TimelineView extends VBox {
     return model.darkTheme.get();
   }
 
-  private void drawRuler(double pps, double width) {
+  private void drawRuler(double pps, double viewW) {
     GraphicsContext g = ruler.getGraphicsContext2D();
     g.setFill(dark() ? Color.web("#1f232a") : Color.web("#e9ecf1"));
-    g.fillRect(0, 0, width, RULER);
+    g.fillRect(0, 0, viewW, RULER);
     Color ink = dark() ? Color.web("#aab2bf") : Color.web("#4a5160");
     g.setStroke(ink);
     g.setFill(ink);
     g.setFont(Font.font(10));
+    double first = offset / pps;
+    double last = Math.min(durationSeconds(), (offset + viewW) / pps);
     double blockSeconds = framesPerBlock() / (double) fps();
-    double duration = durationSeconds();
-    for (double t = 0; t <= duration + 1e-9; t += blockSeconds) {
-      double x = Math.round(t * pps) + 0.5;
+    for (long k = (long) Math.floor(first / blockSeconds); k * blockSeconds <= last + 1e-9; k++) {
+      double x = Math.round(k * blockSeconds * pps - offset) + 0.5;
       g.strokeLine(x, RULER - 5, x, RULER);
     }
     double step = pps >= 60 ? 1 : pps >= 20 ? 5 : 10;
-    for (double t = 0; t <= duration + 1e-9; t += step) {
-      double x = Math.round(t * pps) + 0.5;
+    // From one label back, so a label cut by the left edge still shows its tail.
+    for (long k = Math.max(0, (long) Math.floor(first / step) - 1); k * step <= last + 1e-9; k++) {
+      double x = Math.round(k * step * pps - offset) + 0.5;
       g.strokeLine(x, 2, x, RULER);
-      g.fillText(((int) t) + " s", x + 3, 12);
+      g.fillText(((long) (k * step)) + " s", x + 3, 12);
     }
   }
 
-  private void drawTrack(double pps, double width) {
+  private void drawTrack(double pps, double viewW) {
     GraphicsContext g = track.getGraphicsContext2D();
     g.setFill(dark() ? Color.web("#14171c") : Color.web("#d5d9e0"));
-    g.fillRect(0, 0, width, TRACK);
+    g.fillRect(0, 0, viewW, TRACK);
     List<Frame> frames = model.frames();
     ClipFormat format = model.format.get();
     int fps = fps();
@@ -239,8 +303,10 @@ final class TimelineView extends VBox {
     }
     double thumbW = Math.max(8, (TRACK - 4) * aspect);
     double clipEnd = frames.size() / (double) fps * pps;
+    double viewEnd = Math.min(clipEnd, offset + viewW);
     // Filmstrip: each slot shows the frame at its left edge's time, so thumbnails fill in live.
-    for (double x = 0; x < clipEnd; x += thumbW) {
+    for (long k = (long) Math.floor(offset / thumbW); k * thumbW < viewEnd; k++) {
+      double x = k * thumbW;
       int i = (int) Math.floor(x / pps * fps);
       if (i >= frames.size()) {
         break;
@@ -248,78 +314,133 @@ final class TimelineView extends VBox {
       double w = Math.min(thumbW, clipEnd - x);
       Image img = thumb(frames.get(i));
       double sw = img.getWidth() * (w / thumbW);
-      g.drawImage(img, 0, 0, sw, img.getHeight(), x, 2, w, TRACK - 4);
+      g.drawImage(img, 0, 0, sw, img.getHeight(), x - offset, 2, w, TRACK - 4);
     }
     // Block boundaries: where prompts can change and regeneration can start.
     double blockSeconds = framesPerBlock() / (double) fps;
     g.setStroke(dark() ? Color.web("#ffffff", 0.35) : Color.web("#000000", 0.3));
     g.setLineWidth(1);
-    for (double t = 0; t * pps <= width; t += blockSeconds) {
-      double x = Math.round(t * pps) + 0.5;
+    for (long k = (long) Math.floor(offset / pps / blockSeconds);
+        k * blockSeconds * pps <= offset + viewW;
+        k++) {
+      double x = Math.round(k * blockSeconds * pps - offset) + 0.5;
       g.strokeLine(x, 0, x, TRACK);
     }
     Document d = model.doc();
     if (d.source() == Source.VIDEO && d.sourceFrames() > 0) {
-      double x = d.sourceFrames() / (double) fps * pps;
-      g.setFill(Color.web("#3b82f6", 0.25));
-      g.fillRect(0, 0, x, 4);
+      double x = d.sourceFrames() / (double) fps * pps - offset;
+      if (x > 0) {
+        g.setFill(Color.web("#3b82f6", 0.25));
+        g.fillRect(0, 0, Math.min(x, viewW), 4);
+      }
     }
   }
 
+  /**
+   * The frame as a filmstrip thumbnail, made once per frame (box-filtered down to the track's
+   * height) so that a redraw only copies small images.
+   */
   private Image thumb(Frame frame) {
-    return thumbs.computeIfAbsent(
-        frame,
-        f -> {
-          WritableImage img = new WritableImage(f.width(), f.height());
-          img.getPixelWriter()
-              .setPixels(
-                  0,
-                  0,
-                  f.width(),
-                  f.height(),
-                  PixelFormat.getIntArgbInstance(),
-                  f.argb(),
-                  0,
-                  f.width());
-          return img;
-        });
+    return thumbs.computeIfAbsent(frame, TimelineView::thumbnail);
   }
 
-  private void layoutCues(double pps, double width) {
-    cuePane.getChildren().clear();
-    cuePane.setPrefWidth(width);
+  static Image thumbnail(Frame f) {
+    int sw = f.width();
+    int sh = f.height();
+    int th = Math.min(sh, (int) (TRACK - 4));
+    int tw = Math.max(1, (int) Math.round(th * sw / (double) sh));
+    int[] src = f.argb();
+    int[] out = new int[tw * th];
+    for (int y = 0; y < th; y++) {
+      int y0 = y * sh / th;
+      int y1 = Math.max(y0 + 1, (y + 1) * sh / th);
+      for (int x = 0; x < tw; x++) {
+        int x0 = x * sw / tw;
+        int x1 = Math.max(x0 + 1, (x + 1) * sw / tw);
+        int r = 0;
+        int gr = 0;
+        int b = 0;
+        for (int yy = y0; yy < y1; yy++) {
+          for (int xx = x0; xx < x1; xx++) {
+            int p = src[yy * sw + xx];
+            r += (p >> 16) & 0xff;
+            gr += (p >> 8) & 0xff;
+            b += p & 0xff;
+          }
+        }
+        int n = (y1 - y0) * (x1 - x0);
+        out[y * tw + x] = 0xff000000 | (r / n) << 16 | (gr / n) << 8 | (b / n);
+      }
+    }
+    WritableImage img = new WritableImage(tw, th);
+    img.getPixelWriter().setPixels(0, 0, tw, th, PixelFormat.getIntArgbInstance(), out, 0, tw);
+    return img;
+  }
+
+  /**
+   * Places a label for each prompt segment that reaches into the viewport, cut to it; labels are
+   * made once per cue and reused while the view scrolls or the clip grows.
+   */
+  private void layoutCues(double pps, double viewW) {
     List<PromptCue> cues = model.doc().cues();
     double blockSeconds = framesPerBlock() / (double) fps();
     double end = durationSeconds();
+    List<Label> visible = new ArrayList<>();
+    Map<PromptCue, Label> kept = new HashMap<>();
     for (int k = 0; k < cues.size(); k++) {
       PromptCue c = cues.get(k);
-      double start = c.block() * blockSeconds;
+      double start = c.block() * blockSeconds * pps;
       double stop =
-          k + 1 < cues.size()
-              ? cues.get(k + 1).block() * blockSeconds
-              : Math.max(end, start + blockSeconds);
-      Label seg = new Label(c.text());
-      seg.getStyleClass().add("prompt-segment");
-      if (c.block() == model.selectedCue.get()) {
-        seg.getStyleClass().add("selected");
+          (k + 1 < cues.size()
+                  ? cues.get(k + 1).block() * blockSeconds
+                  : Math.max(end, c.block() * blockSeconds + blockSeconds))
+              * pps;
+      if (stop < offset || start > offset + viewW) {
+        continue;
       }
-      seg.setUserData(c);
-      seg.setLayoutX(start * pps + 1);
-      seg.setLayoutY(2);
-      seg.setPrefWidth(Math.max(12, (stop - start) * pps - 2));
-      seg.setMinWidth(Region.USE_PREF_SIZE);
-      seg.setMaxWidth(Region.USE_PREF_SIZE);
-      seg.setPrefHeight(CUES - 4);
-      seg.setTooltip(
-          new Tooltip(
-              "Block "
-                  + c.block()
-                  + ": \""
-                  + c.text()
-                  + "\"\nClick to select, drag to move to another block, double-click to edit"));
-      attachCueMouse(seg, c);
-      cuePane.getChildren().add(seg);
+      Label seg = cueLabels.get(c);
+      if (seg == null) {
+        seg = newSegment(c);
+      }
+      kept.put(c, seg);
+      double left = Math.max(start, offset - 2);
+      double right = Math.min(stop, offset + viewW + 2);
+      seg.setLayoutX(left - offset + 1);
+      seg.setPrefWidth(Math.max(12, right - left - 2));
+      boolean selected = c.block() == model.selectedCue.get();
+      if (selected != seg.getStyleClass().contains("selected")) {
+        if (selected) {
+          seg.getStyleClass().add("selected");
+        } else {
+          seg.getStyleClass().remove("selected");
+        }
+      }
+      visible.add(seg);
     }
+    cueLabels.clear();
+    cueLabels.putAll(kept);
+    if (!cuePane.getChildren().equals(visible)) {
+      cuePane.getChildren().setAll(visible);
+    }
+  }
+
+  private Label newSegment(PromptCue c) {
+    Label seg = new Label(c.text());
+    seg.getStyleClass().add("prompt-segment");
+    seg.setUserData(c);
+    seg.setLayoutY(2);
+    seg.setMinWidth(Region.USE_PREF_SIZE);
+    seg.setMaxWidth(Region.USE_PREF_SIZE);
+    seg.setPrefHeight(CUES - 4);
+    seg.setTooltip(
+        new Tooltip(
+            "Block "
+                + c.block()
+                + ": \""
+                + c.text()
+                + "\"\nClick to select, drag to move to another block, double-click to edit"));
+    attachCueMouse(seg, c);
+    return seg;
   }
 
   private void attachCueMouse(Label seg, PromptCue c) {
@@ -347,7 +468,8 @@ final class TimelineView extends VBox {
           double dx = e.getSceneX() - press[0];
           seg.setTranslateX(0);
           if (c.block() > 0 && Math.abs(dx) > 3) {
-            double seconds = (seg.getLayoutX() + dx) / pixelsPerSecond();
+            double blockSeconds = framesPerBlock() / (double) fps();
+            double seconds = c.block() * blockSeconds + dx / pixelsPerSecond();
             int block = (int) Math.round(seconds * fps() / framesPerBlock());
             controller.moveCue(c.block(), Math.max(1, block));
           }
@@ -364,25 +486,20 @@ final class TimelineView extends VBox {
       return;
     }
     model.playing.set(false);
-    int frame = (int) Math.floor(e.getX() / pixelsPerSecond() * fps());
+    int frame = (int) Math.floor((e.getX() + offset) / pixelsPerSecond() * fps());
     model.playhead.set(Math.max(0, Math.min(n - 1, frame)));
   }
 
+  /** Moves the playhead line; with {@code follow}, scrolls so that it stays in view. */
   private void placePlayhead(boolean follow) {
     double x = Math.round(model.playhead.get() / (double) fps() * pixelsPerSecond()) + 0.5;
-    playhead.setStartX(x);
-    playhead.setEndX(x);
-    playhead.setVisible(!model.frames().isEmpty());
-    if (follow) {
-      double viewW = scroll.getViewportBounds().getWidth();
-      double laneW = lane.getWidth();
-      if (laneW > viewW && viewW > 0) {
-        double left = scroll.getHvalue() * (laneW - viewW);
-        if (x < left || x > left + viewW - 20) {
-          scroll.setHvalue(Math.max(0, Math.min(1, (x - viewW / 2) / (laneW - viewW))));
-        }
-      }
+    double viewW = lane.getWidth();
+    if (follow && viewW > 0 && (x < offset || x > offset + viewW - 20)) {
+      scrollTo(Math.max(0, x - viewW / 2));
     }
+    playhead.setStartX(x - offset);
+    playhead.setEndX(x - offset);
+    playhead.setVisible(!model.frames().isEmpty() && x >= offset && x <= offset + viewW);
     // Keep the selected cue's text in sync after undo/redo.
     PromptCue sel = selectedCue();
     if (sel != null && !cueText.isFocused()) {
@@ -399,7 +516,7 @@ final class TimelineView extends VBox {
     return null;
   }
 
-  /** The prompt segment labels on screen (for tests and screenshots). */
+  /** The prompt segment labels in the viewport, left to right (for tests and screenshots). */
   List<Label> segments() {
     return cuePane.getChildren().stream().map(n -> (Label) n).toList();
   }
