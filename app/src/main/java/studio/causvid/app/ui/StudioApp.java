@@ -4,10 +4,12 @@ import java.nio.file.Path;
 import java.util.List;
 import javafx.application.Application;
 import javafx.stage.Stage;
+import studio.causvid.app.ModelLocator;
 
 /**
- * The JavaFX application. Options: {@code --model DIR} (model pack, default $CAUSVID_MODEL or
- * models/default), {@code --project DIR} (a .causvid project to open), {@code --light}.
+ * The JavaFX application. Options: {@code --model DIR} (model pack, default as for the command
+ * line: $CAUSVID_MODEL, the installed pack, models/default, the user's packs), {@code --project
+ * DIR} (a .causvid project to open), {@code --light}.
  */
 public final class StudioApp extends Application {
   private StudioWindow window;
@@ -44,9 +46,14 @@ public final class StudioApp extends Application {
     return window;
   }
 
+  /** The pack the command line would use (installed beside the program, ./models, per user). */
   static Path defaultPack() {
-    String env = System.getenv("CAUSVID_MODEL");
-    return Path.of(env != null && !env.isBlank() ? env : "models/default");
+    try {
+      return ModelLocator.forThisProcess().resolve(null);
+    } catch (IllegalArgumentException noneFound) {
+      // The window then shows its missing-pack message with an "Open pack folder" button.
+      return Path.of("models", "default");
+    }
   }
 
   static Path studioHome() {
