@@ -33,7 +33,8 @@ class ScreenshotTest {
 
   @Start
   void start(Stage stage) {
-    window = StudioApp.open(stage, StudioFx.toyPack(), home);
+    String pack = System.getProperty("screenshots.pack", "");
+    window = StudioApp.open(stage, pack.isBlank() ? StudioFx.toyPack() : Path.of(pack), home);
     model = window.controller().model();
     stage.setWidth(1280);
     stage.setHeight(800);
@@ -62,12 +63,12 @@ class ScreenshotTest {
     // Generating: paused once a follow-up has landed, so the picture shows work in flight.
     // Text is set directly: without a window manager under Xvfb, robot keys may miss the window.
     fxRun(() -> c.setLengthSeconds(60));
-    fxRun(() -> c.submitPrompt("a red cat runs in the snow"));
+    fxRun(() -> c.submitPrompt("a red ball bouncing at sunset"));
     waitUntil("some blocks", 20, () -> pauseWhen(c, model.frames().size() >= 40));
-    fxRun(() -> c.submitPrompt("a blue dog sleeps"));
+    fxRun(() -> c.submitPrompt("a blue ball bouncing at night"));
     fxRun(c::togglePauseGeneration);
     waitUntil("follow-up", 20, () -> pauseWhen(c, model.doc().cues().size() == 2));
-    fxRun(() -> window.promptBar().field().setText("a red dog ru"));
+    fxRun(() -> window.promptBar().field().setText("a yellow star spinn"));
     Thread.sleep(300);
     shoot(window.scene(), "studio-generating.png");
     fxRun(c::stopGeneration);
@@ -81,16 +82,18 @@ class ScreenshotTest {
           model.darkTheme.set(false);
           model.smoothScaling.set(true);
         });
-    Path photo = StudioFx.photo(dir);
+    String userPhoto = System.getProperty("screenshots.photo", "");
+    Path photo = userPhoto.isBlank() ? StudioFx.photo(dir) : Path.of(userPhoto);
     fxRun(() -> c.importFile(photo));
     waitUntil("photo", 10, () -> !model.frames().isEmpty());
-    fxRun(() -> window.promptBar().field().setText("a cat sleeps"));
+    // The photo animated: "the camera pans left", shown part-way through the clip.
+    fxRun(() -> c.submitPrompt("in a photo, the camera pans left"));
+    waitUntil("clip", 60, () -> !model.generating.get() && model.frames().size() > 1);
+    fxRun(() -> window.promptBar().field().setText("in a photo, the camera pans left"));
     Thread.sleep(300);
     shoot(window.scene(), "studio-photo.png");
 
-    // The export dialog, over a finished clip.
-    fxRun(() -> c.submitPrompt("a cat sleeps"));
-    waitUntil("clip", 30, () -> !model.generating.get() && model.frames().size() > 1);
+    // The export dialog, over the finished clip.
     fxRun(() -> model.darkTheme.set(true));
     fxRun(window::openExport);
     waitUntil("dialog", 5, () -> window.exportDialog() != null);
