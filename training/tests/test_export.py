@@ -42,6 +42,18 @@ class ExportTest(unittest.TestCase):
                 self.assertEqual(outs, [(o["name"], o["shape"]) for o in spec["outputs"]], name)
 
 
+    def test_shipped_pack_matches_its_graphs(self):
+        pack = Path(__file__).resolve().parents[2] / "models" / "default"
+        if not (pack / "manifest.json").exists():
+            self.skipTest("models/default is not built yet")
+        manifest = json.loads((pack / "manifest.json").read_text())
+        self.assertLessEqual(sum(p.stat().st_size for p in pack.iterdir()), 60e6, "the pack must stay under 60 MB")
+        for name, spec in manifest["graphs"].items():
+            ins, outs = onnx_io(pack / spec["file"])
+            self.assertEqual(ins, [(i["name"], i["shape"]) for i in spec["inputs"]], name)
+            self.assertEqual(outs, [(o["name"], o["shape"]) for o in spec["outputs"]], name)
+
+
 class TokenizerNoiseTest(unittest.TestCase):
     def test_tokenizer(self):
         tp = tokenize("A red BALL, and a zebra!")
