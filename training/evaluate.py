@@ -21,7 +21,7 @@ from causvid import photos as P
 from causvid.common import TRAINING_DIR, default_config, load, run_dir, setup_torch
 from causvid.model import FrameAutoencoder, VideoDiT
 from causvid.prompts import BACKGROUNDS, CAMERAS, COLORS, HELD_OUT_PAIRS, MOTIONS, Scene, SceneObject, describe
-from causvid.sampler import StudentStreamer, teacher_sample
+from causvid.sampler import StudentStreamer, frames_to_u8, teacher_sample
 from causvid.scorer import HEADS, ClipClassifier, labels_of, predict, train_scorer
 from make_ode_pairs import STUDENT_TIMESTEPS, load_teacher
 
@@ -35,10 +35,6 @@ def held_out_scenes(n_per_pair: int, seed: int = 5):
             o = SceneObject(color, shape, rng.choice(MOTIONS))
             scenes.append(Scene((o,), bg, rng.choice(list(CAMERAS))))
     return scenes
-
-
-def to_u8(frames: torch.Tensor) -> np.ndarray:
-    return (frames.clamp(0, 1) * 255 + 0.5).byte().permute(0, 2, 3, 1).numpy()
 
 
 def accuracy(preds, scenes):
@@ -121,7 +117,7 @@ def main():
             noise = torch.randn(len(tprompts[i : i + 8]), 16, cfg.latent_channels, 16, 16, generator=torch.Generator().manual_seed(i))
             x0, _ = teacher_sample(teacher, text, tprompts[i : i + 8], 48, 3.0, noise)
             for lat in x0:
-                tpreds.append(predict(scorer, to_u8(ae.decoder(lat))))
+                tpreds.append(predict(scorer, frames_to_u8(ae.decoder(lat))))
     results["teacher_seconds_per_clip"] = (time.time() - t0) / len(scenes)
     results["teacher"] = accuracy(tpreds, scenes)
     t0 = time.time()
@@ -130,7 +126,7 @@ def main():
         st = StudentStreamer(student, text, ae.decoder, STUDENT_TIMESTEPS, 12, 0)
         lat = st.generate({0: describe(s)}, 4, seed=1000 + i)
         with torch.no_grad():
-            spreds.append(predict(scorer, to_u8(ae.decoder(lat))))
+            spreds.append(predict(scorer, frames_to_u8(ae.decoder(lat))))
     results["student_seconds_per_clip"] = (time.time() - t0) / len(scenes)
     results["student"] = accuracy(spreds, scenes)
     print(json.dumps(results, indent=1), flush=True)
@@ -144,7 +140,7 @@ def main():
     with torch.no_grad():
         window = []
         for b in range(blocks):
-            frames = to_u8(ae.decoder(st.next_block(3, b)[0]))
+            frames = frames_to_u8(ae.decoder(st.next_block(3, b)[0]))
             window.append(frames)
             if len(window) == 4:
                 clip = np.concatenate(window)
@@ -176,7 +172,7 @@ def main():
         st = StudentStreamer(student, text, ae.decoder, STUDENT_TIMESTEPS, 12, 0)
         lat = st.generate({0: "a red ball standing still in a studio", 4: "a blue ball standing still in a studio"}, 10, seed=seed)
         with torch.no_grad():
-            fr = to_u8(ae.decoder(lat))
+            fr = frames_to_u8(ae.decoder(lat))
         switch = 16
         lat_frames = next((i for i in range(len(fr) - switch) if color_pixels(fr[switch + i], "blue") > max(20, color_pixels(fr[switch + i], "red"))), None)
         latencies.append(lat_frames if lat_frames is not None else float("nan"))
@@ -186,14 +182,14 @@ def main():
     results["switch"] = {"frames_until_shown": latencies, "object_jump_px": jumps}
 
     # 4. A photo never seen in training, "the camera pans left".
-    photo = P.center_texture(P.load_photo(P.HELD_OUT_PHOTO))
-    x = torch.from_numpy(np.asarray(__import__("PIL.Image").Image.fromarray((photo * 255).astype(np.uint8)).resize((128, 128)), np.float32) / 255).permute(2, 0, 1)[None]
+    photo = P.center_texture(P.load_photo(P.HELD_OUT_PHOTO), size=cfg.frame_size)
+    x = torch.from_numpy(photo).permute(2, 0, 1)[None]
     with torch.no_grad():
         z = ae.encoder(x)[0]
     st = StudentStreamer(student, text, ae.decoder, STUDENT_TIMESTEPS, 12, 0)
     lat = st.generate({0: "in a photo, the camera pans left"}, 8, seed=2, first_frame=z)
     with torch.no_grad():
-        fr = to_u8(ae.decoder(lat))
+        fr = frames_to_u8(ae.decoder(lat))
     shifts = [phase_shift(fr[i], fr[i + 1]) for i in range(len(fr) - 1)]
     f0 = fr[0].astype(np.float32)
     corr = [float(np.corrcoef(f0.ravel(), f.astype(np.float32).ravel())[0, 1]) for f in fr]

@@ -12,7 +12,7 @@ from PIL import Image
 
 from causvid.common import default_config, load, run_dir, setup_torch
 from causvid.model import FrameAutoencoder, TextEncoder, VideoDiT
-from causvid.sampler import StudentStreamer, teacher_sample
+from causvid.sampler import StudentStreamer, frames_to_u8, teacher_sample
 
 PROMPTS = [
     "a red ball bouncing at sunset",
@@ -50,8 +50,7 @@ def main():
             dit.load_state_dict(load(run / f"{args.who}.pt")["state"]["student"])
             x0 = torch.stack([StudentStreamer(dit.eval(), text.eval(), ae.decoder, [1.0, 0.75, 0.5, 0.25], 12, 0).generate({0: p}, 4, seed=i) for i, p in enumerate(PROMPTS)])
         for lat in x0:
-            fr = ae.decoder(lat[::3]).clamp(0, 1)
-            rows.append(np.concatenate(list((fr.permute(0, 2, 3, 1).numpy() * 255).astype(np.uint8)), 1))
+            rows.append(np.concatenate(list(frames_to_u8(ae.decoder(lat[::3]))), 1))
     Image.fromarray(np.concatenate(rows, 0)).save(args.out)
     print(args.out)
 

@@ -21,7 +21,7 @@ import torch
 from onnx import numpy_helper
 
 from causvid.model import FrameAutoencoder, ModelConfig, TextEncoder, VideoDiT
-from causvid.sampler import StudentStreamer
+from causvid.sampler import StudentStreamer, frames_to_u8
 
 
 def weights(path: Path, prefix: str = "") -> dict:
@@ -75,7 +75,7 @@ def main():
         for b in range(blocks):
             rgb = ae.decoder(streamer.next_block(args.seed, b)[0])
             first = first or time.perf_counter() - start
-            frames.append((rgb.clamp(0, 1) * 255 + 0.5).byte().permute(0, 2, 3, 1).numpy())
+            frames.append(frames_to_u8(rgb))
     elapsed = time.perf_counter() - start
     if args.out:
         np.save(args.out, np.concatenate(frames))

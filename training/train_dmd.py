@@ -19,9 +19,9 @@ import torch
 
 from causvid.common import Stage, cosine_lr, default_config, load, run_dir, setup_torch
 from causvid.model import flow_noise, x0_from_v
-from causvid.sampler import KvCache, encode_prompts, null_prompt_tokens
+from causvid.sampler import KvCache, encode_block_prompts, null_prompt_tokens
 from make_ode_pairs import load_teacher
-from train_student_ode import load_pairs
+from train_student_ode import load_pairs, random_block_steps, states_at
 
 
 @torch.no_grad()
@@ -85,10 +85,7 @@ def main():
 
     def embed(idx):
         with torch.no_grad():
-            flat = [p for i in idx for p in prompts[i]]
-            e, m = encode_prompts(text, flat)
-        nb = n // F
-        return e.reshape(len(idx), nb, *e.shape[1:]), m.reshape(len(idx), nb, -1)
+            return encode_block_prompts(text, [prompts[i] for i in idx])
 
     def critic_loss(x0, emb, mask):
         b = x0.shape[0]
@@ -105,8 +102,8 @@ def main():
         b = len(idx)
         noise = torch.randn(b, *shape)
         x0_roll, states = rollout(student, emb, mask, timesteps, noise, n - F)
-        k = torch.from_numpy(rng.integers(0, len(timesteps), (b, n // F))).repeat_interleave(F, dim=1)
-        noisy = torch.gather(states, 1, k[:, None, :, None, None, None].expand(-1, 1, -1, *shape[1:]))[:, 0]
+        k = random_block_steps(rng, b, n, F, len(timesteps))
+        noisy = states_at(states, k)
         t = ts[k]
         x0_gen = x0_from_v(noisy, student.teacher_forced(x0_roll, noisy, t, emb, mask), t)
 
@@ -125,8 +122,8 @@ def main():
         loss = loss_dmd
         if args.ode_weight > 0:
             j = torch.from_numpy(rng.choice(len(x0_pairs), b, replace=False))
-            kj = torch.from_numpy(rng.integers(0, len(timesteps), (b, n // F))).repeat_interleave(F, dim=1)
-            nj = torch.gather(traj_pairs[j], 1, kj[:, None, :, None, None, None].expand(-1, 1, -1, *shape[1:]))[:, 0]
+            kj = random_block_steps(rng, b, n, F, len(timesteps))
+            nj = states_at(traj_pairs[j], kj)
             ej, mj = embed(j.tolist())
             tj = ts[kj]
             pred = x0_from_v(nj, student.teacher_forced(x0_pairs[j], nj, tj, ej, mj), tj)

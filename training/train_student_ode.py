@@ -14,8 +14,20 @@ import torch
 
 from causvid.common import Stage, cosine_lr, default_config, load, run_dir, setup_torch
 from causvid.model import x0_from_v
-from causvid.sampler import encode_prompts
+from causvid.sampler import encode_block_prompts
 from make_ode_pairs import load_teacher
+
+
+def random_block_steps(rng, batch, n_frames, frames_per_block, n_steps):
+    """An index into the student timesteps per block, repeated over its frames: (B, N)."""
+    k = rng.integers(0, n_steps, (batch, n_frames // frames_per_block))
+    return torch.from_numpy(k).repeat_interleave(frames_per_block, dim=1)
+
+
+def states_at(traj, k):
+    """traj (B, S, N, C, h, w), k (B, N) step indices -> the state of each frame (B, N, C, h, w)."""
+    index = k[:, None, :, None, None, None].expand(-1, 1, -1, *traj.shape[3:])
+    return torch.gather(traj, 1, index)[:, 0]
 
 
 def load_pairs(run):
@@ -38,10 +50,7 @@ def main():
     teacher, text = load_teacher(run, cfg)
     x0_all, traj_all, prompts, timesteps = load_pairs(run)
     with torch.no_grad():
-        flat = [p for ps in prompts for p in ps]
-        emb, mask = encode_prompts(text, flat)
-        nb = len(prompts[0])
-        emb, mask = emb.reshape(len(prompts), nb, *emb.shape[1:]), mask.reshape(len(prompts), nb, -1)
+        emb, mask = encode_block_prompts(text, prompts)
     student = teacher  # same architecture; the teacher's weights are the starting point
     student.train()
     for p in student.parameters():
@@ -58,8 +67,8 @@ def main():
         idx = torch.from_numpy(rng.choice(len(prompts), args.batch, replace=False))
         b, n = len(idx), x0_all.shape[1]
         x0 = x0_all[idx]
-        k = torch.from_numpy(rng.integers(0, len(timesteps), (b, n // F))).repeat_interleave(F, dim=1)  # (B, N) per block
-        noisy = torch.gather(traj_all[idx], 1, k[:, None, :, None, None, None].expand(-1, 1, -1, *x0.shape[2:]))[:, 0]
+        k = random_block_steps(rng, b, n, F, len(timesteps))
+        noisy = states_at(traj_all[idx], k)
         t = ts[k]
         first = torch.from_numpy(rng.random(b) < 0.15)  # image-to-video: a clean first frame
         t[first, 0] = 0

@@ -17,7 +17,7 @@ import torch
 
 from causvid.common import Stage, cosine_lr, data_dir, default_config, run_dir, setup_torch, token_batch
 from causvid.model import TextEncoder, VideoDiT, flow_noise
-from causvid.prompts import BOS_ID, MAX_TOKENS
+from causvid.sampler import null_prompt_tokens
 
 
 def conditioning_times(b, n, fpb, rng):
@@ -30,12 +30,6 @@ def conditioning_times(b, n, fpb, rng):
         elif r < 0.35:
             t[i, 0] = 0.0  # clean first frame
     return t
-
-
-def null_tokens(shape):
-    tok = torch.zeros(*shape, MAX_TOKENS, dtype=torch.long)
-    tok[..., 0] = BOS_ID
-    return tok
 
 
 class EMA:
@@ -85,7 +79,7 @@ def main():
         x0 = torch.from_numpy(latents[idx].astype(np.float32)).to(dev)
         tok = tokens[idx].clone()
         drop = torch.from_numpy(rng.random(args.batch) < 0.1)
-        tok[drop] = null_tokens((int(drop.sum()), tok.shape[1]))
+        tok[drop] = null_prompt_tokens(int(drop.sum()), tok.shape[1])
         b, nb, L = tok.shape
         emb = text(tok.reshape(b * nb, L).to(dev)).reshape(b, nb, L, -1)
         mask = (tok != 0).float().to(dev)

@@ -42,10 +42,10 @@ def random_texture(photo: np.ndarray, rng: random.Random) -> np.ndarray:
     return np.asarray(img, np.float32) / 255.0
 
 
-def center_texture(photo: np.ndarray) -> np.ndarray:
+def center_texture(photo: np.ndarray, size: int = TEXTURE) -> np.ndarray:
     """The whole photo's centre square, as a user's photo is placed (crop, not letterbox)."""
     h, w, _ = photo.shape
     side = min(h, w)
     y0, x0 = (h - side) // 2, (w - side) // 2
-    img = Image.fromarray((photo[y0 : y0 + side, x0 : x0 + side] * 255).astype(np.uint8)).resize((TEXTURE, TEXTURE), Image.BILINEAR)
+    img = Image.fromarray((photo[y0 : y0 + side, x0 : x0 + side] * 255).astype(np.uint8)).resize((size, size), Image.BILINEAR)
     return np.asarray(img, np.float32) / 255.0

@@ -18,10 +18,23 @@ def encode_prompts(text_encoder, prompts: list[str]):
     return text_encoder(tok), (tok != 0).float()
 
 
-def null_prompt_tokens(n):
-    tok = torch.zeros(n, MAX_TOKENS, dtype=torch.long)
-    tok[:, 0] = BOS_ID
+def encode_block_prompts(text_encoder, block_prompts: list[list[str]]):
+    """One prompt per block per clip -> (B, nb, L, D) embeddings and (B, nb, L) masks."""
+    b, nb = len(block_prompts), len(block_prompts[0])
+    emb, mask = encode_prompts(text_encoder, [p for ps in block_prompts for p in ps])
+    return emb.reshape(b, nb, *emb.shape[1:]), mask.reshape(b, nb, -1)
+
+
+def null_prompt_tokens(*batch_shape):
+    """The empty prompt (BOS only), (*batch_shape, L): the unconditional branch of CFG."""
+    tok = torch.zeros(*batch_shape, MAX_TOKENS, dtype=torch.long)
+    tok[..., 0] = BOS_ID
     return tok
+
+
+def frames_to_u8(frames: torch.Tensor):
+    """Decoder output (N, 3, H, W) in [0, 1] -> uint8 (N, H, W, 3), rounded."""
+    return (frames.clamp(0, 1) * 255 + 0.5).byte().permute(0, 2, 3, 1).numpy()
 
 
 class KvCache:
@@ -132,9 +145,7 @@ def teacher_sample(dit, text_encoder, block_prompts: list[list[str]], steps: int
     """
     b, n = noise.shape[:2]
     nb = len(block_prompts[0])
-    flat = [p for ps in block_prompts for p in ps]
-    emb, mask = encode_prompts(text_encoder, flat)
-    emb, mask = emb.reshape(b, nb, *emb.shape[1:]), mask.reshape(b, nb, -1)
+    emb, mask = encode_block_prompts(text_encoder, block_prompts)
     null = text_encoder(null_prompt_tokens(1))
     null_emb = null.expand(b * nb, -1, -1).reshape(b, nb, *null.shape[1:])
     null_mask = (null_prompt_tokens(1) != 0).float().expand(b * nb, -1).reshape(b, nb, -1)
