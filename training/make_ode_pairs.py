@@ -20,8 +20,13 @@ from causvid.sampler import teacher_sample
 STUDENT_TIMESTEPS = [1.0, 0.75, 0.5, 0.25]
 
 
+def teacher_checkpoint(run):
+    """The finished teacher: the second round when one was run to its end, else the first."""
+    return run / ("teacher_more.pt" if (run / "teacher_more.done").exists() else "teacher.pt")
+
+
 def load_teacher(run, cfg):
-    ckpt = load(run / "teacher.pt")["state"]
+    ckpt = load(teacher_checkpoint(run))["state"]
     dit, text = VideoDiT(cfg), TextEncoder(cfg)
     dit.load_state_dict(ckpt["ema_dit"])
     text.load_state_dict(ckpt["ema_text"])

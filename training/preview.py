@@ -13,6 +13,7 @@ from PIL import Image
 from causvid.common import default_config, load, run_dir, setup_torch
 from causvid.model import FrameAutoencoder, TextEncoder, VideoDiT
 from causvid.sampler import StudentStreamer, frames_to_u8, teacher_sample
+from make_ode_pairs import teacher_checkpoint
 
 PROMPTS = [
     "a red ball bouncing at sunset",
@@ -36,7 +37,7 @@ def main():
     ae = FrameAutoencoder(cfg)
     ae_ckpt = run / "ae_final.pt"
     ae.load_state_dict(load(ae_ckpt)["ae"])
-    ckpt = load(run / "teacher.pt")["state"]
+    ckpt = load(teacher_checkpoint(run))["state"]
     text = TextEncoder(cfg)
     text.load_state_dict(ckpt["ema_text"])
     dit = VideoDiT(cfg)

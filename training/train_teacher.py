@@ -55,6 +55,7 @@ def main():
     ap.add_argument("--steps", type=int, default=2500)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=6e-4)
+    ap.add_argument("--more", type=int, default=0, help="a second round of this many steps (stage teacher_more), from the first round's weights")
     args = ap.parse_args()
     dev = setup_torch()
     run = run_dir()
@@ -70,6 +71,14 @@ def main():
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
     ema_dit, ema_text = EMA(dit, 0.998), EMA(text, 0.998)
     stage = Stage("teacher", args.steps, {"dit": dit, "text": text, "opt": opt, "ema_dit": ema_dit, "ema_text": ema_text}, run)
+    if args.more:
+        if not stage.done():
+            raise SystemExit("finish the first round before --more")
+        # A warm restart: a fresh optimiser and cosine cycle at half the peak rate, so a
+        # finished teacher can be trained further without re-tuning the first schedule.
+        opt = torch.optim.AdamW(params, lr=args.lr / 2, weight_decay=0.01)
+        stage = Stage("teacher_more", args.more, {"dit": dit, "text": text, "opt": opt, "ema_dit": ema_dit, "ema_text": ema_text}, run)
+        args.steps, args.lr = args.more, args.lr / 2
     rng = np.random.default_rng(1000 + stage.step)
 
     def step(i):

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -68,13 +71,23 @@ public final class BenchCommand implements Callable<Integer> {
       out.put("realtime_factor", round(framesPerSecond / fps));
       out.put("student_seconds", round(studentSeconds));
 
+      // The frame decoder is shared by both samplers and, at this model size, is most of the
+      // student's time: it bounds how far the teacher/student ratio can go.
+      double decodeSecondsPerFrame = decodeSecondsPerFrame(engine, m);
+      double studentDecodeShare = decodeSecondsPerFrame * student.frames / studentSeconds;
+      out.put("decoder_ms_per_frame", round(decodeSecondsPerFrame * 1e3));
+      out.put("student_decoder_share", round(studentDecodeShare));
       if (engine.pack().hasTeacher()) {
         Run teacher = timed(engine, request.withSampler(GenerationRequest.Sampler.TEACHER));
         out.put("teacher_seconds", round(teacher.nanos / 1e9));
         out.put("teacher_to_student_ratio", round(teacher.nanos / (double) student.nanos));
+        out.put(
+            "teacher_to_decoder_only_ratio",
+            round(teacher.nanos / 1e9 / (decodeSecondsPerFrame * student.frames)));
       } else {
         out.putNull("teacher_seconds");
         out.putNull("teacher_to_student_ratio");
+        out.putNull("teacher_to_decoder_only_ratio");
       }
 
       MatmulPeak.Result peak = MatmulPeak.measure(engineOptions.runtime().intraOpThreads());
@@ -125,6 +138,26 @@ public final class BenchCommand implements Callable<Integer> {
     }
     int count = ((GenerationEvent.Finished) end).frames();
     return new Run(System.nanoTime() - t0, first[0], count);
+  }
+
+  /** Seconds the pack's frame decoder takes per frame, decoding one block at a time. */
+  private static double decodeSecondsPerFrame(StudioEngine engine, Manifest m) {
+    List<float[]> block = new ArrayList<>();
+    Random random = new Random(7);
+    for (int f = 0; f < m.framesPerBlock(); f++) {
+      float[] latent = new float[m.latent().frameSize()];
+      for (int i = 0; i < latent.length; i++) {
+        latent[i] = (float) random.nextGaussian();
+      }
+      block.add(latent);
+    }
+    engine.decode(block); // warm-up
+    int rounds = 8;
+    long t0 = System.nanoTime();
+    for (int r = 0; r < rounds; r++) {
+      engine.decode(block);
+    }
+    return (System.nanoTime() - t0) / 1e9 / (rounds * block.size());
   }
 
   /** Streams for 10 minutes, sampling resident memory at minutes 1 and 10. */

@@ -136,7 +136,8 @@ final class ExportDialog {
     export.setOnAction(e -> start(frames, fps));
     close.setOnAction(
         e -> {
-          if (running != null && running.isRunning()) {
+          if (running != null
+              && !running.isDone()) { // not isRunning(): false until the worker starts
             running.cancel();
           } else {
             stage.close();
@@ -155,7 +156,8 @@ final class ExportDialog {
     stage.setScene(scene);
     stage.setOnCloseRequest(
         e -> {
-          if (running != null && running.isRunning()) {
+          if (running != null
+              && !running.isDone()) { // not isRunning(): false until the worker starts
             running.cancel();
           }
         });

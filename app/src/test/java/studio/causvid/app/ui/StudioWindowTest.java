@@ -14,6 +14,9 @@ import static studio.causvid.app.ui.StudioFx.waitUntil;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javafx.event.ActionEvent;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
@@ -29,7 +32,9 @@ import studio.causvid.app.project.Document;
 import studio.causvid.app.project.PromptCue;
 import studio.causvid.app.project.Source;
 import studio.causvid.engine.generate.Frame;
+import studio.causvid.engine.media.FrameWriter;
 import studio.causvid.engine.media.MediaReader;
+import studio.causvid.engine.media.RgbImage;
 
 /** Drives the real studio window (headless Monocle) with the toy model pack. */
 @ExtendWith(ApplicationExtension.class)
@@ -313,5 +318,101 @@ class StudioWindowTest {
     assertEquals(
         "Open pack folder…", fx(() -> window.notifications().getActions().get(0).getText()));
     assertNotNull(fx(model.engine::get), "the loaded pack keeps working");
+  }
+
+  @Test
+  void importedVideoIsContinuedByTheNextGeneration(FxRobot robot) throws Exception {
+    waitForPack();
+    int w = fx(() -> model.engine.get().manifest().video().width());
+    int h = fx(() -> model.engine.get().manifest().video().height());
+    int fps = fx(controller::fps);
+    Path video = dir.resolve("walk.mp4");
+    try (FrameWriter out = FrameWriter.open(video, w, h, fps)) {
+      for (int i = 0; i < 24; i++) {
+        int[] argb = new int[w * h];
+        for (int p = 0; p < argb.length; p++) {
+          argb[p] = 0xff000000 | ((p % w + 3 * i) * 4 & 0xff) << 16 | (p / w) * 2 << 8 | 90;
+        }
+        out.write(new RgbImage(w, h, argb));
+      }
+      out.commit();
+    }
+    fxRun(() -> controller.importFile(video));
+    waitUntil("the video to import", 20, () -> model.doc().source() == Source.VIDEO);
+    List<Frame> imported = fx(model::frames);
+    int f = fx(controller::framesPerBlock);
+    assertFalse(imported.isEmpty());
+    assertEquals(0, imported.size() % f, "whole blocks of the video are the context");
+    robot.clickOn("#prompt").write("a cat runs").type(KeyCode.ENTER);
+    waitForEdit("Generate");
+    List<Frame> after = fx(model::frames);
+    assertTrue(after.size() > imported.size(), "new frames follow the video");
+    for (int i = 0; i < imported.size(); i++) {
+      assertArrayEquals(imported.get(i).argb(), after.get(i).argb(), "video frame " + i + " kept");
+    }
+    assertEquals("a cat runs", after.get(imported.size()).prompt());
+    assertEquals(imported.size(), after.get(imported.size()).index());
+  }
+
+  @Test
+  void cancelledExportLeavesTheExistingFileAsItWas(FxRobot robot) throws Exception {
+    generate(robot, "a red cat");
+    Path out = dir.resolve("clip.mp4");
+    byte[] earlier = "an earlier export the user wants to keep".getBytes();
+    Files.write(out, earlier);
+    robot.clickOn("#export");
+    waitUntil(
+        "the export dialog",
+        5,
+        () -> window.exportDialog() != null && window.exportDialog().stage().isShowing());
+    Scene dialog = fx(() -> window.exportDialog().stage().getScene());
+    fxRun(() -> ((TextField) dialog.lookup("#export-target")).setText(out.toString()));
+    // Run, then Cancel, in one FX turn: the export is still running when Cancel arrives, however
+    // fast this machine writes the toy pack's frames.
+    fxRun(
+        () -> {
+          ((Button) dialog.lookup("#export-run")).fire();
+          ((Button) dialog.lookup("#export-close")).fire();
+        });
+    waitUntil(
+        "the export to stop",
+        30,
+        () -> window.exportDialog().task() != null && window.exportDialog().task().isDone());
+    String state = fx(() -> ((Label) dialog.lookup("#export-state")).getText());
+    assertTrue(state.startsWith("Cancelled"), state);
+    assertArrayEquals(earlier, Files.readAllBytes(out), "the existing file is untouched");
+    try (var left = Files.list(dir)) {
+      assertEquals(List.of(out), left.toList(), "no temporary file is left behind");
+    }
+    fxRun(() -> ((Button) dialog.lookup("#export-close")).fire());
+  }
+
+  @Test
+  void autosavedWorkIsOfferedBackAfterACrash(FxRobot robot) {
+    generate(robot, "a red cat");
+    List<Frame> made = fx(model::frames);
+    fxRun(controller::autosaveNow);
+    waitUntil("the autosave", 20, () -> "Autosaved".equals(model.status.get()));
+    // A crash: no shutdown, so the recovery folder stays. The next start on the same home
+    // offers it in the notification bar.
+    StudioWindow next = fx(() -> StudioApp.open(new Stage(), StudioFx.toyPack(), home));
+    try {
+      waitUntil("the recovery offer", 10, () -> next.notifications().isShowing());
+      assertEquals("Recover", fx(() -> next.notifications().getActions().get(0).getText()));
+      fxRun(() -> next.notifications().getActions().get(0).handle(new ActionEvent()));
+      StudioModel recovered = next.controller().model();
+      waitUntil("the recovered frames", 20, () -> recovered.frames().size() == made.size());
+      for (int i = 0; i < made.size(); i++) {
+        assertArrayEquals(made.get(i).argb(), fx(recovered::frames).get(i).argb(), "frame " + i);
+      }
+      assertEquals("a red cat", fx(() -> recovered.doc().cues().get(0).text()));
+      assertTrue(fx(recovered.dirty::get), "recovered work is unsaved until the user saves it");
+    } finally {
+      fxRun(
+          () -> {
+            next.controller().shutdown();
+            next.stage().close();
+          });
+    }
   }
 }
