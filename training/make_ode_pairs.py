@@ -33,6 +33,20 @@ def load_teacher(run, cfg):
     return dit.eval(), text.eval()
 
 
+def known_frames(rng, batch, n_frames, frames_per_block):
+    """Which frames of each schedule are real data the teacher continues (B, N) bool: a first
+    frame for a quarter of them (image-to-video), the first blocks for a sixth (extension), none
+    for the rest. The student learns both starts from these trajectories."""
+    known = torch.zeros(batch, n_frames, dtype=torch.bool)
+    for i in range(batch):
+        r = rng.random()
+        if r < 0.25:
+            known[i, 0] = True
+        elif r < 0.42:
+            known[i, : frames_per_block * int(rng.integers(1, n_frames // frames_per_block))] = True
+    return known
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--clips", type=int, default=256)
@@ -45,6 +59,7 @@ def main():
     cfg = default_config()
     dit, text = load_teacher(run, cfg)
     prompts = json.loads((data_dir() / "prompts.json").read_text())
+    latents = np.load(run / "latents.npy", mmap_mode="r")
     rng = np.random.default_rng(7)
     chosen = rng.choice(len(prompts), args.clips, replace=False)
     record = [round((1 - t) * args.steps) for t in STUDENT_TIMESTEPS]
@@ -58,9 +73,11 @@ def main():
         idx = chosen[c : c + args.chunk]
         g = torch.Generator().manual_seed(int(c))
         noise = torch.randn((len(idx), *shape), generator=g)
-        x0, states = teacher_sample(dit, text, [prompts[i] for i in idx], args.steps, args.guidance, noise, record=record)
+        known = known_frames(rng, len(idx), cfg.clip_frames, cfg.frames_per_block)
+        real = torch.from_numpy(latents[idx].astype(np.float32))
+        x0, states = teacher_sample(dit, text, [prompts[i] for i in idx], args.steps, args.guidance, noise, cond=(real, known), record=record)
         traj = torch.stack([states[k] for k in record], dim=1)  # (B, steps, N, C, h, w)
-        torch.save({"x0": x0.half(), "traj": traj.half(), "timesteps": STUDENT_TIMESTEPS, "prompts": [prompts[i] for i in idx]}, path.with_suffix(".tmp"))
+        torch.save({"x0": x0.half(), "traj": traj.half(), "known": known, "timesteps": STUDENT_TIMESTEPS, "prompts": [prompts[i] for i in idx]}, path.with_suffix(".tmp"))
         path.with_suffix(".tmp").rename(path)
         print(f"ode pairs {c + len(idx)}/{args.clips}", flush=True)
     (run / "ode.done").write_text(json.dumps({"clips": args.clips, "steps": args.steps, "guidance": args.guidance}))

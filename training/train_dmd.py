@@ -25,21 +25,26 @@ from train_student_ode import load_pairs, random_block_steps, states_at
 
 
 @torch.no_grad()
-def rollout(student, emb, mask, timesteps, noise, context_frames):
-    """Batched streaming generation. Returns x0 (B,N,...) and per-step states (B,S,N,...)."""
+def rollout(student, emb, mask, timesteps, noise, context_frames, known, real):
+    """Batched streaming generation. Returns x0 (B,N,...) and per-step states (B,S,N,...).
+    Frames marked in `known` (B,N) are pinned to `real` and given t = 0, as the engine does
+    with a photo's first frame or a video's blocks."""
     b, n = noise.shape[:2]
     F = student.cfg.frames_per_block
     cache = KvCache(student, context_frames, 0, batch=b)
     x0s, states = [], []
     steps = list(timesteps) + [0.0]
     for blk in range(n // F):
-        x = noise[:, blk * F : (blk + 1) * F]
+        pin = known[:, blk * F : (blk + 1) * F, None, None, None]
+        given = real[:, blk * F : (blk + 1) * F]
+        x = torch.where(pin, given, noise[:, blk * F : (blk + 1) * F])
         st = []
         for t, t_next in zip(steps[:-1], steps[1:]):
             st.append(x)
             kv, cpos, cmask = cache.tensors()
-            v, _ = student(x, torch.full((b, F), t), emb[:, blk : blk + 1], mask[:, blk : blk + 1], cache.next_positions(), torch.zeros(1), kv, cpos, cmask)
-            x = x + (t_next - t) * v
+            tt = torch.full((b, F), t).masked_fill(known[:, blk * F : (blk + 1) * F], 0.0)
+            v, _ = student(x, tt, emb[:, blk : blk + 1], mask[:, blk : blk + 1], cache.next_positions(), torch.zeros(1), kv, cpos, cmask)
+            x = torch.where(pin, given, x + (t_next - t) * v)
         kv, cpos, cmask = cache.tensors()
         _, bkv = student(x, torch.zeros(b, F), emb[:, blk : blk + 1], mask[:, blk : blk + 1], cache.next_positions(), torch.zeros(1), kv, cpos, cmask)
         cache.append(bkv, x)
@@ -75,7 +80,7 @@ def main():
     opt_c = torch.optim.AdamW(critic.parameters(), lr=args.critic_lr, weight_decay=0.0, betas=(0.0, 0.99))
     stage = Stage("student_dmd", args.steps, {"student": student, "critic": critic, "opt_g": opt_g, "opt_c": opt_c}, run)
     rng = np.random.default_rng(3000 + stage.step)
-    x0_pairs, traj_pairs, prompts, timesteps = load_pairs(run)
+    x0_pairs, traj_pairs, known_pairs, prompts, timesteps = load_pairs(run)
     ts = torch.tensor(timesteps)
     F, n = cfg.frames_per_block, cfg.clip_frames
     shape = (n, cfg.latent_channels, cfg.latent_size, cfg.latent_size)
@@ -87,12 +92,17 @@ def main():
         with torch.no_grad():
             return encode_block_prompts(text, [prompts[i] for i in idx])
 
-    def critic_loss(x0, emb, mask):
+    def noise_levels(b, known):
+        """One level per clip; frames given as real data stay clean (t = 0)."""
+        return (torch.rand(b, 1) * 0.96 + 0.02).expand(b, n).masked_fill(known, 0.0)
+
+    def critic_loss(x0, emb, mask, known):
         b = x0.shape[0]
-        tau = torch.rand(b, 1).expand(b, n) * 0.96 + 0.02
+        tau = noise_levels(b, known)
         eps = torch.randn_like(x0)
         v = critic.bidirectional(flow_noise(x0, eps, tau), tau, emb, mask)
-        return ((v - (eps - x0)) ** 2).mean()
+        w = (~known).float()[:, :, None, None, None]
+        return ((v - (eps - x0)) ** 2 * w).sum() / (w.sum() * x0[0, 0].numel())
 
     def step(i):
         for g in opt_g.param_groups:
@@ -100,15 +110,16 @@ def main():
         idx = rng.choice(len(prompts), args.batch, replace=False)
         emb, mask = embed(idx)
         b = len(idx)
+        known = known_pairs[idx]
         noise = torch.randn(b, *shape)
-        x0_roll, states = rollout(student, emb, mask, timesteps, noise, n - F)
+        x0_roll, states = rollout(student, emb, mask, timesteps, noise, n - F, known, x0_pairs[idx])
         k = random_block_steps(rng, b, n, F, len(timesteps))
         noisy = states_at(states, k)
-        t = ts[k]
+        t = ts[k].masked_fill(known, 0.0)
         x0_gen = x0_from_v(noisy, student.teacher_forced(x0_roll, noisy, t, emb, mask), t)
 
         with torch.no_grad():
-            tau = (torch.rand(b, 1) * 0.96 + 0.02).expand(b, n)
+            tau = noise_levels(b, known)
             eps = torch.randn_like(x0_gen)
             x_tau = flow_noise(x0_gen.detach(), eps, tau)
             ne, nm = null.expand(b * (n // F), -1, -1).reshape(emb.shape), null_mask.expand(b * (n // F), -1).reshape(mask.shape)
@@ -125,7 +136,7 @@ def main():
             kj = random_block_steps(rng, b, n, F, len(timesteps))
             nj = states_at(traj_pairs[j], kj)
             ej, mj = embed(j.tolist())
-            tj = ts[kj]
+            tj = ts[kj].masked_fill(known_pairs[j], 0.0)
             pred = x0_from_v(nj, student.teacher_forced(x0_pairs[j], nj, tj, ej, mj), tj)
             loss = loss + args.ode_weight * ((pred - x0_pairs[j]) ** 2).mean()
         opt_g.zero_grad(set_to_none=True)
@@ -134,7 +145,7 @@ def main():
         opt_g.step()
 
         for _ in range(args.critic_steps):
-            lc = critic_loss(x0_gen.detach(), emb, mask)
+            lc = critic_loss(x0_gen.detach(), emb, mask, known)
             opt_c.zero_grad(set_to_none=True)
             lc.backward()
             torch.nn.utils.clip_grad_norm_(critic.parameters(), 1.0)

@@ -35,7 +35,9 @@ def load_pairs(run):
     x0 = torch.cat([c["x0"] for c in chunks]).float()
     traj = torch.cat([c["traj"] for c in chunks]).float()
     prompts = [p for c in chunks for p in c["prompts"]]
-    return x0, traj, prompts, chunks[0]["timesteps"]
+    # Frames the teacher was given as real data (a photo's first frame, a video's first blocks).
+    known = torch.cat([c.get("known", torch.zeros(c["x0"].shape[:2], dtype=torch.bool)) for c in chunks])
+    return x0, traj, known, prompts, chunks[0]["timesteps"]
 
 
 def main():
@@ -48,7 +50,7 @@ def main():
     run = run_dir()
     cfg = default_config()
     teacher, text = load_teacher(run, cfg)
-    x0_all, traj_all, prompts, timesteps = load_pairs(run)
+    x0_all, traj_all, known_all, prompts, timesteps = load_pairs(run)
     with torch.no_grad():
         emb, mask = encode_block_prompts(text, prompts)
     student = teacher  # same architecture; the teacher's weights are the starting point
@@ -71,8 +73,10 @@ def main():
         noisy = states_at(traj_all[idx], k)
         t = ts[k]
         first = torch.from_numpy(rng.random(b) < 0.15)  # image-to-video: a clean first frame
-        t[first, 0] = 0
-        noisy[first, 0] = x0[first, 0]
+        known = known_all[idx].clone()
+        known[first, 0] = True
+        t[known] = 0
+        noisy[known] = x0[known]
         v = student.teacher_forced(x0, noisy, t, emb[idx], mask[idx])
         w = (t > 0).float()[:, :, None, None, None]
         loss = ((x0_from_v(noisy, v, t) - x0) ** 2 * w).sum() / (w.sum() * x0[0, 0].numel())

@@ -76,5 +76,27 @@ class CausalTest(unittest.TestCase):
         self.assertEqual(mask.sum().item(), 12 * cfg.tokens_per_frame)
 
 
+    def test_training_rollout_keeps_given_frames_and_continues_from_them(self):
+        """DMD's rollouts pin a photo's first frame as the engine does, and what follows
+        depends on it (it reaches later blocks through the KV cache)."""
+        from train_dmd import rollout
+
+        cfg, dit, te = tiny()
+        torch.manual_seed(1)
+        emb, mask = text_for(cfg, te, 2, 4)
+        noise, real = torch.randn(2, 16, 8, 16, 16), torch.randn(2, 16, 8, 16, 16)
+        known = torch.zeros(2, 16, dtype=torch.bool)
+        known[0, 0] = True
+        with torch.no_grad():
+            x0, states = rollout(dit, emb, mask, [1.0, 0.5], noise, 12, known, real)
+            other = real.clone()
+            other[0, 0] += 1.0
+            x0_other, _ = rollout(dit, emb, mask, [1.0, 0.5], noise, 12, known, other)
+        self.assertTrue(torch.equal(x0[0, 0], real[0, 0]))
+        self.assertTrue(torch.equal(states[0, :, 0], real[0, 0].expand(2, -1, -1, -1)))
+        self.assertFalse(torch.equal(x0[1, 0], real[1, 0]))
+        self.assertGreater((x0_other[0, 4:] - x0[0, 4:]).abs().max().item(), 1e-4)
+        self.assertTrue(torch.equal(x0_other[1], x0[1]))
+
 if __name__ == "__main__":
     unittest.main()
