@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
 
@@ -25,6 +26,7 @@ final class FfmpegWriter implements FrameWriter {
   private final FFmpegFrameRecorder recorder;
   private final ByteBuffer rgb;
   private boolean done;
+  private int written;
 
   FfmpegWriter(Path target, int width, int height, double fps, Kind kind) throws MediaException {
     if (kind == Kind.MP4 && (width % 2 != 0 || height % 2 != 0)) {
@@ -86,6 +88,7 @@ final class FfmpegWriter implements FrameWriter {
     try {
       recorder.recordImage(
           width, height, Frame.DEPTH_UBYTE, 3, width * 3, avutil.AV_PIX_FMT_RGB24, rgb);
+      written++;
     } catch (Exception e) {
       throw new MediaException("Writing " + target + " failed: " + e.getMessage(), e);
     }
@@ -97,11 +100,51 @@ final class FfmpegWriter implements FrameWriter {
       recorder.stop();
       recorder.release();
       done = true;
+      verify();
       AtomicTarget.publishFile(temp, target);
+    } catch (MediaException e) {
+      close();
+      throw e;
     } catch (Exception e) {
       close();
       throw new MediaException("Writing " + target + " failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Reads the finished temporary file back before it replaces anything. FFmpeg buffers its output
+   * and does not report every failed write (a full disk leaves a short file and no error), so the
+   * frame count is what tells a complete file from a truncated one.
+   */
+  private void verify() throws MediaException {
+    int readable = readableFrames(temp);
+    if (readable < written) {
+      throw new MediaException(
+          "Writing "
+              + target
+              + " failed: only "
+              + readable
+              + " of "
+              + written
+              + " frames could be read back"
+              + AtomicTarget.spaceHint(target)
+              + ". Any earlier file there is unchanged.");
+    }
+  }
+
+  /** How many frames FFmpeg can decode from {@code file}, stopping at the first damage. */
+  static int readableFrames(Path file) {
+    int readable = 0;
+    try (FFmpegFrameGrabber check = new FFmpegFrameGrabber(file.toFile())) {
+      check.start();
+      while (check.grabImage() != null) {
+        readable++;
+      }
+      check.stop();
+    } catch (Exception e) {
+      // What was counted before the damage is what the file holds.
+    }
+    return readable;
   }
 
   @Override

@@ -38,7 +38,16 @@ final class PngSequenceWriter implements FrameWriter {
     try {
       ImageIO.write(image, "png", file.toFile());
     } catch (IOException e) {
-      throw new MediaException("Writing " + file + " failed: " + e.getMessage(), e);
+      throw new MediaException(
+          "Writing frame "
+              + (count - 1)
+              + " of "
+              + target
+              + " failed: "
+              + e.getMessage()
+              + AtomicTarget.spaceHint(target)
+              + ". Any earlier folder there is unchanged.",
+          e);
     }
   }
 

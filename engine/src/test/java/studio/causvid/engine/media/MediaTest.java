@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.junit.jupiter.api.Test;
@@ -94,6 +96,24 @@ class MediaTest {
       assertEquals(2, files.count());
     }
     assertNoTemporaryFiles();
+  }
+
+  @Test
+  void aTruncatedVideoIsToldApartFromAComplete() throws Exception {
+    // A full disk leaves FFmpeg's output short without an error; the writer reads its file back
+    // before publishing it, and this count is what it goes by.
+    Path mp4 = tmp.resolve("whole.mp4");
+    writeVideo(mp4, 24, 64, 64);
+    assertEquals(24, FfmpegWriter.readableFrames(mp4));
+    byte[] bytes = Files.readAllBytes(mp4);
+    Path cut = tmp.resolve("cut.mp4");
+    Files.write(cut, Arrays.copyOf(bytes, bytes.length / 3));
+    assertTrue(FfmpegWriter.readableFrames(cut) < 24);
+    Path junk = tmp.resolve("junk.mp4");
+    byte[] noise = new byte[4096];
+    new Random(3).nextBytes(noise);
+    Files.write(junk, noise);
+    assertEquals(0, FfmpegWriter.readableFrames(junk));
   }
 
   @Test
