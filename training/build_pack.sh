@@ -14,8 +14,8 @@ AE_MORE=${AE_MORE:-700}
 TEACHER_STEPS=${TEACHER_STEPS:-3000}
 TEACHER_MORE=${TEACHER_MORE:-4000}
 ODE_CLIPS=${ODE_CLIPS:-320}
-ODE_STEPS=${ODE_STEPS:-500}
-DMD_STEPS=${DMD_STEPS:-150}
+ODE_STEPS=${ODE_STEPS:-600}
+DMD_STEPS=${DMD_STEPS:-200}
 mkdir -p runs/default
 run() { echo "== $*"; "$PY" "$@"; }
 [ -f data/frames.npy ] || run make_data.py --clips "$CLIPS"

@@ -501,19 +501,26 @@ public final class StudioWindow {
         });
     target.setOnDragDropped(
         (DragEvent e) -> {
-          List<File> files = e.getDragboard().getFiles();
-          boolean ok = files != null && !files.isEmpty();
-          if (ok) {
-            Path p = files.get(0).toPath();
-            if (p.getFileName().toString().endsWith(ProjectFile.EXTENSION)) {
-              controller.open(p);
-            } else {
-              controller.importFile(p);
-            }
-          }
-          e.setDropCompleted(ok);
+          e.setDropCompleted(drop(e.getDragboard().getFiles()));
           e.consume();
         });
+  }
+
+  /**
+   * What a drop does with its files: a project folder opens, a photo or video is imported (the
+   * first file only; the studio holds one clip). False when there was nothing to take.
+   */
+  boolean drop(List<File> files) {
+    if (files == null || files.isEmpty()) {
+      return false;
+    }
+    Path p = files.get(0).toPath();
+    if (p.getFileName().toString().endsWith(ProjectFile.EXTENSION)) {
+      controller.open(p);
+    } else {
+      controller.importFile(p);
+    }
+    return true;
   }
 
   // ---- Choosers ----------------------------------------------------------------------------

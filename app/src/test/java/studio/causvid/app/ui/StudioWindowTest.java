@@ -158,7 +158,9 @@ class StudioWindowTest {
   void importedPhotoIsFrameZeroAndTheGenerationAnimatesIt(FxRobot robot) throws Exception {
     waitForPack();
     Path photo = StudioFx.photo(dir);
-    fxRun(() -> controller.importFile(photo));
+    // What a drop on the preview or the timeline does with the files it carries.
+    assertFalse(fx(() -> window.drop(List.of())));
+    assertTrue(fx(() -> window.drop(List.of(photo.toFile()))));
     waitUntil("the photo to import", 10, () -> model.doc().source() == Source.PHOTO);
     Frame zero = fx(() -> window.preview().shownFrame());
     assertNotNull(zero);
@@ -245,7 +247,7 @@ class StudioWindowTest {
     assertTrue(Files.isRegularFile(folder.resolve("frames/frame_00000.png")));
     fxRun(controller::newProject);
     assertTrue(fx(model::frames).isEmpty());
-    fxRun(() -> controller.open(folder));
+    assertTrue(fx(() -> window.drop(List.of(folder.toFile()))), "a dropped project opens");
     waitUntil("the project to open", 20, () -> model.frames().size() == saved.frames().size());
     Document reopened = fx(model::doc);
     assertEquals(saved.cues(), reopened.cues());
