@@ -8,16 +8,19 @@ critic's "fake" score (trained on the student's samples) and the teacher's "real
 guidance, taken at a random noise level. Gradients flow through the last denoising pass of
 each block (a random exit step, the context detached), which is what keeps this affordable
 and makes the student learn from its own context, the cure for drift. A small ODE
-regression term (--ode-weight) anchors the tiny model while the critic is still young.
+regression term (--ode-weight) anchors the tiny model while the critic is still young, and
+a regression on real continuations (--data-weight) holds it to the data's frame-to-frame
+coherence where it has context.
 """
 
 import argparse
 import copy
+import json
 
 import numpy as np
 import torch
 
-from causvid.common import Stage, cosine_lr, default_config, load, run_dir, setup_torch
+from causvid.common import Stage, cosine_lr, data_dir, default_config, load, run_dir, setup_torch
 from causvid.model import flow_noise, x0_from_v
 from causvid.sampler import KvCache, encode_block_prompts, null_prompt_tokens
 from make_ode_pairs import load_teacher
@@ -62,6 +65,7 @@ def main():
     ap.add_argument("--critic-steps", type=int, default=2)
     ap.add_argument("--guidance", type=float, default=3.0)
     ap.add_argument("--ode-weight", type=float, default=0.25)
+    ap.add_argument("--data-weight", type=float, default=0.5, help="regression on real continuations (see continuation_loss)")
     args = ap.parse_args()
     setup_torch()
     run = run_dir()
@@ -84,13 +88,18 @@ def main():
     ts = torch.tensor(timesteps)
     F, n = cfg.frames_per_block, cfg.clip_frames
     shape = (n, cfg.latent_channels, cfg.latent_size, cfg.latent_size)
+    latents = np.load(run / "latents.npy", mmap_mode="r")
+    data_prompts = json.loads((data_dir() / "prompts.json").read_text())
     with torch.no_grad():
         null = text(null_prompt_tokens(1))
         null_mask = (null_prompt_tokens(1) != 0).float()
 
-    def embed(idx):
+    def embed_prompts(block_prompts):
         with torch.no_grad():
-            return encode_block_prompts(text, [prompts[i] for i in idx])
+            return encode_block_prompts(text, block_prompts)
+
+    def embed(idx):
+        return embed_prompts([prompts[i] for i in idx])
 
     def noise_levels(b, known):
         """One level per clip; frames given as real data stay clean (t = 0)."""
@@ -103,6 +112,26 @@ def main():
         v = critic.bidirectional(flow_noise(x0, eps, tau), tau, emb, mask)
         w = (~known).float()[:, :, None, None, None]
         return ((v - (eps - x0)) ** 2 * w).sum() / (w.sum() * x0[0, 0].numel())
+
+    def continuation_loss(b):
+        """x0 regression on real clips, only where the student has context: blocks after the
+        first, and the rest of the first block when its first frame is given (a photo). There
+        the real next frames are nearly determined by what came before, so regressing on them
+        teaches the student to stay coherent with its context (the teacher's own samples flicker)
+        without the blur that regressing a first block from pure noise would bring."""
+        r = np.sort(rng.choice(len(latents), b, replace=False))
+        x0 = torch.from_numpy(latents[r].astype(np.float32))
+        emb_r, mask_r = embed_prompts([data_prompts[j] for j in r])
+        k = random_block_steps(rng, b, n, F, len(timesteps))
+        t = ts[k]
+        photo = torch.from_numpy(rng.random(b) < 0.25)
+        t[photo, 0] = 0.0
+        w = (t > 0).float()
+        w[~photo, :F] = 0.0
+        noisy = flow_noise(x0, torch.randn_like(x0), t)
+        pred = x0_from_v(noisy, student.teacher_forced(x0, noisy, t, emb_r, mask_r), t)
+        w = w[:, :, None, None, None]
+        return ((pred - x0) ** 2 * w).sum() / (w.sum() * x0[0, 0].numel())
 
     def step(i):
         for g in opt_g.param_groups:
@@ -139,6 +168,8 @@ def main():
             tj = ts[kj].masked_fill(known_pairs[j], 0.0)
             pred = x0_from_v(nj, student.teacher_forced(x0_pairs[j], nj, tj, ej, mj), tj)
             loss = loss + args.ode_weight * ((pred - x0_pairs[j]) ** 2).mean()
+        loss_data = continuation_loss(b) if args.data_weight > 0 else torch.zeros(())
+        loss = loss + args.data_weight * loss_data
         opt_g.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(student.parameters(), 1.0)
@@ -150,7 +181,7 @@ def main():
             lc.backward()
             torch.nn.utils.clip_grad_norm_(critic.parameters(), 1.0)
             opt_c.step()
-        return {"dmd": loss_dmd.item(), "total": loss.item(), "critic": lc.item(), "x0_std": x0_gen.detach().std().item()}
+        return {"dmd": loss_dmd.item(), "data": loss_data.item(), "total": loss.item(), "critic": lc.item(), "x0_std": x0_gen.detach().std().item()}
 
     stage.run_loop(step, log_every=10)
 
