@@ -17,9 +17,9 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 /**
- * Prints the status bar's "max UI stall" for a 60 s generation with the toy and the tiny pack. A
- * benchmark: it prints figures and never fails on timing. Runs only when asked ({@code
- * -Dtest=GenerationStallBench -Dstall.bench=true}).
+ * Prints the status bar's "max UI stall" for a 60 s generation with the toy, the tiny and the
+ * shipped pack. A benchmark: it prints figures and never fails on timing. Runs only when asked
+ * ({@code -Dtest=GenerationStallBench -Dstall.bench=true}).
  */
 @ExtendWith(ApplicationExtension.class)
 @EnabledIfSystemProperty(named = "stall.bench", matches = "true")
@@ -43,6 +43,12 @@ class GenerationStallBench {
   @Test
   void tinyPack(FxRobot robot) {
     measure(robot, StudioFx.toyPack().resolveSibling("tiny-pack"));
+  }
+
+  /** The pack users get: models/default at the repository root. */
+  @Test
+  void shippedPack(FxRobot robot) {
+    measure(robot, Path.of("..", "models", "default").toAbsolutePath().normalize());
   }
 
   private static void sleep(long ms) {
