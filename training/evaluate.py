@@ -18,8 +18,8 @@ import numpy as np
 import torch
 
 from causvid import photos as P
-from causvid.common import TRAINING_DIR, default_config, load, run_dir, setup_torch
-from causvid.model import FrameAutoencoder, VideoDiT
+from causvid.common import TRAINING_DIR, default_config, load, load_autoencoder, run_dir, setup_torch
+from causvid.model import VideoDiT
 from causvid.prompts import BACKGROUNDS, CAMERAS, COLORS, HELD_OUT_PAIRS, MOTIONS, Scene, SceneObject, describe
 from causvid.sampler import StudentStreamer, frames_to_u8, teacher_sample
 from causvid.scorer import HEADS, ClipClassifier, labels_of, predict, train_scorer
@@ -87,16 +87,14 @@ def main():
     setup_torch()
     run = run_dir()
     cfg = default_config()
-    ae = FrameAutoencoder(cfg)
-    ae.load_state_dict(load(run / "ae_final.pt")["ae"])
-    ae.eval()
+    ae = load_autoencoder(run)
     teacher, text = load_teacher(run, cfg)
     student = VideoDiT(cfg)
     which = "student_dmd" if (run / "student_dmd.pt").exists() else "student_ode"
     student.load_state_dict(load(run / f"{which}.pt")["state"]["student"])
     student.eval()
 
-    roundtrip = autoencoder_roundtrip(run, cfg)
+    roundtrip = autoencoder_roundtrip(ae)
     scorer_path = run / "scorer.pt"
     if scorer_path.exists():
         scorer = ClipClassifier()
@@ -278,9 +276,8 @@ def write_card(path: Path, r: dict):
         "",
         NOTES_MARKER,
     ]
-    notes = ""
-    if path.exists() and NOTES_MARKER in path.read_text():
-        notes = path.read_text().split(NOTES_MARKER, 1)[1]
+    old = path.read_text() if path.exists() else ""
+    notes = old.split(NOTES_MARKER, 1)[1] if NOTES_MARKER in old else ""
     path.write_text("\n".join(lines) + notes)
 
 

@@ -8,9 +8,9 @@ import datetime
 import json
 from pathlib import Path
 
-from causvid.common import TRAINING_DIR, default_config, load, run_dir
+from causvid.common import TRAINING_DIR, default_config, load, load_autoencoder, run_dir
 from causvid.export import export_pack
-from causvid.model import FrameAutoencoder, VideoDiT
+from causvid.model import VideoDiT
 from make_ode_pairs import STUDENT_TIMESTEPS, load_teacher
 
 
@@ -32,8 +32,7 @@ def main():
     args = ap.parse_args()
     run = run_dir()
     cfg = default_config()
-    ae = FrameAutoencoder(cfg)
-    ae.load_state_dict(load(run / "ae_final.pt")["ae"])
+    ae = load_autoencoder(run)
     teacher, text = load_teacher(run, cfg)
     student = VideoDiT(cfg)
     which = "student_dmd" if (run / "student_dmd.pt").exists() else "student_ode"

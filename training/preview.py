@@ -10,10 +10,10 @@ import numpy as np
 import torch
 from PIL import Image
 
-from causvid.common import default_config, load, run_dir, setup_torch
-from causvid.model import FrameAutoencoder, TextEncoder, VideoDiT
+from causvid.common import default_config, load, load_autoencoder, run_dir, setup_torch
+from causvid.model import VideoDiT
 from causvid.sampler import StudentStreamer, frames_to_u8, teacher_sample
-from make_ode_pairs import teacher_checkpoint
+from make_ode_pairs import STUDENT_TIMESTEPS, load_teacher
 
 PROMPTS = [
     "a red ball bouncing at sunset",
@@ -34,22 +34,17 @@ def main():
     setup_torch()
     run = run_dir()
     cfg = default_config()
-    ae = FrameAutoencoder(cfg)
-    ae_ckpt = run / "ae_final.pt"
-    ae.load_state_dict(load(ae_ckpt)["ae"])
-    ckpt = load(teacher_checkpoint(run))["state"]
-    text = TextEncoder(cfg)
-    text.load_state_dict(ckpt["ema_text"])
-    dit = VideoDiT(cfg)
+    ae = load_autoencoder(run)
+    teacher, text = load_teacher(run, cfg)
     rows = []
     with torch.no_grad():
         if args.who == "teacher":
-            dit.load_state_dict(ckpt["ema_dit"])
             noise = torch.randn(len(PROMPTS), 16, cfg.latent_channels, 16, 16, generator=torch.Generator().manual_seed(0))
-            x0, _ = teacher_sample(dit.eval(), text.eval(), [[p] * 4 for p in PROMPTS], args.steps, 3.0, noise)
+            x0, _ = teacher_sample(teacher, text, [[p] * 4 for p in PROMPTS], args.steps, 3.0, noise)
         else:
-            dit.load_state_dict(load(run / f"{args.who}.pt")["state"]["student"])
-            x0 = torch.stack([StudentStreamer(dit.eval(), text.eval(), ae.decoder, [1.0, 0.75, 0.5, 0.25], 12, 0).generate({0: p}, 4, seed=i) for i, p in enumerate(PROMPTS)])
+            student = VideoDiT(cfg)
+            student.load_state_dict(load(run / f"{args.who}.pt")["state"]["student"])
+            x0 = torch.stack([StudentStreamer(student.eval(), text, ae.decoder, STUDENT_TIMESTEPS, 12, 0).generate({0: p}, 4, seed=i) for i, p in enumerate(PROMPTS)])
         for lat in x0:
             rows.append(np.concatenate(list(frames_to_u8(ae.decoder(lat[::3]))), 1))
     Image.fromarray(np.concatenate(rows, 0)).save(args.out)

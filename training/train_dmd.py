@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from causvid.common import Stage, cosine_lr, data_dir, default_config, load, run_dir, setup_torch
-from causvid.model import flow_noise, x0_from_v
+from causvid.model import flow_noise, frame_weighted_mse, x0_from_v
 from causvid.sampler import KvCache, encode_block_prompts, null_prompt_tokens
 from make_ode_pairs import load_teacher
 from train_student_ode import load_pairs, random_block_steps, states_at
@@ -110,8 +110,7 @@ def main():
         tau = noise_levels(b, known)
         eps = torch.randn_like(x0)
         v = critic.bidirectional(flow_noise(x0, eps, tau), tau, emb, mask)
-        w = (~known).float()[:, :, None, None, None]
-        return ((v - (eps - x0)) ** 2 * w).sum() / (w.sum() * x0[0, 0].numel())
+        return frame_weighted_mse(v, eps - x0, (~known).float())
 
     def continuation_loss(b):
         """x0 regression on real clips, only where the student has context: blocks after the
@@ -130,8 +129,7 @@ def main():
         w[~photo, :F] = 0.0
         noisy = flow_noise(x0, torch.randn_like(x0), t)
         pred = x0_from_v(noisy, student.teacher_forced(x0, noisy, t, emb_r, mask_r), t)
-        w = w[:, :, None, None, None]
-        return ((pred - x0) ** 2 * w).sum() / (w.sum() * x0[0, 0].numel())
+        return frame_weighted_mse(pred, x0, w)
 
     def step(i):
         for g in opt_g.param_groups:

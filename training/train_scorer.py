@@ -14,16 +14,13 @@ import numpy as np
 import torch
 
 from causvid import photos as P
-from causvid.common import default_config, load, run_dir, save_atomic, setup_torch
-from causvid.model import FrameAutoencoder
+from causvid.common import load_autoencoder, run_dir, save_atomic, setup_torch
 from causvid.sampler import frames_to_u8
 from causvid.scorer import HEADS, predict, render_labelled, train_scorer
 
 
-def autoencoder_roundtrip(run, cfg):
-    ae = FrameAutoencoder(cfg)
-    ae.load_state_dict(load(run / "ae_final.pt")["ae"])
-    ae.eval()
+def autoencoder_roundtrip(ae):
+    """uint8 frames (N, H, W, 3) -> the same frames through encoder and decoder."""
 
     @torch.no_grad()
     def roundtrip(frames_u8):
@@ -41,7 +38,7 @@ def main():
     args = ap.parse_args()
     setup_torch(args.threads)
     run = run_dir()
-    roundtrip = autoencoder_roundtrip(run, default_config())
+    roundtrip = autoencoder_roundtrip(load_autoencoder(run))
     model = train_scorer(args.steps, 16, args.pool, roundtrip=roundtrip, log=lambda m: print(m, flush=True))
     save_atomic(model.state_dict(), run / "scorer.pt")
     rng = random.Random(99)

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from causvid.common import Stage, cosine_lr, default_config, load, run_dir, setup_torch
-from causvid.model import x0_from_v
+from causvid.model import frame_weighted_mse, x0_from_v
 from causvid.sampler import encode_block_prompts
 from make_ode_pairs import load_teacher
 
@@ -78,8 +78,7 @@ def main():
         t[known] = 0
         noisy[known] = x0[known]
         v = student.teacher_forced(x0, noisy, t, emb[idx], mask[idx])
-        w = (t > 0).float()[:, :, None, None, None]
-        loss = ((x0_from_v(noisy, v, t) - x0) ** 2 * w).sum() / (w.sum() * x0[0, 0].numel())
+        loss = frame_weighted_mse(x0_from_v(noisy, v, t), x0, (t > 0).float())
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(student.parameters(), 1.0)

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from causvid.common import Stage, cosine_lr, data_dir, default_config, run_dir, setup_torch, token_batch
-from causvid.model import TextEncoder, VideoDiT, flow_noise
+from causvid.model import TextEncoder, VideoDiT, flow_noise, frame_weighted_mse
 from causvid.sampler import null_prompt_tokens
 
 
@@ -95,8 +95,7 @@ def main():
         t = conditioning_times(b, n, fpb, rng).to(dev)
         eps = torch.randn_like(x0)
         v = dit.bidirectional(flow_noise(x0, eps, t), t, emb, mask)
-        w = (t > 0).float()[:, :, None, None, None]
-        loss = ((v - (eps - x0)) ** 2 * w).sum() / (w.sum() * x0[0, 0].numel())
+        loss = frame_weighted_mse(v, eps - x0, (t > 0).float())
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import torch
 
-from .model import ModelConfig
+from .model import FrameAutoencoder, ModelConfig
 from .prompts import MAX_TOKENS, VOCABULARY, tokenize
 
 TRAINING_DIR = Path(__file__).resolve().parent.parent
@@ -46,6 +46,13 @@ def save_atomic(obj, path: Path):
 
 def load(path: Path):
     return torch.load(path, map_location="cpu")
+
+
+def load_autoencoder(run: Path) -> FrameAutoencoder:
+    """The finished frame autoencoder (ae_final.pt, with its latent normalisation), for inference."""
+    ae = FrameAutoencoder(default_config())
+    ae.load_state_dict(load(run / "ae_final.pt")["ae"])
+    return ae.eval()
 
 
 def token_batch(prompts: list[str]) -> torch.Tensor:

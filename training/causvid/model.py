@@ -363,3 +363,10 @@ def flow_noise(x0, eps, t):
 
 def x0_from_v(x_t, v, t):
     return x_t - t[:, :, None, None, None] * v
+
+
+def frame_weighted_mse(pred, target, w):
+    """Squared error of (B, N, C, h, w) tensors averaged over the frames weighted by w (B, N):
+    the loss of every stage that leaves some frames (clean conditioning ones) out."""
+    w = w[:, :, None, None, None]
+    return ((pred - target) ** 2 * w).sum() / (w.sum() * target[0, 0].numel())
