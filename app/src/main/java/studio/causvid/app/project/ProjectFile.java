@@ -27,6 +27,7 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import studio.causvid.engine.generate.Frame;
 import studio.causvid.engine.generate.GenerationRequest.Sampler;
+import studio.causvid.engine.media.DiskSpace;
 
 /**
  * Reads and writes a project folder {@code <name>.causvid/} (docs/project-format.md): {@code
@@ -73,7 +74,8 @@ public final class ProjectFile {
       publish(temp, dir);
     } catch (IOException | RuntimeException e) {
       deleteQuietly(temp);
-      throw new ProjectException("Cannot save " + dir + ": " + describe(e) + spaceHint(parent), e);
+      throw new ProjectException(
+          "Cannot save " + dir + ": " + describe(e) + DiskSpace.fullDiskHint(parent), e);
     }
   }
 
@@ -312,19 +314,6 @@ public final class ProjectFile {
     } catch (IOException e) {
       // A leftover temporary folder is harmless: the next save uses a new name.
     }
-  }
-
-  /** Names a full disk, the usual reason a save fails half-way. */
-  private static String spaceHint(Path folder) {
-    try {
-      long free = Files.getFileStore(folder).getUsableSpace();
-      if (free < 64L * 1024 * 1024) {
-        return String.format(Locale.ROOT, " (the disk is full: %.1f MB free)", free / 1e6);
-      }
-    } catch (IOException | RuntimeException e) {
-      // No hint.
-    }
-    return "";
   }
 
   private static String describe(Throwable e) {

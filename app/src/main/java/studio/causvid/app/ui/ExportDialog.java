@@ -136,10 +136,7 @@ final class ExportDialog {
     export.setOnAction(e -> start(frames, fps));
     close.setOnAction(
         e -> {
-          if (running != null
-              && !running.isDone()) { // not isRunning(): false until the worker starts
-            running.cancel();
-          } else {
+          if (!cancelUnfinished()) {
             stage.close();
           }
         });
@@ -154,13 +151,20 @@ final class ExportDialog {
     Scene scene = new Scene(root);
     scene.getStylesheets().setAll(owner.getScene().getStylesheets());
     stage.setScene(scene);
-    stage.setOnCloseRequest(
-        e -> {
-          if (running != null
-              && !running.isDone()) { // not isRunning(): false until the worker starts
-            running.cancel();
-          }
-        });
+    stage.setOnCloseRequest(e -> cancelUnfinished());
+  }
+
+  /**
+   * Cancels the export unless it has finished; false when there was none to cancel. It asks
+   * isDone(), not isRunning(): a task is not "running" until its thread has started, and a Cancel
+   * pressed right after Export must still stop it.
+   */
+  private boolean cancelUnfinished() {
+    if (running == null || running.isDone()) {
+      return false;
+    }
+    running.cancel();
+    return true;
   }
 
   Stage stage() {

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -50,21 +49,6 @@ final class AtomicTarget {
     if (old != null) {
       deleteQuietly(old);
     }
-  }
-
-  /** ", the disk has N MB free" when that is low enough to be the likely cause, else "". */
-  static String spaceHint(Path target) {
-    try {
-      Path folder = target.toAbsolutePath().getParent();
-      long free = Files.getFileStore(folder).getUsableSpace();
-      if (free < 64L * 1024 * 1024) {
-        return String.format(
-            Locale.ROOT, " (the disk is full: %.1f MB free in %s)", free / 1e6, folder);
-      }
-    } catch (IOException | RuntimeException e) {
-      // No hint, then.
-    }
-    return "";
   }
 
   static void deleteQuietly(Path path) {

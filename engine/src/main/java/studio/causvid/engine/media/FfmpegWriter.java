@@ -127,7 +127,7 @@ final class FfmpegWriter implements FrameWriter {
               + " of "
               + written
               + " frames could be read back"
-              + AtomicTarget.spaceHint(target)
+              + DiskSpace.fullDiskHint(target.toAbsolutePath().getParent())
               + ". Any earlier file there is unchanged.");
     }
   }

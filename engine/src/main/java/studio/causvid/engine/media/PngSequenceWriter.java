@@ -45,7 +45,7 @@ final class PngSequenceWriter implements FrameWriter {
               + target
               + " failed: "
               + e.getMessage()
-              + AtomicTarget.spaceHint(target)
+              + DiskSpace.fullDiskHint(target.toAbsolutePath().getParent())
               + ". Any earlier folder there is unchanged.",
           e);
     }
