@@ -11,6 +11,8 @@ import static studio.causvid.app.ui.StudioFx.fx;
 import static studio.causvid.app.ui.StudioFx.fxRun;
 import static studio.causvid.app.ui.StudioFx.waitUntil;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -383,10 +385,19 @@ class StudioWindowTest {
     String state = fx(() -> ((Label) dialog.lookup("#export-state")).getText());
     assertTrue(state.startsWith("Cancelled"), state);
     assertArrayEquals(earlier, Files.readAllBytes(out), "the existing file is untouched");
-    try (var left = Files.list(dir)) {
-      assertEquals(List.of(out), left.toList(), "no temporary file is left behind");
-    }
+    // The task is done as soon as it is cancelled; its thread may still be closing the writer,
+    // which deletes the temporary file, so that is waited for rather than looked at at once.
+    waitUntil("no temporary file left behind", 10, () -> List.of(out).equals(filesIn(dir)));
+    assertArrayEquals(earlier, Files.readAllBytes(out), "the existing file is still untouched");
     fxRun(() -> ((Button) dialog.lookup("#export-close")).fire());
+  }
+
+  private static List<Path> filesIn(Path folder) {
+    try (var files = Files.list(folder)) {
+      return files.toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Test
