@@ -4,7 +4,7 @@
 
 Measures, with the scorer classifier (trained on rendered ground truth, cached in runs/):
 attribute accuracy on held-out colour/shape pairs (teacher at 48 steps vs the 4-step
-student), drift over a long student clip, frames until a switched colour shows, and a held-out
+student), temporal consistency (how much frames change from one to the next), drift over a long student clip, frames until a switched colour shows, and a held-out
 photo animated with "the camera pans left".
 """
 
@@ -47,6 +47,12 @@ def accuracy(preds, scenes):
         acc[k] = float(np.mean(hits))
     acc["mean"] = float(np.mean([acc[k] for k in HEADS]))
     return acc
+
+
+def frame_change(clips) -> float:
+    """Temporal consistency: the mean absolute change of a pixel from one frame to the next, in
+    [0, 1], over (N, H, W, 3) uint8 clips. Real clips move a little; flicker scores high."""
+    return float(np.mean([np.abs(np.diff(c.astype(np.float32), axis=0)).mean() / 255 for c in clips]))
 
 
 def image_stats(frames_u8):
@@ -113,26 +119,33 @@ def main():
     results["scorer_on_ground_truth"] = accuracy([predict(scorer, c) for c in renders], scenes)
     # What any generator here can reach at best: its frames all come out of this decoder.
     results["scorer_on_autoencoded_truth"] = accuracy([predict(scorer, roundtrip(c)) for c in renders], scenes)
+    change = {"scorer_on_ground_truth": frame_change([c for c in renders]), "scorer_on_autoencoded_truth": frame_change([roundtrip(c) for c in renders])}
     tprompts = [[describe(s)] * 4 for s in scenes]
     t0 = time.time()
-    tpreds = []
+    tpreds, tclips = [], []
     with torch.no_grad():
         for i in range(0, len(scenes), 8):
             noise = torch.randn(len(tprompts[i : i + 8]), 16, cfg.latent_channels, 16, 16, generator=torch.Generator().manual_seed(i))
             x0, _ = teacher_sample(teacher, text, tprompts[i : i + 8], 48, 3.0, noise)
             for lat in x0:
-                tpreds.append(predict(scorer, frames_to_u8(ae.decoder(lat))))
+                clip = frames_to_u8(ae.decoder(lat))
+                tclips.append(clip)
+                tpreds.append(predict(scorer, clip))
     results["teacher_seconds_per_clip"] = (time.time() - t0) / len(scenes)
     results["teacher"] = accuracy(tpreds, scenes)
     t0 = time.time()
-    spreds = []
+    spreds, sclips = [], []
     for i, s in enumerate(scenes):
         st = StudentStreamer(student, text, ae.decoder, STUDENT_TIMESTEPS, 12, 0)
         lat = st.generate({0: describe(s)}, 4, seed=1000 + i)
         with torch.no_grad():
-            spreds.append(predict(scorer, frames_to_u8(ae.decoder(lat))))
+            clip = frames_to_u8(ae.decoder(lat))
+            sclips.append(clip)
+            spreds.append(predict(scorer, clip))
     results["student_seconds_per_clip"] = (time.time() - t0) / len(scenes)
     results["student"] = accuracy(spreds, scenes)
+    change["teacher"], change["student"] = frame_change(tclips), frame_change(sclips)
+    results["frame_change"] = change
     print(json.dumps(results, indent=1), flush=True)
 
     # 2. Drift over a long clip: first 10 s against the last minute.
@@ -253,6 +266,15 @@ def write_card(path: Path, r: dict):
         *[row(k, k) for k in list(HEADS) + ["mean"]],
         "",
         f"Time per 1 s clip in PyTorch on this CPU: teacher {r['teacher_seconds_per_clip']:.2f} s, student {r['student_seconds_per_clip']:.2f} s.",
+        "",
+        "## Temporal consistency",
+        "",
+        "Mean absolute change of a pixel from one frame to the next (0–1), on the same held-out clips. "
+        "Ground truth moves a little; a generator that draws each frame on its own flickers and scores high.",
+        "",
+        "| | ground truth | ground truth through the autoencoder | teacher | student |",
+        "|---|---|---|---|---|",
+        "| frame-to-frame change | " + " | ".join(f"{r['frame_change'][who]:.3f}" for who in COLUMNS) + " |",
         "",
         f"## Drift over a {d['seconds'] // 60}-minute student clip",
         "",

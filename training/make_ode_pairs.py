@@ -21,8 +21,11 @@ STUDENT_TIMESTEPS = [1.0, 0.75, 0.5, 0.25]
 
 
 def teacher_checkpoint(run):
-    """The finished teacher: the second round when one was run to its end, else the first."""
-    return run / ("teacher_more.pt" if (run / "teacher_more.done").exists() else "teacher.pt")
+    """The finished teacher: the latest round that was run to its end."""
+    for name in ("teacher_temporal", "teacher_more"):
+        if (run / f"{name}.done").exists():
+            return run / f"{name}.pt"
+    return run / "teacher.pt"
 
 
 def load_teacher(run, cfg):

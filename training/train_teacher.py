@@ -6,6 +6,13 @@ Conditioning cases the student and engine rely on are trained here too: a clean 
 blocks (video extension, the teacher's own sliding windows) and a clean first frame
 (image-to-video), both passed with t = 0 and left out of the loss. Prompts are dropped 10%
 of the time so classifier-free guidance has an unconditional branch.
+
+A third round (`--temporal`, stage teacher_temporal) teaches coherence across frames, which
+the first two left out: measured, their samples changed six times as much from frame to frame
+as real clips, because one noise level per clip lets each frame be denoised on its own. So
+some clips get an independent level per block (diffusion forcing: a noisy block next to a
+cleaner one is best denoised by reading it), and a second loss compares the change of the
+predicted clean clip from one frame to the next with the real change.
 """
 
 import argparse
@@ -16,12 +23,13 @@ import numpy as np
 import torch
 
 from causvid.common import Stage, cosine_lr, data_dir, default_config, run_dir, setup_torch, token_batch
-from causvid.model import TextEncoder, VideoDiT, flow_noise, frame_weighted_mse
+from causvid.model import TextEncoder, VideoDiT, flow_noise, frame_weighted_mse, x0_from_v
 from causvid.sampler import null_prompt_tokens
 
 
-def conditioning_times(b, n, fpb, rng):
-    """Per-frame t (B, N): one logit-normal level per clip, some frames clean (t = 0)."""
+def conditioning_times(b, n, fpb, rng, per_block=0.0):
+    """Per-frame t (B, N): one logit-normal level per clip, some frames clean (t = 0); with
+    `per_block`, that share of the other clips draws a level for each block instead."""
     t = torch.sigmoid(torch.randn(b, 1)).expand(b, n).clone()
     for i in range(b):
         r = rng.random()
@@ -29,7 +37,18 @@ def conditioning_times(b, n, fpb, rng):
             t[i, : fpb * int(rng.integers(1, n // fpb))] = 0.0  # clean prefix blocks
         elif r < 0.35:
             t[i, 0] = 0.0  # clean first frame
+        elif rng.random() < per_block:
+            t[i] = torch.sigmoid(torch.randn(n // fpb)).repeat_interleave(fpb)
     return t
+
+
+def temporal_difference_loss(x0_pred, x0, t):
+    """Squared error of the frame-to-frame change of the predicted clean clip against the real
+    change, over consecutive pairs of noisy frames. A per-frame denoiser whose errors are
+    independent from frame to frame pays for them twice here; a coherent one does not."""
+    d_pred, d_true = x0_pred[:, 1:] - x0_pred[:, :-1], x0[:, 1:] - x0[:, :-1]
+    both = ((t[:, 1:] > 0) & (t[:, :-1] > 0)).float()
+    return frame_weighted_mse(d_pred, d_true, both)
 
 
 class EMA:
@@ -56,6 +75,9 @@ def main():
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=6e-4)
     ap.add_argument("--more", type=int, default=0, help="a second round of this many steps (stage teacher_more), from the first round's weights")
+    ap.add_argument("--temporal", type=int, default=0, help="a third round of this many steps (stage teacher_temporal) with per-block noise levels and the frame-difference loss, from the second round's weights")
+    ap.add_argument("--per-block", type=float, default=0.5, help="share of unconditioned clips with a noise level per block (third round)")
+    ap.add_argument("--difference-weight", type=float, default=2.0, help="weight of the frame-difference loss (third round)")
     args = ap.parse_args()
     dev = setup_torch()
     run = run_dir()
@@ -71,15 +93,23 @@ def main():
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
     ema_dit, ema_text = EMA(dit, 0.998), EMA(text, 0.998)
     stage = Stage("teacher", args.steps, {"dit": dit, "text": text, "opt": opt, "ema_dit": ema_dit, "ema_text": ema_text}, run)
-    if args.more:
+    # Later rounds are warm restarts from the previous round's weights: a fresh optimiser and
+    # cosine cycle at half the peak rate, so a finished teacher can be trained further without
+    # re-tuning the first schedule.
+    temporal = bool(args.temporal)
+    if temporal and not args.more:
+        raise SystemExit("--temporal continues the second round: give its length with --more too")
+    peak = args.lr / 2
+    for name, steps in (("teacher_more", args.more), ("teacher_temporal", args.temporal)):
+        if not steps:
+            continue
         if not stage.done():
-            raise SystemExit("finish the first round before --more")
-        # A warm restart: a fresh optimiser and cosine cycle at half the peak rate, so a
-        # finished teacher can be trained further without re-tuning the first schedule.
-        opt = torch.optim.AdamW(params, lr=args.lr / 2, weight_decay=0.01)
-        stage = Stage("teacher_more", args.more, {"dit": dit, "text": text, "opt": opt, "ema_dit": ema_dit, "ema_text": ema_text}, run)
-        args.steps, args.lr = args.more, args.lr / 2
-    rng = np.random.default_rng(1000 + stage.step)
+            raise SystemExit(f"finish {stage.name} before {name}")
+        opt = torch.optim.AdamW(params, lr=peak, weight_decay=0.01)
+        stage = Stage(name, steps, {"dit": dit, "text": text, "opt": opt, "ema_dit": ema_dit, "ema_text": ema_text}, run)
+        args.steps, args.lr = steps, peak
+    per_block, diff_weight = (args.per_block, args.difference_weight) if temporal else (0.0, 0.0)
+    rng = np.random.default_rng(1000 + stage.step + (7 if temporal else 0))
 
     def step(i):
         for g in opt.param_groups:
@@ -92,17 +122,24 @@ def main():
         b, nb, L = tok.shape
         emb = text(tok.reshape(b * nb, L).to(dev)).reshape(b, nb, L, -1)
         mask = (tok != 0).float().to(dev)
-        t = conditioning_times(b, n, fpb, rng).to(dev)
+        t = conditioning_times(b, n, fpb, rng, per_block).to(dev)
         eps = torch.randn_like(x0)
-        v = dit.bidirectional(flow_noise(x0, eps, t), t, emb, mask)
-        loss = frame_weighted_mse(v, eps - x0, (t > 0).float())
+        x_t = flow_noise(x0, eps, t)
+        v = dit.bidirectional(x_t, t, emb, mask)
+        flow = frame_weighted_mse(v, eps - x0, (t > 0).float())
+        metrics = {"loss": flow.item()}
+        loss = flow
+        if diff_weight:
+            diff = temporal_difference_loss(x0_from_v(x_t, v, t), x0, t)
+            loss = loss + diff_weight * diff
+            metrics["difference"] = diff.item()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         ema_dit.update(dit)
         ema_text.update(text)
-        return {"loss": loss.item()}
+        return metrics
 
     stage.run_loop(step)
 
