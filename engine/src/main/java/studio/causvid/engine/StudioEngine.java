@@ -23,6 +23,7 @@ import studio.causvid.engine.pack.PackException;
 import studio.causvid.engine.runtime.PackGraphs;
 import studio.causvid.engine.runtime.ProviderChoice;
 import studio.causvid.engine.runtime.RuntimeOptions;
+import studio.causvid.engine.runtime.ThreadPriority;
 import studio.causvid.engine.text.TokenizedPrompt;
 import studio.causvid.engine.text.Tokenizer;
 
@@ -40,7 +41,9 @@ public final class StudioEngine implements AutoCloseable {
   private final GenerationRunner runner;
   private final ExecutorService thread;
 
-  private StudioEngine(ModelPack pack, PackGraphs graphs) {
+  private final String threadPriority;
+
+  private StudioEngine(ModelPack pack, PackGraphs graphs, int engineNice) {
     this.pack = pack;
     this.graphs = graphs;
     this.tokenizer = new Tokenizer(pack.manifest().text());
@@ -52,12 +55,16 @@ public final class StudioEngine implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    this.threadPriority =
+        engineNice == 0
+            ? "engine thread at normal priority"
+            : onEngineThread(() -> ThreadPriority.lowerCurrentThread(engineNice));
   }
 
   /** Opens and validates the pack in {@code packDir} and loads its graphs. */
   public static StudioEngine open(Path packDir, RuntimeOptions options) throws PackException {
     ModelPack pack = ModelPack.open(packDir);
-    return new StudioEngine(pack, PackGraphs.load(pack, options));
+    return new StudioEngine(pack, PackGraphs.load(pack, options), options.engineNice());
   }
 
   public ModelPack pack() {
@@ -66,6 +73,16 @@ public final class StudioEngine implements AutoCloseable {
 
   public Manifest manifest() {
     return pack.manifest();
+  }
+
+  /** What became of the engine thread's priority ({@link RuntimeOptions#engineNice}), for logs. */
+  public String threadPriority() {
+    return threadPriority;
+  }
+
+  /** Runs {@code work} on the engine thread and waits for it (e.g. to inspect that thread). */
+  public <T> T callOnEngineThread(Callable<T> work) {
+    return onEngineThread(work);
   }
 
   /** The device the graphs run on, and why. */

@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +26,7 @@ import studio.causvid.engine.media.FrameWriter;
 import studio.causvid.engine.media.RgbImage;
 import studio.causvid.engine.runtime.Device;
 import studio.causvid.engine.runtime.RuntimeOptions;
+import studio.causvid.engine.runtime.ThreadPriority;
 
 class StudioEngineTest {
   private static StudioEngine engine;
@@ -52,6 +54,28 @@ class StudioEngineTest {
         .filter(e -> e instanceof GenerationEvent.FrameReady)
         .map(e -> ((GenerationEvent.FrameReady) e).frame())
         .toList();
+  }
+
+  @Test
+  void aLowEngineNiceLowersOnlyTheEngineThread() throws Exception {
+    Assumptions.assumeTrue(
+        ThreadPriority.currentNice().isPresent(), "needs Linux's /proc/thread-self");
+    int before = ThreadPriority.currentNice().getAsInt();
+    try (StudioEngine nice =
+        StudioEngine.open(ToyPack.dir(), new RuntimeOptions(Device.CPU, 1, 12))) {
+      assertEquals(
+          "engine thread runs at nice 12", nice.threadPriority().replaceAll(" \\d+ ", " "));
+      assertEquals(12, nice.callOnEngineThread(() -> ThreadPriority.currentNice().getAsInt()));
+      // It still generates.
+      GenerationSession s =
+          nice.start(
+              GenerationRequest.of(PromptTimeline.of("a red ball"), 1, 3), Delivery.BLOCK, e -> {});
+      s.completion().get(60, TimeUnit.SECONDS);
+    }
+    assertEquals(
+        before, ThreadPriority.currentNice().getAsInt(), "the caller's thread is untouched");
+    assertEquals(
+        before, (int) engine.callOnEngineThread(() -> ThreadPriority.currentNice().getAsInt()));
   }
 
   @Test

@@ -45,6 +45,14 @@ public final class StudioController {
    */
   static final int ENGINE_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
 
+  /**
+   * The engine thread's nice value: when the window and a generation want the same core, the window
+   * draws first and the generation waits a few milliseconds. {@code -Dcausvid.engine.nice=0} keeps
+   * normal priority (to compare with the stall bench).
+   */
+  static final int ENGINE_NICE =
+      Math.max(0, Math.min(19, Integer.getInteger("causvid.engine.nice", 10)));
+
   private final StudioModel model;
   private final Path home;
   private final Random seeds = new Random();
@@ -93,7 +101,7 @@ public final class StudioController {
                     + dir.toAbsolutePath()
                     + ". Open a pack folder (File > Open model pack…) or start with --model DIR.");
           }
-          return StudioEngine.open(dir, new RuntimeOptions(device, ENGINE_THREADS));
+          return StudioEngine.open(dir, new RuntimeOptions(device, ENGINE_THREADS, ENGINE_NICE));
         },
         engine -> {
           StudioEngine old = model.engine.get();

@@ -1,5 +1,6 @@
 package studio.causvid.app.ui;
 
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Locale;
 import javafx.animation.AnimationTimer;
@@ -9,6 +10,8 @@ final class PulseGaps {
   private long[] gaps = new long[4096];
   private int count;
   private long last;
+  // When each gap over 50 ms ended, in JVM uptime, to line up with -Xlog:gc*:...:uptime logs.
+  private final StringBuilder longOnes = new StringBuilder();
   private final AnimationTimer timer =
       new AnimationTimer() {
         @Override
@@ -19,6 +22,14 @@ final class PulseGaps {
               gaps = Arrays.copyOf(gaps, count * 2);
             }
             gaps[count++] = t - last;
+            if (t - last > 50_000_000L && longOnes.length() < 400) {
+              longOnes.append(
+                  String.format(
+                      Locale.ROOT,
+                      " %.0f ms at %.2f s;",
+                      (t - last) / 1e6,
+                      ManagementFactory.getRuntimeMXBean().getUptime() / 1e3));
+            }
           }
           last = t;
         }
@@ -43,12 +54,13 @@ final class PulseGaps {
           long over = Arrays.stream(g).filter(x -> x > 50_000_000L).count();
           return String.format(
               Locale.ROOT,
-              "%d pulse gaps: p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d over 50 ms",
+              "%d pulse gaps: p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d over 50 ms%s",
               g.length,
               g[g.length / 2] / 1e6,
               g[(int) (g.length * 0.99)] / 1e6,
               g[g.length - 1] / 1e6,
-              over);
+              over,
+              over > 0 ? " (JVM uptime:" + longOnes + ")" : "");
         });
   }
 }
