@@ -14,19 +14,15 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import studio.causvid.engine.generate.Frame;
 import studio.causvid.engine.generate.GenerationRequest.Sampler;
+import studio.causvid.engine.media.AtomicTarget;
 import studio.causvid.engine.media.DiskSpace;
 
 /**
@@ -63,17 +59,15 @@ public final class ProjectFile {
     if (parent == null || !Files.isDirectory(parent)) {
       throw new ProjectException("Cannot save " + dir + ": folder " + parent + " does not exist.");
     }
-    Path temp =
-        parent.resolve(
-            "." + dir.getFileName() + ".saving-" + UUID.randomUUID().toString().substring(0, 8));
+    Path temp = AtomicTarget.temporarySibling(dir, "saving");
     try {
       Files.createDirectories(temp.resolve("frames"));
       writeFrames(temp, doc.frames(), format);
       JSON.writeValue(
           temp.resolve("project.json").toFile(), toJson(doc, format, modelName, modelPath));
-      publish(temp, dir);
+      AtomicTarget.publishFolder(temp, dir);
     } catch (IOException | RuntimeException e) {
-      deleteQuietly(temp);
+      AtomicTarget.deleteQuietly(temp);
       throw new ProjectException(
           "Cannot save " + dir + ": " + describe(e) + DiskSpace.fullDiskHint(parent), e);
     }
@@ -276,44 +270,6 @@ public final class ProjectFile {
       throw new ProjectException(file + " has no \"" + field + "\" section.");
     }
     return n;
-  }
-
-  private static void publish(Path temp, Path target) throws IOException {
-    Path old = null;
-    if (Files.exists(target)) {
-      old =
-          target.resolveSibling(
-              "." + target.getFileName() + ".old-" + UUID.randomUUID().toString().substring(0, 8));
-      move(target, old);
-    }
-    try {
-      move(temp, target);
-    } catch (IOException e) {
-      if (old != null) {
-        move(old, target);
-      }
-      throw e;
-    }
-    deleteQuietly(old);
-  }
-
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to);
-    }
-  }
-
-  static void deleteQuietly(Path path) {
-    if (path == null || !Files.exists(path)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(path)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // A leftover temporary folder is harmless: the next save uses a new name.
-    }
   }
 
   private static String describe(Throwable e) {
