@@ -10,7 +10,8 @@ each block (a random exit step, the context detached), which is what keeps this 
 and makes the student learn from its own context, the cure for drift. A small ODE
 regression term (--ode-weight) anchors the tiny model while the critic is still young, and
 a regression on real continuations (--data-weight) holds it to the data's frame-to-frame
-coherence where it has context.
+coherence where it has context, with a term on the frame-to-frame change itself
+(--difference-weight).
 """
 
 import argparse
@@ -21,7 +22,7 @@ import numpy as np
 import torch
 
 from causvid.common import Stage, cosine_lr, data_dir, default_config, load, run_dir, setup_torch
-from causvid.model import flow_noise, frame_weighted_mse, x0_from_v
+from causvid.model import flow_noise, frame_difference_loss, frame_weighted_mse, x0_from_v
 from causvid.sampler import KvCache, encode_block_prompts, null_prompt_tokens
 from make_ode_pairs import load_teacher
 from train_student_ode import load_pairs, random_block_steps, states_at
@@ -66,6 +67,7 @@ def main():
     ap.add_argument("--guidance", type=float, default=3.0)
     ap.add_argument("--ode-weight", type=float, default=0.25)
     ap.add_argument("--data-weight", type=float, default=0.5, help="regression on real continuations (see continuation_loss)")
+    ap.add_argument("--difference-weight", type=float, default=1.0, help="in the continuation regression, weight of the frame-to-frame change against the real one")
     args = ap.parse_args()
     setup_torch()
     run = run_dir()
@@ -129,7 +131,10 @@ def main():
         w[~photo, :F] = 0.0
         noisy = flow_noise(x0, torch.randn_like(x0), t)
         pred = x0_from_v(noisy, student.teacher_forced(x0, noisy, t, emb_r, mask_r), t)
-        return frame_weighted_mse(pred, x0, w)
+        # The change into each predicted frame, from the frame before it (predicted too, or the
+        # clean context, which x0_from_v returns exactly where t = 0) against the real change:
+        # the seam between a block and its context is where flicker shows.
+        return frame_weighted_mse(pred, x0, w) + args.difference_weight * frame_difference_loss(pred, x0, w[:, 1:])
 
     def step(i):
         for g in opt_g.param_groups:

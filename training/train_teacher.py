@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 from causvid.common import Stage, cosine_lr, data_dir, default_config, run_dir, setup_torch, token_batch
-from causvid.model import TextEncoder, VideoDiT, flow_noise, frame_weighted_mse, x0_from_v
+from causvid.model import TextEncoder, VideoDiT, flow_noise, frame_difference_loss, frame_weighted_mse, x0_from_v
 from causvid.sampler import null_prompt_tokens
 
 
@@ -40,15 +40,6 @@ def conditioning_times(b, n, fpb, rng, per_block=0.0):
         elif rng.random() < per_block:
             t[i] = torch.sigmoid(torch.randn(n // fpb)).repeat_interleave(fpb)
     return t
-
-
-def temporal_difference_loss(x0_pred, x0, t):
-    """Squared error of the frame-to-frame change of the predicted clean clip against the real
-    change, over consecutive pairs of noisy frames. A per-frame denoiser whose errors are
-    independent from frame to frame pays for them twice here; a coherent one does not."""
-    d_pred, d_true = x0_pred[:, 1:] - x0_pred[:, :-1], x0[:, 1:] - x0[:, :-1]
-    both = ((t[:, 1:] > 0) & (t[:, :-1] > 0)).float()
-    return frame_weighted_mse(d_pred, d_true, both)
 
 
 class EMA:
@@ -130,7 +121,9 @@ def main():
         metrics = {"loss": flow.item()}
         loss = flow
         if diff_weight:
-            diff = temporal_difference_loss(x0_from_v(x_t, v, t), x0, t)
+            # Pairs of noisy frames (the round as trained in session 3).
+            both = ((t[:, 1:] > 0) & (t[:, :-1] > 0)).float()
+            diff = frame_difference_loss(x0_from_v(x_t, v, t), x0, both)
             loss = loss + diff_weight * diff
             metrics["difference"] = diff.item()
         opt.zero_grad(set_to_none=True)

@@ -365,6 +365,15 @@ def x0_from_v(x_t, v, t):
     return x_t - t[:, :, None, None, None] * v
 
 
+def frame_difference_loss(pred, target, pair_weight):
+    """Squared error of the frame-to-frame change of `pred` against that of `target`, both
+    (B, N, C, h, w), over the consecutive pairs weighted by pair_weight (B, N - 1). A per-frame
+    denoiser whose errors are independent from frame to frame pays for them twice here; one
+    that stays coherent with its neighbours (or with a clean frame before it) does not."""
+    d_pred, d_true = pred[:, 1:] - pred[:, :-1], target[:, 1:] - target[:, :-1]
+    return frame_weighted_mse(d_pred, d_true, pair_weight)
+
+
 def frame_weighted_mse(pred, target, w):
     """Squared error of (B, N, C, h, w) tensors averaged over the frames weighted by w (B, N):
     the loss of every stage that leaves some frames (clean conditioning ones) out."""

@@ -5,7 +5,7 @@ import unittest
 
 import torch
 
-from causvid.model import ModelConfig, TextEncoder, VideoDiT, doubled_block_causal_bias
+from causvid.model import ModelConfig, TextEncoder, VideoDiT, doubled_block_causal_bias, frame_difference_loss
 from causvid.sampler import KvCache
 
 
@@ -97,6 +97,24 @@ class CausalTest(unittest.TestCase):
         self.assertFalse(torch.equal(x0[1, 0], real[1, 0]))
         self.assertGreater((x0_other[0, 4:] - x0[0, 4:]).abs().max().item(), 1e-4)
         self.assertTrue(torch.equal(x0_other[1], x0[1]))
+
+
+class FrameDifferenceLossTest(unittest.TestCase):
+    def test_an_offset_that_is_the_same_in_every_frame_costs_nothing(self):
+        target = torch.randn(2, 4, 3, 2, 2)
+        ones = torch.ones(2, 3)
+        self.assertAlmostEqual(frame_difference_loss(target + 0.7, target, ones).item(), 0.0, places=6)
+
+    def test_flicker_costs_twice_per_pair_and_only_weighted_pairs_count(self):
+        target = torch.zeros(1, 3, 1, 1, 2)
+        pred = target.clone()
+        pred[0, 1] = 1.0  # frame 1 is off by 1: both pairs around it change by 1
+        self.assertAlmostEqual(frame_difference_loss(pred, target, torch.ones(1, 2)).item(), 1.0, places=6)
+        self.assertAlmostEqual(frame_difference_loss(pred, target, torch.tensor([[0.0, 1.0]])).item(), 1.0, places=6)
+        pred[0, 2] = 3.0  # pair (1, 2) changes by 2, pair (0, 1) by 1
+        self.assertAlmostEqual(frame_difference_loss(pred, target, torch.tensor([[1.0, 1.0]])).item(), 2.5, places=6)
+        self.assertAlmostEqual(frame_difference_loss(pred, target, torch.tensor([[0.0, 1.0]])).item(), 4.0, places=6)
+
 
 if __name__ == "__main__":
     unittest.main()
