@@ -18,10 +18,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from causvid.common import data_dir, default_config, load, run_dir, setup_torch
-from causvid.model import TextEncoder, VideoDiT
+from causvid.common import data_dir, default_config, run_dir, setup_torch
 from causvid.sampler import teacher_sample
-from make_ode_pairs import teacher_checkpoint
+from make_ode_pairs import load_teacher, teacher_checkpoint
 
 
 def frame_change(latents: torch.Tensor) -> float:
@@ -35,14 +34,6 @@ def change_from(latents: torch.Tensor, frame: int) -> list[float]:
     return [float(d) for d in (latents[:, frame + 1 :] - ref).abs().mean(dim=(0, 2, 3, 4))]
 
 
-def load_ema_teacher(path: Path, cfg):
-    ckpt = load(path)["state"]
-    dit, text = VideoDiT(cfg), TextEncoder(cfg)
-    dit.load_state_dict(ckpt["ema_dit"])
-    text.load_state_dict(ckpt["ema_text"])
-    return dit.eval(), text.eval()
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--checkpoint", type=Path, default=None, help="a teacher round's .pt (default: the finished teacher)")
@@ -52,7 +43,7 @@ def main():
     setup_torch()
     run, cfg = run_dir(), default_config()
     path = args.checkpoint or teacher_checkpoint(run)
-    dit, text = load_ema_teacher(path, cfg)
+    dit, text = load_teacher(run, cfg, path)
     latents = np.load(run / "latents.npy", mmap_mode="r")
     prompts = json.loads((data_dir() / "prompts.json").read_text())
     # The last clips of the data, the same ones every time, so checkpoints compare.

@@ -89,16 +89,20 @@ def main():
     ap.add_argument("--scorer-steps", type=int, default=2500)
     ap.add_argument("--scorer-pool", type=int, default=1600)
     ap.add_argument("--out", type=Path, default=TRAINING_DIR.parent / "docs" / "model-card.md")
+    ap.add_argument("--teacher", type=Path, help="a teacher round's checkpoint (default: the finished teacher), e.g. to score an earlier pack's")
+    ap.add_argument("--student", type=Path, help="a student checkpoint (default: student_dmd, else student_ode)")
+    ap.add_argument("--results", type=Path, help="where the figures go as JSON (default: <run>/eval.json)")
     args = ap.parse_args()
     setup_torch()
     run = run_dir()
     cfg = default_config()
     ae = load_autoencoder(run)
-    teacher, text = load_teacher(run, cfg)
+    teacher, text = load_teacher(run, cfg, args.teacher)
     student = VideoDiT(cfg)
-    which = "student_dmd" if (run / "student_dmd.pt").exists() else "student_ode"
-    student.load_state_dict(load(run / f"{which}.pt")["state"]["student"])
+    which = args.student or run / ("student_dmd.pt" if (run / "student_dmd.pt").exists() else "student_ode.pt")
+    student.load_state_dict(load(which)["state"]["student"])
     student.eval()
+    which = which.stem if args.student is None else str(which)
 
     roundtrip = autoencoder_roundtrip(ae)
     scorer_path = run / "scorer.pt"
@@ -211,7 +215,7 @@ def main():
     f0 = fr[0].astype(np.float32)
     corr = [float(np.corrcoef(f0.ravel(), f.astype(np.float32).ravel())[0, 1]) for f in fr]
     results["photo_pan_left"] = {"shift_px_per_frame": shifts, "correlation_with_first_frame": corr[::4]}
-    (run / "eval.json").write_text(json.dumps(results, indent=1))
+    (args.results or run / "eval.json").write_text(json.dumps(results, indent=1))
     write_card(args.out, results)
     print(f"wrote {args.out}")
 

@@ -28,8 +28,9 @@ def teacher_checkpoint(run):
     return run / "teacher.pt"
 
 
-def load_teacher(run, cfg):
-    ckpt = load(teacher_checkpoint(run))["state"]
+def load_teacher(run, cfg, checkpoint=None):
+    """The teacher's EMA weights: `checkpoint`, or the finished teacher of `run`."""
+    ckpt = load(checkpoint or teacher_checkpoint(run))["state"]
     dit, text = VideoDiT(cfg), TextEncoder(cfg)
     dit.load_state_dict(ckpt["ema_dit"])
     text.load_state_dict(ckpt["ema_text"])
