@@ -2,7 +2,7 @@ import unittest
 
 import numpy as np
 
-from evaluate import frame_change
+from evaluate import frame_change, frames_until
 
 
 class FrameChangeTest(unittest.TestCase):
@@ -20,6 +20,16 @@ class FrameChangeTest(unittest.TestCase):
         cut = np.stack([a, a, b, b, b])
         self.assertAlmostEqual(frame_change([flicker]), 1.0, places=6)
         self.assertAlmostEqual(frame_change([cut]), 0.25, places=6)
+
+
+class FramesUntilTest(unittest.TestCase):
+    def test_counts_from_the_switch_to_the_first_held_reading(self):
+        labels = ["sunset"] * 16 + ["sunset", "night", "sunset", "night", "night", "night", "night", "night"]
+        # A one-frame flash of the new background does not count; the held run from frame 19 does.
+        self.assertEqual(frames_until(labels, 16, "night"), 3)
+        self.assertEqual(frames_until(labels, 16, "night", hold=1), 1)
+        self.assertIsNone(frames_until(labels, 16, "sea"))
+        self.assertIsNone(frames_until(["night"] * 19, 16, "night"), "too few frames left to hold 4")
 
 
 if __name__ == "__main__":
