@@ -116,6 +116,7 @@ public final class StudioController {
                   m.framesPerBlock(),
                   m.latent().frameSize()));
           model.deviceText.set(engine.provider().provider());
+          model.deviceDetail.set(engine.provider().reason() + ". " + engine.threadPriority() + ".");
           model.loadingPack.set(false);
           model.status.set("Model pack " + m.name() + " ready on " + engine.provider());
           if (model.problem.get() != null && model.problem.get().text().contains("pack")) {

@@ -36,6 +36,10 @@ public final class StudioModel {
   public final ObjectProperty<Path> packDir = new SimpleObjectProperty<>();
   public final ObjectProperty<Device> device = new SimpleObjectProperty<>(Device.AUTO);
   public final StringProperty deviceText = new SimpleStringProperty("no model");
+
+  /** Why that device, and the engine thread's priority (the device label's tooltip). */
+  public final StringProperty deviceDetail = new SimpleStringProperty("no model pack loaded");
+
   public final ObjectProperty<ClipFormat> format = new SimpleObjectProperty<>();
   public final BooleanProperty loadingPack = new SimpleBooleanProperty();
 

@@ -407,7 +407,10 @@ public final class StudioWindow {
     fps.setTooltip(new Tooltip("Frames per second of the running or last generation"));
     Label device = new Label();
     device.textProperty().bind(Bindings.concat("device ", model.deviceText));
-    device.setTooltip(new Tooltip("Where the model runs"));
+    device.setId("status-device");
+    Tooltip deviceTip = new Tooltip();
+    deviceTip.textProperty().bind(Bindings.concat("Where the model runs: ", model.deviceDetail));
+    device.setTooltip(deviceTip);
     Label stall = new Label();
     stall.setId("status-stall");
     stall

@@ -107,6 +107,11 @@ class StudioWindowTest {
     String stall = robot.lookup("#status-stall").queryAs(Label.class).getText();
     assertTrue(stall.matches("max UI stall \\d+ ms"), stall);
     System.out.println("Longest FX stall while generating: " + stall);
+    // The device label's tooltip says why that device and what the engine thread's priority is.
+    String device =
+        fx(() -> robot.lookup("#status-device").queryAs(Label.class).getTooltip().getText());
+    assertTrue(device.startsWith("Where the model runs: "), device);
+    assertTrue(device.contains("engine thread"), device);
     // Space plays back; the playhead moves.
     robot.clickOn("#preview").type(KeyCode.HOME);
     assertEquals(0, (int) fx(model.playhead::get));

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Lowers the scheduling priority of the calling thread, so that a window sharing the cores with a
- * busy engine thread gets the CPU first when both want it.
+ * Lowers the scheduling priority of the calling thread (the engine thread), so that a window
+ * sharing the cores with a busy engine thread gets the CPU first when both want it.
  *
  * <p>Java thread priorities do nothing on Linux unless the JVM runs with special flags as root, so
  * this sets the thread's own nice value: the kernel names the calling thread at {@code
@@ -35,7 +35,7 @@ public final class ThreadPriority {
       Path task = Files.readSymbolicLink(THREAD_SELF); // "<pid>/task/<tid>"
       tid = task.getFileName().toString();
     } catch (IOException | UnsupportedOperationException e) {
-      return "thread priority unchanged: no /proc/thread-self on this system";
+      return "engine thread priority unchanged: no /proc/thread-self on this system";
     }
     try {
       Process p =
@@ -46,14 +46,14 @@ public final class ThreadPriority {
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) {
         p.destroyForcibly();
-        return "thread priority unchanged: renice failed: " + out;
+        return "engine thread priority unchanged: renice failed: " + out;
       }
       return "engine thread " + tid + " runs at nice " + nice;
     } catch (IOException e) {
-      return "thread priority unchanged: cannot run renice: " + e.getMessage();
+      return "engine thread priority unchanged: cannot run renice: " + e.getMessage();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return "thread priority unchanged: interrupted";
+      return "engine thread priority unchanged: interrupted";
     }
   }
 
