@@ -28,6 +28,11 @@ def teacher_checkpoint(run):
     return run / "teacher.pt"
 
 
+def student_checkpoint(run):
+    """The finished student: after DMD when that stage has run, else the ODE regression's."""
+    return run / ("student_dmd.pt" if (run / "student_dmd.pt").exists() else "student_ode.pt")
+
+
 def load_teacher(run, cfg, checkpoint=None):
     """The teacher's EMA weights: `checkpoint`, or the finished teacher of `run`."""
     ckpt = load(checkpoint or teacher_checkpoint(run))["state"]

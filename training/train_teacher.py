@@ -100,6 +100,8 @@ def main():
         stage = Stage(name, steps, {"dit": dit, "text": text, "opt": opt, "ema_dit": ema_dit, "ema_text": ema_text}, run)
         args.steps, args.lr = steps, peak
     per_block, diff_weight = (args.per_block, args.difference_weight) if temporal else (0.0, 0.0)
+    # Seeded by the stage's step so a resumed run draws on; the third round's offset keeps its
+    # draws apart from the second round's at the same step numbers.
     rng = np.random.default_rng(1000 + stage.step + (7 if temporal else 0))
 
     def step(i):

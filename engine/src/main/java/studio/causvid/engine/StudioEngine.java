@@ -80,11 +80,6 @@ public final class StudioEngine implements AutoCloseable {
     return threadPriority;
   }
 
-  /** Runs {@code work} on the engine thread and waits for it (e.g. to inspect that thread). */
-  public <T> T callOnEngineThread(Callable<T> work) {
-    return onEngineThread(work);
-  }
-
   /** The device the graphs run on, and why. */
   public ProviderChoice provider() {
     return graphs.provider();
@@ -208,7 +203,8 @@ public final class StudioEngine implements AutoCloseable {
         });
   }
 
-  private <T> T onEngineThread(Callable<T> work) {
+  /** Runs {@code work} on the engine thread and waits for it (package-private for tests). */
+  <T> T onEngineThread(Callable<T> work) {
     try {
       return thread.submit(work).get();
     } catch (InterruptedException e) {

@@ -65,7 +65,7 @@ class StudioEngineTest {
         StudioEngine.open(ToyPack.dir(), new RuntimeOptions(Device.CPU, 1, 12))) {
       assertEquals(
           "engine thread runs at nice 12", nice.threadPriority().replaceAll(" \\d+ ", " "));
-      assertEquals(12, nice.callOnEngineThread(() -> ThreadPriority.currentNice().getAsInt()));
+      assertEquals(12, nice.onEngineThread(() -> ThreadPriority.currentNice().getAsInt()));
       // It still generates.
       GenerationSession s =
           nice.start(
@@ -75,7 +75,7 @@ class StudioEngineTest {
     assertEquals(
         before, ThreadPriority.currentNice().getAsInt(), "the caller's thread is untouched");
     assertEquals(
-        before, (int) engine.callOnEngineThread(() -> ThreadPriority.currentNice().getAsInt()));
+        before, (int) engine.onEngineThread(() -> ThreadPriority.currentNice().getAsInt()));
   }
 
   @Test

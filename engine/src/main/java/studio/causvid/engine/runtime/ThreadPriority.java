@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,15 +59,15 @@ public final class ThreadPriority {
   }
 
   /** The calling thread's nice value as the kernel reports it, or empty where it cannot be read. */
-  public static java.util.OptionalInt currentNice() {
+  public static OptionalInt currentNice() {
     try {
       String stat = Files.readString(THREAD_SELF.resolve("stat"), StandardCharsets.US_ASCII);
       // Fields after the command name (which may hold spaces) start after the last ')'; nice is
       // field 19 of stat(5), the 17th after it.
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-      return java.util.OptionalInt.of(Integer.parseInt(f[16]));
+      return OptionalInt.of(Integer.parseInt(f[16]));
     } catch (IOException | RuntimeException e) {
-      return java.util.OptionalInt.empty();
+      return OptionalInt.empty();
     }
   }
 }
