@@ -11,7 +11,7 @@ from pathlib import Path
 from causvid.common import TRAINING_DIR, default_config, load, load_autoencoder, run_dir
 from causvid.export import export_pack
 from causvid.model import VideoDiT
-from make_ode_pairs import STUDENT_TIMESTEPS, load_teacher
+from make_ode_pairs import STUDENT_TIMESTEPS, load_teacher, student_checkpoint
 
 
 def stage_summary(run, name):
@@ -35,12 +35,12 @@ def main():
     ae = load_autoencoder(run)
     teacher, text = load_teacher(run, cfg)
     student = VideoDiT(cfg)
-    which = "student_dmd" if (run / "student_dmd.pt").exists() else "student_ode"
-    student.load_state_dict(load(run / f"{which}.pt")["state"]["student"])
+    which = student_checkpoint(run).stem
+    student.load_state_dict(load(student_checkpoint(run))["state"]["student"])
     info = {
         "date": datetime.date.today().isoformat(),
         "student_from": which,
-        "stages": {n: stage_summary(run, n) for n in ("ae", "ae_more", "teacher", "teacher_more", "student_ode", "student_dmd")},
+        "stages": {n: stage_summary(run, n) for n in ("ae", "ae_more", "teacher", "teacher_more", "teacher_temporal", "student_ode", "student_dmd")},
         "config": cfg.to_dict(),
     }
     export_pack(
