@@ -22,7 +22,7 @@ import json
 import numpy as np
 import torch
 
-from causvid.common import Stage, cosine_lr, data_dir, default_config, run_dir, setup_torch, token_batch
+from causvid.common import Stage, cosine_lr, data_dir, default_config, load, run_dir, setup_torch, token_batch
 from causvid.model import TextEncoder, VideoDiT, flow_noise, frame_difference_loss, frame_weighted_mse, x0_from_v
 from causvid.sampler import null_prompt_tokens
 
@@ -67,6 +67,8 @@ def main():
     ap.add_argument("--lr", type=float, default=6e-4)
     ap.add_argument("--more", type=int, default=0, help="a second round of this many steps (stage teacher_more), from the first round's weights")
     ap.add_argument("--temporal", type=int, default=0, help="a third round of this many steps (stage teacher_temporal) with per-block noise levels and the frame-difference loss, from the second round's weights")
+    ap.add_argument("--spatial", type=int, default=0, help="a fourth round of this many steps (stage teacher_spatial), the third round's recipe continued once the network had its spatial attention bias")
+    ap.add_argument("--bias-lr-scale", type=float, default=20.0, help="learning rate of the spatial attention bias, relative to the network's")
     ap.add_argument("--per-block", type=float, default=0.5, help="share of unconditioned clips with a noise level per block (third round)")
     ap.add_argument("--difference-weight", type=float, default=2.0, help="weight of the frame-difference loss (third round)")
     args = ap.parse_args()
@@ -80,33 +82,47 @@ def main():
     fpb = cfg.frames_per_block
 
     dit, text = VideoDiT(cfg).to(dev), TextEncoder(cfg).to(dev)
-    params = list(dit.parameters()) + list(text.parameters())
-    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
     ema_dit, ema_text = EMA(dit, 0.998), EMA(text, 0.998)
-    stage = Stage("teacher", args.steps, {"dit": dit, "text": text, "opt": opt, "ema_dit": ema_dit, "ema_text": ema_text}, run)
+    weights = {"dit": dit, "text": text, "ema_dit": ema_dit, "ema_text": ema_text}
     # Later rounds are warm restarts from the previous round's weights: a fresh optimiser and
     # cosine cycle at half the peak rate, so a finished teacher can be trained further without
     # re-tuning the first schedule.
-    temporal = bool(args.temporal)
-    if temporal and not args.more:
-        raise SystemExit("--temporal continues the second round: give its length with --more too")
-    peak = args.lr / 2
-    for name, steps in (("teacher_more", args.more), ("teacher_temporal", args.temporal)):
-        if not steps:
-            continue
-        if not stage.done():
-            raise SystemExit(f"finish {stage.name} before {name}")
-        opt = torch.optim.AdamW(params, lr=peak, weight_decay=0.01)
-        stage = Stage(name, steps, {"dit": dit, "text": text, "opt": opt, "ema_dit": ema_dit, "ema_text": ema_text}, run)
-        args.steps, args.lr = steps, peak
+    rounds = [("teacher", args.steps, args.lr)] + [
+        (name, steps, args.lr / 2)
+        for name, steps in (("teacher_more", args.more), ("teacher_temporal", args.temporal), ("teacher_spatial", args.spatial))
+        if steps
+    ]
+    names = [r[0] for r in rounds]
+    if names != ["teacher", "teacher_more", "teacher_temporal", "teacher_spatial"][: len(rounds)]:
+        raise SystemExit("each round continues the one before it: give the earlier rounds' lengths too")
+    for name, _, _ in rounds[:-1]:
+        if not (run / f"{name}.done").exists():
+            raise SystemExit(f"finish {name} before {rounds[-1][0]}")
+    if len(rounds) > 1:
+        previous = load(run / f"{rounds[-2][0]}.pt")["state"]
+        for k, module in weights.items():
+            module.load_state_dict(previous[k])
+    name, args.steps, args.lr = rounds[-1]
+    # The spatial attention bias starts at zero in a warm restart; at the network's rate it
+    # would barely move in one round, so it learns faster (and is not decayed).
+    bias_params = [dit.spatial_bias]
+    rest = [p for p in list(dit.parameters()) + list(text.parameters()) if p is not dit.spatial_bias]
+    params = rest + bias_params
+    opt = torch.optim.AdamW(
+        [{"params": rest, "lr_scale": 1.0}, {"params": bias_params, "lr_scale": args.bias_lr_scale, "weight_decay": 0.0}],
+        lr=args.lr,
+        weight_decay=0.01,
+    )
+    stage = Stage(name, args.steps, {**weights, "opt": opt}, run)
+    temporal = name in ("teacher_temporal", "teacher_spatial")
     per_block, diff_weight = (args.per_block, args.difference_weight) if temporal else (0.0, 0.0)
-    # Seeded by the stage's step so a resumed run draws on; the third round's offset keeps its
-    # draws apart from the second round's at the same step numbers.
-    rng = np.random.default_rng(1000 + stage.step + (7 if temporal else 0))
+    # Seeded by the stage's step so a resumed run draws on; each later round's offset keeps
+    # its draws apart from the round before at the same step numbers.
+    rng = np.random.default_rng(1000 + stage.step + {"teacher_temporal": 7, "teacher_spatial": 13}.get(name, 0))
 
     def step(i):
         for g in opt.param_groups:
-            g["lr"] = cosine_lr(i, args.steps, args.lr, warmup=100)
+            g["lr"] = cosine_lr(i, args.steps, args.lr, warmup=100) * g["lr_scale"]
         idx = np.sort(rng.choice(n_clips, args.batch, replace=False))
         x0 = torch.from_numpy(latents[idx].astype(np.float32)).to(dev)
         tok = tokens[idx].clone()
@@ -121,6 +137,8 @@ def main():
         v = dit.bidirectional(x_t, t, emb, mask)
         flow = frame_weighted_mse(v, eps - x0, (t > 0).float())
         metrics = {"loss": flow.item()}
+        if name == "teacher_spatial":
+            metrics["bias"] = dit.spatial_bias.detach().abs().max().item()
         loss = flow
         if diff_weight:
             # Pairs of noisy frames (the round as trained in session 3).

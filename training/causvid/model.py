@@ -9,6 +9,10 @@
     * one block at a time against a KV cache (the student's streaming step, exported to ONNX).
   Time is encoded with rotary embeddings applied at attention time from frame positions, so
   the cache stores keys *before* rotation and the engine can re-number slots as it rolls.
+  Space is encoded twice: an absolute embedding added to each token, and a learned attention
+  bias per layer and head on the offset between two tokens' places in their frames. The bias
+  makes "look at the same place in another frame" one parameter away; measured, a network with
+  only the absolute embedding failed to copy a clean neighbouring frame (model card, session 3).
 """
 
 from __future__ import annotations
@@ -207,10 +211,11 @@ class DiTLayer(nn.Module):
         nn.init.zeros_(self.ada.weight)
         nn.init.zeros_(self.ada.bias)
 
-    def forward(self, x, temb, pos, inv_freq, self_bias, text, tbias, cache=None):
+    def forward(self, x, temb, pos, inv_freq, self_bias, text, tbias, cache=None, spatial=None):
         """x (B,N,T,d) tokens frame-major; temb (B,N,d); pos (N*T,); text (B*nb,L,D).
 
         cache: (keys before rotary, values, cache positions, cache bias) or None.
+        spatial: (H, T, T) attention bias by the two tokens' places in their frames, or None.
         Returns the new x and this call's (keys before rotary, values), each (B,H,N*T,hd).
         """
         b, n, t, d = x.shape
@@ -227,6 +232,8 @@ class DiTLayer(nn.Module):
             v = torch.cat([cv, v], dim=2)
             # A block sees all of itself plus every valid cached token.
             self_bias = torch.cat([cbias.expand(1, 1, n * t, cbias.shape[-1]), torch.zeros(1, 1, n * t, n * t)], dim=-1)
+        if spatial is not None:
+            self_bias = self_bias + spatial_attention_bias(spatial, q.shape[2], k_rot.shape[2])
         a = self.proj(_merge_heads(attend(q, k_rot, v, self_bias)))
         x = x + gate1 * a.reshape(b, n, t, d)
 
@@ -249,6 +256,10 @@ class VideoDiT(nn.Module):
         d, p, c = cfg.dim, cfg.patch, cfg.latent_channels
         self.patch_embed = nn.Linear(c * p * p, d)
         self.spatial_pos = nn.Parameter(torch.randn(cfg.tokens_per_frame, d) * 0.02)
+        g = cfg.latent_size // p
+        # Zero at first, so a checkpoint from before the bias loads as the same function.
+        self.spatial_bias = nn.Parameter(torch.zeros(cfg.layers, cfg.heads, (2 * g - 1) ** 2))
+        self.register_buffer("spatial_offset", relative_offset_index(g), persistent=False)
         self.time_mlp = nn.Sequential(nn.Linear(256, d), nn.SiLU(), nn.Linear(d, d))
         self.layers = nn.ModuleList(DiTLayer(cfg) for _ in range(cfg.layers))
         self.norm_out = nn.LayerNorm(d, elementwise_affine=False)
@@ -259,6 +270,12 @@ class VideoDiT(nn.Module):
             nn.init.zeros_(m.bias)
         hd = cfg.head_dim
         self.register_buffer("inv_freq", 1.0 / (100.0 ** (torch.arange(0, hd // 2, dtype=torch.float32) / (hd // 2))))
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        key = prefix + "spatial_bias"
+        if key not in state_dict:  # saved before the bias existed: zero is the same network
+            state_dict[key] = torch.zeros_like(self.spatial_bias)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     # (B, N, C, h, w) <-> (B, N, T, C*p*p)
     def patchify(self, x):
@@ -290,7 +307,8 @@ class VideoDiT(nn.Module):
         new = []
         for i, layer in enumerate(self.layers):
             cache = None if kv_cache is None else (kv_cache[i, 0], kv_cache[i, 1], cache_pos, cbias)
-            h, kv = layer(h, temb, pos, self.inv_freq, self_bias, text_flat, tbias, cache)
+            spatial = self.spatial_bias[i][:, self.spatial_offset]  # (H, T, T)
+            h, kv = layer(h, temb, pos, self.inv_freq, self_bias, text_flat, tbias, cache, spatial)
             new.append(torch.stack(kv))
         shift, scale = self.ada_out(F.silu(temb))[:, :, None, :].chunk(2, dim=-1)
         out = self.out(self.norm_out(h) * (1 + scale) + shift)
@@ -330,6 +348,24 @@ class VideoDiT(nn.Module):
         T = self.cfg.tokens_per_frame
         zero = torch.zeros(1, 1, n * T, n * T)
         return self(x, t, text[:, None], text_mask[:, None], frame_pos, zero, kv_cache, cache_pos, cache_mask)
+
+
+def relative_offset_index(grid: int) -> torch.Tensor:
+    """(T, T) index of the offset (dy, dx) from token a's place to token b's in a grid x grid
+    frame, numbered (dy + grid - 1) * (2 grid - 1) + (dx + grid - 1)."""
+    y, x = torch.meshgrid(torch.arange(grid), torch.arange(grid), indexing="ij")
+    y, x = y.reshape(-1), x.reshape(-1)
+    span = 2 * grid - 1
+    return (y[None, :] - y[:, None] + grid - 1) * span + (x[None, :] - x[:, None] + grid - 1)
+
+
+def spatial_attention_bias(spatial, n_queries, n_keys):
+    """(1, H, Q, K) bias for frame-major token sequences: query i and key j sit at places
+    i mod T and j mod T of their frames, whichever frames (or cache slots) those are."""
+    T = spatial.shape[-1]
+    qs = torch.arange(n_queries) % T
+    ks = torch.arange(n_keys) % T
+    return spatial[:, qs[:, None], ks[None, :]][None]
 
 
 def block_causal_bias(n_frames, frames_per_block, tokens_per_frame):

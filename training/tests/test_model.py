@@ -5,7 +5,15 @@ import unittest
 
 import torch
 
-from causvid.model import ModelConfig, TextEncoder, VideoDiT, doubled_block_causal_bias, frame_difference_loss
+from causvid.model import (
+    ModelConfig,
+    TextEncoder,
+    VideoDiT,
+    doubled_block_causal_bias,
+    frame_difference_loss,
+    relative_offset_index,
+    spatial_attention_bias,
+)
 from causvid.sampler import KvCache
 
 
@@ -16,6 +24,7 @@ def tiny():
     with torch.no_grad():
         for p in dit.parameters():
             p.add_(torch.randn_like(p) * 0.05)  # wake the zero-initialised layers
+        dit.spatial_bias.normal_(0.0, 1.0)  # strong enough that a misplaced bias would show
     return cfg, dit.eval(), TextEncoder(cfg).eval()
 
 
@@ -97,6 +106,32 @@ class CausalTest(unittest.TestCase):
         self.assertFalse(torch.equal(x0[1, 0], real[1, 0]))
         self.assertGreater((x0_other[0, 4:] - x0[0, 4:]).abs().max().item(), 1e-4)
         self.assertTrue(torch.equal(x0_other[1], x0[1]))
+
+
+class SpatialBiasTest(unittest.TestCase):
+    def test_offsets_of_a_two_by_two_grid(self):
+        # Places 0 1 / 2 3; offset (dy, dx) is numbered (dy + 1) * 3 + (dx + 1).
+        expected = torch.tensor([[4, 5, 7, 8], [3, 4, 6, 7], [1, 2, 4, 5], [0, 1, 3, 4]])
+        self.assertTrue(torch.equal(relative_offset_index(2), expected))
+
+    def test_every_frame_and_cache_slot_gets_the_same_places(self):
+        table = torch.arange(2 * 4 * 4, dtype=torch.float32).reshape(2, 4, 4)
+        bias = spatial_attention_bias(table, 8, 12)  # 2 query frames, 3 key frames of 4 tokens
+        self.assertEqual(tuple(bias.shape), (1, 2, 8, 12))
+        self.assertTrue(torch.equal(bias[0, 1, 5, 10], table[1, 1, 2]))
+        self.assertTrue(torch.equal(bias[0, :, 4:8, 8:12], table))
+
+    def test_a_checkpoint_from_before_the_bias_loads_as_the_same_network(self):
+        cfg, dit, te = tiny()
+        with torch.no_grad():
+            dit.spatial_bias.zero_()
+        old = {k: v for k, v in dit.state_dict().items() if k != "spatial_bias"}
+        loaded = VideoDiT(cfg)
+        loaded.load_state_dict(old)
+        x, t = torch.randn(1, 8, 8, 16, 16), torch.rand(1, 8)
+        emb, mask = text_for(cfg, te, 1, 2)
+        with torch.no_grad():
+            self.assertTrue(torch.equal(loaded.eval().bidirectional(x, t, emb, mask), dit.bidirectional(x, t, emb, mask)))
 
 
 class FrameDifferenceLossTest(unittest.TestCase):
