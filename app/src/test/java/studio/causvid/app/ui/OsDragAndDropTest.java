@@ -1,0 +1,184 @@
+package studio.causvid.app.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A photo dragged from another program onto the preview, through the X server's own drag-and-drop
+ * protocol (XDND) rather than a call into the window: the studio and a stand-in file manager run as
+ * separate programs on the GTK toolkit, and xdotool moves the real pointer.
+ *
+ * <p>It moves the pointer of the display it runs on, so it runs only on a virtual one: {@code
+ * ./test} sets CAUSVID_VIRTUAL_DISPLAY when it starts Xvfb, and {@code .ci/run} installs xdotool.
+ */
+class OsDragAndDropTest {
+  @TempDir Path dir;
+
+  @Test
+  void aPhotoDraggedFromAFileManagerBecomesFrameZero() throws Exception {
+    assumeTrue(
+        System.getenv("CAUSVID_VIRTUAL_DISPLAY") != null && System.getenv("DISPLAY") != null,
+        "needs a virtual X display (./test provides one through xvfb-run)");
+    assumeTrue(onPath("xdotool"), "needs xdotool");
+    Path photo = StudioFx.photo(dir);
+    Path home = Files.createDirectories(dir.resolve("home"));
+    try (Child studio =
+            Child.start(
+                dir, DropTargetProbe.Main.class, StudioFx.toyPack().toString(), home.toString());
+        Child source =
+            Child.start(dir, FileDragSource.Main.class, photo.toString(), "1200", "760")) {
+      int[] to = studio.point("target", 90);
+      int[] from = source.point("source", 60);
+      drag(from, to);
+      assertEquals("imported photo.png true", studio.line("imported", 30), studio.diagnostics());
+      assertEquals("done COPY", source.line("done", 10), source.diagnostics());
+    }
+  }
+
+  /** Press on {@code from}, move there in small steps as a hand would, release on {@code to}. */
+  private static void drag(int[] from, int[] to) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("xdotool", "mousemove", str(from[0]), str(from[1])));
+    cmd.addAll(List.of("sleep", "0.3", "mousedown", "1", "sleep", "0.3"));
+    int steps = 30;
+    for (int i = 1; i <= steps; i++) {
+      cmd.addAll(
+          List.of(
+              "mousemove",
+              str(from[0] + (to[0] - from[0]) * i / steps),
+              str(from[1] + (to[1] - from[1]) * i / steps)));
+      cmd.addAll(List.of("sleep", "0.08"));
+    }
+    cmd.addAll(List.of("sleep", "0.5", "mouseup", "1"));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      fail("xdotool failed: " + out);
+    }
+  }
+
+  private static String str(int v) {
+    return Integer.toString(v);
+  }
+
+  private static boolean onPath(String tool) {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (Files.isExecutable(Path.of(d, tool))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A JavaFX program in its own JVM on the GTK toolkit, whose stdout lines are read as they come.
+   */
+  private static final class Child implements AutoCloseable {
+    private final Process process;
+    private final Path stderr;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final List<String> seen = new ArrayList<>();
+
+    private Child(Process process, Path stderr) {
+      this.process = process;
+      this.stderr = stderr;
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader r =
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  for (String l; (l = r.readLine()) != null; ) {
+                    lines.add(l);
+                  }
+                } catch (IOException ignored) {
+                  // the process ended
+                }
+              });
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    static Child start(Path dir, Class<?> main, String... args) throws IOException {
+      String java = ProcessHandle.current().info().command().orElse("java");
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(
+                  java,
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "-Dglass.platform=gtk",
+                  "-Dprism.order=sw",
+                  "-Xmx512m",
+                  main.getName()));
+      cmd.addAll(List.of(args));
+      Path err = dir.resolve(main.getName() + ".stderr.txt");
+      Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+      return new Child(p, err);
+    }
+
+    /** The next line starting with {@code tag}, waiting up to {@code seconds}. */
+    String line(String tag, int seconds) throws InterruptedException {
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+      while (System.nanoTime() < end && (process.isAlive() || !lines.isEmpty())) {
+        String l = lines.poll(200, TimeUnit.MILLISECONDS);
+        if (l != null) {
+          seen.add(l);
+          if (l.startsWith(tag)) {
+            return l;
+          }
+        }
+      }
+      return "no '"
+          + tag
+          + "' line"
+          + (process.isAlive()
+              ? " after " + seconds + " s"
+              : ": it exited with " + process.exitValue());
+    }
+
+    int[] point(String tag, int seconds) throws InterruptedException {
+      String l = line(tag, seconds);
+      String[] parts = l.split(" ");
+      if (!l.startsWith(tag + " ") || parts.length != 3) {
+        fail(l + "\n" + diagnostics());
+      }
+      return new int[] {Integer.parseInt(parts[1]), Integer.parseInt(parts[2])};
+    }
+
+    String diagnostics() {
+      String err;
+      try {
+        err = Files.readString(stderr);
+      } catch (IOException e) {
+        err = "(no stderr: " + e + ")";
+      }
+      return "stdout so far: "
+          + seen
+          + "\nstderr:\n"
+          + (err.length() > 4000 ? err.substring(err.length() - 4000) : err);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+}
