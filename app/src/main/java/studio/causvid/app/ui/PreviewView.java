@@ -41,6 +41,7 @@ final class PreviewView extends StackPane {
     placeholder.setMaxWidth(420);
     caption.getStyleClass().add("preview-caption");
     caption.setId("preview-caption");
+    caption.visibleProperty().bind(caption.textProperty().isNotEmpty());
     StackPane.setAlignment(caption, Pos.BOTTOM_LEFT);
     getChildren().addAll(view, placeholder, caption);
     // Clicking the picture takes the keys away from the prompt, so space/arrows drive playback.

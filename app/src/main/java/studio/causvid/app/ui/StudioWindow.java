@@ -30,6 +30,7 @@ import javafx.scene.input.KeyCombination;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
@@ -437,6 +438,14 @@ public final class StudioWindow {
                 }));
     tick.setCycleCount(Timeline.INDEFINITE);
     tick.play();
+    // The figures keep their full width; a long message on the left is what gets cut short (its
+    // tooltip holds all of it).
+    for (Label figure : List.of(frames, fps, stall, device, memory)) {
+      figure.setMinWidth(Region.USE_PREF_SIZE);
+    }
+    Tooltip statusTip = new Tooltip();
+    statusTip.textProperty().bind(model.status);
+    bar.setTooltip(statusTip);
     bar.getRightItems()
         .addAll(
             frames,

@@ -19,6 +19,7 @@ import java.util.List;
 import javafx.event.ActionEvent;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
+import javafx.scene.control.Control;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
@@ -166,6 +167,26 @@ class StudioWindowTest {
           return "a blue dog".equals(seg.getText())
               && Math.abs(seg.getLayoutX() + window.timeline().scrollOffset() - expectedX) <= 2.0;
         });
+  }
+
+  @Test
+  void aLongStatusMessageIsCutShortAndTheFiguresBesideItAreNot(FxRobot robot) {
+    waitForPack();
+    String message =
+        "Model pack ready on CPU: " + "a long explanation of the device choice ".repeat(8);
+    fxRun(() -> model.status.set(message));
+    StudioFx.settle();
+    for (String id : List.of("#status-fps", "#status-stall", "#status-device")) {
+      Label figure = robot.lookup(id).queryAs(Label.class);
+      double width = fx(figure::getWidth);
+      double wanted = fx(() -> figure.prefWidth(-1));
+      assertTrue(width >= wanted - 0.5, id + " is " + width + " px wide, its text needs " + wanted);
+    }
+    String tip =
+        fx(() -> robot.lookup("#status-bar").queryAs(Control.class).getTooltip().getText());
+    assertEquals(message, tip, "the whole message is in the tooltip");
+    // Before any frame, the preview's frame caption is not drawn as an empty box.
+    assertFalse(fx(() -> robot.lookup("#preview-caption").query().isVisible()));
   }
 
   @Test
