@@ -13,6 +13,11 @@ as real clips, because one noise level per clip lets each frame be denoised on i
 some clips get an independent level per block (diffusion forcing: a noisy block next to a
 cleaner one is best denoised by reading it), and a second loss compares the change of the
 predicted clean clip from one frame to the next with the real change.
+
+A fourth round (`--spatial`, stage teacher_spatial) continues the third round's recipe after
+the network gained its attention bias by place in the frame (causvid.model), which starts at
+zero in a warm restart and so learns at a higher rate. Session 4 measured it and did not ship
+it (docs/model-card.md).
 """
 
 import argparse
