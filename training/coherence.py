@@ -10,7 +10,7 @@ Prints, in latent space (latents have unit variance per channel):
 - copy: the first two real blocks given clean, the rest noised to t = 0.95; how far the
   teacher's one-shot clean estimate of the first noisy frame is from the truth, against simply
   copying the last given frame (which real clips are close to). A network that can read a
-  clean neighbour gets near the copy; session 3's could not (0.30 against 0.06).
+  clean neighbour gets near the copy; session 3's teacher did not (0.27 against 0.03).
 A per-frame denoiser scores far above the real clips on both. Cheap enough to run on a
 checkpoint while its round is still training.
 """

@@ -35,8 +35,9 @@ def main():
     ae = load_autoencoder(run)
     teacher, text = load_teacher(run, cfg)
     student = VideoDiT(cfg)
-    which = student_checkpoint(run).stem
-    student.load_state_dict(load(student_checkpoint(run))["state"]["student"])
+    student_path = student_checkpoint(run)
+    which = student_path.stem
+    student.load_state_dict(load(student_path)["state"]["student"])
     info = {
         "date": datetime.date.today().isoformat(),
         "student_from": which,

@@ -92,13 +92,9 @@ def main():
     # Later rounds are warm restarts from the previous round's weights: a fresh optimiser and
     # cosine cycle at half the peak rate, so a finished teacher can be trained further without
     # re-tuning the first schedule.
-    rounds = [("teacher", args.steps, args.lr)] + [
-        (name, steps, args.lr / 2)
-        for name, steps in (("teacher_more", args.more), ("teacher_temporal", args.temporal), ("teacher_spatial", args.spatial))
-        if steps
-    ]
-    names = [r[0] for r in rounds]
-    if names != ["teacher", "teacher_more", "teacher_temporal", "teacher_spatial"][: len(rounds)]:
+    later = (("teacher_more", args.more), ("teacher_temporal", args.temporal), ("teacher_spatial", args.spatial))
+    rounds = [("teacher", args.steps, args.lr)] + [(name, steps, args.lr / 2) for name, steps in later if steps]
+    if [r[0] for r in rounds[1:]] != [name for name, _ in later[: len(rounds) - 1]]:
         raise SystemExit("each round continues the one before it: give the earlier rounds' lengths too")
     for name, _, _ in rounds[:-1]:
         if not (run / f"{name}.done").exists():

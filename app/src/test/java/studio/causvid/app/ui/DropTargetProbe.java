@@ -28,13 +28,13 @@ public final class DropTargetProbe extends Application {
     Runnable reportTarget =
         () -> {
           Bounds b = window.preview().localToScreen(window.preview().getBoundsInLocal());
-          say("target " + Math.round(b.getCenterX()) + " " + Math.round(b.getCenterY()));
+          FxChild.say("target " + Math.round(b.getCenterX()) + " " + Math.round(b.getCenterY()));
         };
     if (model.engine.get() != null) {
       reportTarget.run();
     }
     model.engine.addListener((o, a, engine) -> reportTarget.run());
-    model.problem.addListener((o, a, p) -> say("problem " + p));
+    model.problem.addListener((o, a, p) -> FxChild.say("problem " + p));
     model.document.addListener(
         (o, a, doc) -> {
           if (doc.source() == Source.PHOTO && doc.sourceFile() != null && !doc.frames().isEmpty()) {
@@ -48,20 +48,8 @@ public final class DropTargetProbe extends Application {
             } catch (Exception e) {
               same = false;
             }
-            say("imported " + doc.sourceFile().getFileName() + " " + same);
+            FxChild.say("imported " + doc.sourceFile().getFileName() + " " + same);
           }
         });
-  }
-
-  private static void say(String line) {
-    System.out.println(line);
-    System.out.flush();
-  }
-
-  /** Started by this class, not the Application: JavaFX on the class path refuses the latter. */
-  public static final class Main {
-    public static void main(String[] args) {
-      Application.launch(DropTargetProbe.class, args);
-    }
   }
 }

@@ -27,10 +27,8 @@ public final class FileDragSource extends Application {
     Label label = new Label(file.getName());
     label.setStyle("-fx-background-color: orange; -fx-alignment: center;");
     label.setMinSize(160, 100);
-    DataFormat uriList =
-        DataFormat.lookupMimeType("text/uri-list") != null
-            ? DataFormat.lookupMimeType("text/uri-list")
-            : new DataFormat("text/uri-list");
+    DataFormat known = DataFormat.lookupMimeType("text/uri-list");
+    DataFormat uriList = known != null ? known : new DataFormat("text/uri-list");
     label.setOnDragDetected(
         e -> {
           ClipboardContent content = new ClipboardContent();
@@ -38,25 +36,13 @@ public final class FileDragSource extends Application {
           label.startDragAndDrop(TransferMode.COPY).setContent(content);
           e.consume();
         });
-    label.setOnDragDone(e -> say("done " + e.getTransferMode()));
+    label.setOnDragDone(e -> FxChild.say("done " + e.getTransferMode()));
     stage.initStyle(StageStyle.UNDECORATED);
     stage.setScene(new Scene(label, 160, 100));
     stage.setX(Double.parseDouble(args.get(1)));
     stage.setY(Double.parseDouble(args.get(2)));
     stage.show();
     Bounds b = label.localToScreen(label.getBoundsInLocal());
-    say("source " + Math.round(b.getCenterX()) + " " + Math.round(b.getCenterY()));
-  }
-
-  private static void say(String line) {
-    System.out.println(line);
-    System.out.flush();
-  }
-
-  /** Started by this class, not the Application: JavaFX on the class path refuses the latter. */
-  public static final class Main {
-    public static void main(String[] args) {
-      Application.launch(FileDragSource.class, args);
-    }
+    FxChild.say("source " + Math.round(b.getCenterX()) + " " + Math.round(b.getCenterY()));
   }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javafx.application.Application;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,9 +40,8 @@ class OsDragAndDropTest {
     Path home = Files.createDirectories(dir.resolve("home"));
     try (Child studio =
             Child.start(
-                dir, DropTargetProbe.Main.class, StudioFx.toyPack().toString(), home.toString());
-        Child source =
-            Child.start(dir, FileDragSource.Main.class, photo.toString(), "1200", "760")) {
+                dir, DropTargetProbe.class, StudioFx.toyPack().toString(), home.toString());
+        Child source = Child.start(dir, FileDragSource.class, photo.toString(), "1200", "760")) {
       int[] to = studio.point("target", 90);
       int[] from = source.point("source", 60);
       drag(from, to);
@@ -113,7 +113,8 @@ class OsDragAndDropTest {
       reader.start();
     }
 
-    static Child start(Path dir, Class<?> main, String... args) throws IOException {
+    static Child start(Path dir, Class<? extends Application> app, String... args)
+        throws IOException {
       String java = ProcessHandle.current().info().command().orElse("java");
       List<String> cmd =
           new ArrayList<>(
@@ -124,9 +125,10 @@ class OsDragAndDropTest {
                   "-Dglass.platform=gtk",
                   "-Dprism.order=sw",
                   "-Xmx512m",
-                  main.getName()));
+                  FxChild.class.getName(),
+                  app.getName()));
       cmd.addAll(List.of(args));
-      Path err = dir.resolve(main.getName() + ".stderr.txt");
+      Path err = dir.resolve(app.getSimpleName() + ".stderr.txt");
       Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
       return new Child(p, err);
     }
