@@ -96,6 +96,21 @@ done
 [[ -f "$installed/lib/app/models/default/manifest.json" ]] || fail "no bundled model pack"
 [[ -x "$installed/lib/runtime/bin/java" ]] || fail "no bundled Java runtime"
 
+echo "== installer: the class-data archive (made as postinst makes it) is the one the launcher maps"
+if [[ -n "$deb" ]]; then
+  grep -q 'class-archive.sh /opt/causvid-studio/lib/runtime/bin/java' "$scratch/control/postinst" ||
+    fail "postinst does not make the class-data archive"
+  grep -q 'rm -f /opt/causvid-studio/lib/app/causvid-studio.jsa' "$scratch/control/prerm" ||
+    fail "prerm does not remove the class-data archive"
+fi
+sh "$installed/lib/app/class-archive.sh" "$installed/lib/runtime/bin/java" \
+  "$installed/lib/app/causvid-studio.jar" "$installed/lib/app/studio.classlist" \
+  "$installed/lib/app/causvid-studio.jsa" || fail "class-archive.sh failed"
+# -Xshare:on turns an archive the JVM would quietly ignore (moved jars, another Java) into an error.
+env -i HOME="$scratch" PATH=/usr/bin:/bin JAVA_TOOL_OPTIONS=-Xshare:on \
+  "$installed/bin/causvid-studio" --version >"$scratch/cds.log" 2>&1 ||
+  { cat "$scratch/cds.log"; fail "the launcher cannot map the class-data archive"; }
+
 echo "== installer: causvid-studio generate, from a temp folder, clean environment"
 mkdir -p "$scratch/cwd" "$scratch/home"
 cd "$scratch/cwd"

@@ -5,7 +5,7 @@ import studio.causvid.app.cli.StudioCommand;
 /**
  * Entry point of {@code ./studio}: {@code generate …} and {@code bench …} run headless; with no
  * arguments, or only window options ({@code --model DIR}, {@code --project DIR}, {@code --light}),
- * the studio window opens.
+ * the studio window opens; {@code bench-ui …} opens it to measure UI stalls while generating.
  */
 public final class Main {
   private Main() {}
@@ -24,6 +24,9 @@ public final class Main {
       return true;
     }
     String first = args[0];
-    return first.equals("--model") || first.equals("--project") || first.equals("--light");
+    return first.equals("--model")
+        || first.equals("--project")
+        || first.equals("--light")
+        || first.equals("bench-ui");
   }
 }

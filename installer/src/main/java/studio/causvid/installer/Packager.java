@@ -30,6 +30,9 @@ public final class Packager {
   static final String MAIN_CLASS = "studio.causvid.app.Main";
   static final String DESCRIPTION = "Real-time AI video from text, photos and videos";
   static final String VENDOR = "CausVid Studio";
+  static final String CLASS_LIST = "studio.classlist";
+  static final String CLASS_ARCHIVE_SCRIPT = "class-archive.sh";
+  static final String CLASS_ARCHIVE = "causvid-studio.jsa";
 
   private final Path root;
   private final Path app;
@@ -94,6 +97,11 @@ public final class Packager {
       }
     }
     copyTree(pack, input.resolve("models").resolve("default"));
+    // The class-data archive is made where the jars are installed (the .deb's postinst runs
+    // class-archive.sh): the JVM ignores an archive whose jars have moved.
+    for (String cds : List.of(CLASS_LIST, CLASS_ARCHIVE_SCRIPT)) {
+      copy(root.resolve("app/cds").resolve(cds), input.resolve(cds));
+    }
 
     Set<String> modules = RuntimeModules.of(jars);
     log("runtime modules: " + String.join(",", modules));
@@ -129,7 +137,11 @@ public final class Packager {
             "--java-options",
             "-Xms256m",
             "--java-options",
-            "-XX:G1HeapRegionSize=4m"));
+            "-XX:G1HeapRegionSize=4m",
+            // Made at install time; without it (not made yet, or no postinst on this system)
+            // the JVM starts as usual.
+            "--java-options",
+            "-XX:SharedArchiveFile=$APPDIR/" + CLASS_ARCHIVE));
     if (isLinux()) {
       image.addAll(List.of("--icon", resources.resolve(NAME + ".png").toString()));
     }

@@ -3,13 +3,15 @@ package studio.causvid.app.ui;
 import java.nio.file.Path;
 import java.util.List;
 import javafx.application.Application;
+import javafx.application.Platform;
 import javafx.stage.Stage;
 import studio.causvid.app.ModelLocator;
 
 /**
  * The JavaFX application. Options: {@code --model DIR} (model pack, default as for the command
  * line: $CAUSVID_MODEL, the installed pack, models/default, the user's packs), {@code --project
- * DIR} (a .causvid project to open), {@code --light}.
+ * DIR} (a .causvid project to open), {@code --light}; {@code bench-ui [--seconds N]} runs the
+ * window's stall benchmark ({@link UiBench}) instead.
  */
 public final class StudioApp extends Application {
   private StudioWindow window;
@@ -20,13 +22,34 @@ public final class StudioApp extends Application {
     Path pack = defaultPack();
     Path project = null;
     boolean light = false;
+    double benchSeconds = 0;
     for (int i = 0; i < args.size(); i++) {
       switch (args.get(i)) {
         case "--model" -> pack = Path.of(args.get(++i));
         case "--project" -> project = Path.of(args.get(++i));
         case "--light" -> light = true;
+        case "bench-ui" -> benchSeconds = UiBench.DEFAULT_SECONDS;
+        case "--seconds" -> benchSeconds = Double.parseDouble(args.get(++i));
         default -> {}
       }
+    }
+    if (benchSeconds > 0) {
+      Path scratch = UiBench.scratchHome();
+      window = open(stage, pack, scratch);
+      stage.show();
+      UiBench.start(
+          window,
+          benchSeconds,
+          scratch,
+          outcome -> {
+            System.out.println(outcome.json());
+            System.out.flush();
+            if (!outcome.ok()) {
+              System.exit(1);
+            }
+            Platform.exit();
+          });
+      return;
     }
     window = open(stage, pack, studioHome());
     window.controller().model().darkTheme.set(!light);

@@ -71,14 +71,16 @@ class GenerationStallBench {
     }
     fxRun(() -> c.setLengthSeconds(60));
     // The machine's own noise: the same window, idle, for 3 s.
-    PulseGaps idle = PulseGaps.start();
+    PulseGaps idle = new PulseGaps();
+    fxRun(idle::start);
     sleep(3000);
-    String idleGaps = idle.stop();
-    PulseGaps busy = PulseGaps.start();
+    String idleGaps = fx(() -> idle.stop().describe());
+    PulseGaps busy = new PulseGaps();
+    fxRun(busy::start);
     long start = System.nanoTime();
     fxRun(() -> c.submitPrompt("a red cat runs in the snow"));
     waitUntil("the generation", 600, () -> !model.generating.get());
-    String busyGaps = busy.stop();
+    String busyGaps = fx(() -> busy.stop().describe());
     double seconds = (System.nanoTime() - start) / 1e9;
     int frames = fx(() -> model.frames().size());
     String stall = robot.lookup("#status-stall").queryAs(Label.class).getText();

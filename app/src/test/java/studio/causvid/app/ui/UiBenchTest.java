@@ -1,0 +1,66 @@
+package studio.causvid.app.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static studio.causvid.app.ui.StudioFx.fx;
+import static studio.causvid.app.ui.StudioFx.fxRun;
+import static studio.causvid.app.ui.StudioFx.waitUntil;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+/**
+ * {@code ./studio bench-ui} on the toy pack: its figures are the window's, and it leaves no trace.
+ */
+@ExtendWith(ApplicationExtension.class)
+class UiBenchTest {
+  private final Path home = UiBench.scratchHome();
+  private StudioWindow window;
+
+  @Start
+  void start(Stage stage) {
+    window = StudioApp.open(stage, StudioFx.toyPack(), home);
+    stage.show();
+  }
+
+  @AfterEach
+  void close() {
+    fxRun(() -> window.stage().close());
+  }
+
+  @Test
+  void generatesAndReportsPulseGapsAsOneJsonLine() throws Exception {
+    AtomicReference<UiBench.Outcome> outcome = new AtomicReference<>();
+    fxRun(() -> UiBench.start(window, 1, home, outcome::set));
+    waitUntil("the bench to finish", 60, () -> outcome.get() != null);
+
+    assertTrue(outcome.get().ok(), outcome.get().json());
+    assertFalse(outcome.get().json().contains("\n"), "one line");
+    JsonNode json = new ObjectMapper().readTree(outcome.get().json());
+    StudioModel model = window.controller().model();
+    int fps = fx(() -> model.format.get().fps());
+    int frames = fx(() -> model.frames().size());
+    assertEquals(frames, json.get("frames").asInt(), "the frames the window shows");
+    assertTrue(frames >= fps, frames + " frames for 1 s at " + fps + " fps");
+    assertEquals("toy-pack", json.get("pack").asText());
+    // About 60 pulses a second: 3 s idle, then the generation.
+    assertTrue(json.get("idle").get("pulses").asInt() > 30, json.toString());
+    assertTrue(json.get("generating").get("pulses").asInt() > 0, json.toString());
+    JsonNode busy = json.get("generating");
+    assertTrue(busy.get("p50_ms").asDouble() <= busy.get("p99_ms").asDouble());
+    assertTrue(busy.get("p99_ms").asDouble() <= busy.get("max_ms").asDouble());
+    assertEquals(busy.get("over_50_ms").asInt(), busy.get("long_gaps_ms_at_uptime_s").size());
+    assertTrue(json.get("max_ui_stall_ms").asLong() >= 0);
+    assertFalse(Files.exists(home), "the bench's scratch home is deleted");
+  }
+}
