@@ -1,6 +1,6 @@
 """The evaluation scorer: a small video classifier trained on rendered ground truth.
 
-    python3 training/train_scorer.py [--steps 2500] [--threads 1]
+    python3 training/train_scorer.py [--steps 3000] [--refresh 2] [--threads 1]
 
 Half of what it sees has been through the frame autoencoder, because every generated clip
 has. Writes runs/default/scorer.pt and prints the scorer's accuracy on fresh renders, raw and
@@ -32,14 +32,15 @@ def autoencoder_roundtrip(ae):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--steps", type=int, default=2500)
+    ap.add_argument("--steps", type=int, default=3000)
     ap.add_argument("--pool", type=int, default=1600)
+    ap.add_argument("--refresh", type=int, default=2, help="new renders swapped into the pool per step")
     ap.add_argument("--threads", type=int, default=None)
     args = ap.parse_args()
     setup_torch(args.threads)
     run = run_dir()
     roundtrip = autoencoder_roundtrip(load_autoencoder(run))
-    model = train_scorer(args.steps, 16, args.pool, roundtrip=roundtrip, log=lambda m: print(m, flush=True))
+    model = train_scorer(args.steps, 16, args.pool, roundtrip=roundtrip, refresh=args.refresh, log=lambda m: print(m, flush=True))
     save_atomic(model.state_dict(), run / "scorer.pt")
     rng = random.Random(99)
     bank = [P.load_photo(p) for p in P.training_photo_paths()]

@@ -52,49 +52,65 @@ def render_labelled(rng: random.Random, bank) -> tuple[np.ndarray, dict]:
     return clip, labels_of(scene)
 
 
+def _conv(cin, cout, stride):
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1), nn.GroupNorm(8, cout), nn.SiLU())
+
+
 class ClipClassifier(nn.Module):
-    """Per-frame convolutions, then a temporal convolution; heads read the mean and the max
-    over space and time. The max matters: an object covers a few percent of the frame, and a
-    mean alone dilutes it into the background."""
+    """Per-frame convolutions over each frame and its change from the previous one, then a
+    temporal convolution; heads read the mean and the max over space and time.
+
+    The change channels let a frame's features carry motion directly (an object sliding one
+    way while the background slides the other is a pan plus a move), and the max matters: an
+    object covers a few percent of the frame, and a mean alone dilutes it into the background.
+    Group norms keep the deeper stack trainable at the learning rate the old scorer used."""
 
     def __init__(self, width: int = 32):
         super().__init__()
         w = width
         self.frame = nn.Sequential(  # per frame, 64 -> 8
-            nn.Conv2d(3, w // 2, 3, 2, 1), nn.SiLU(), nn.Conv2d(w // 2, w, 3, 2, 1), nn.SiLU(),
-            nn.Conv2d(w, 2 * w, 3, 1, 1), nn.SiLU(), nn.Conv2d(2 * w, 2 * w, 3, 2, 1), nn.SiLU(),
+            _conv(6, w, 2), _conv(w, 2 * w, 2), _conv(2 * w, 2 * w, 1), _conv(2 * w, 4 * w, 2),
         )
-        self.time = nn.Sequential(nn.Conv3d(2 * w, 4 * w, (3, 3, 3), (2, 1, 1), 1), nn.SiLU(), nn.Conv3d(4 * w, 4 * w, (3, 3, 3), (2, 1, 1), 1), nn.SiLU())
+        self.time = nn.Sequential(
+            nn.Conv3d(4 * w, 4 * w, (3, 3, 3), (2, 1, 1), 1), nn.GroupNorm(8, 4 * w), nn.SiLU(),
+            nn.Conv3d(4 * w, 4 * w, (3, 3, 3), (2, 1, 1), 1), nn.GroupNorm(8, 4 * w), nn.SiLU(),
+        )
         self.heads = nn.ModuleDict({k: nn.Linear(8 * w, len(v)) for k, v in HEADS.items()})
 
     def forward(self, clip):  # (B, 8, 3, 64, 64) in [0, 1] -> {head: logits}
         b, n = clip.shape[:2]
-        h = self.frame(clip.reshape(b * n, *clip.shape[2:]) * 2 - 1)
+        x = clip * 2 - 1
+        change = torch.cat([torch.zeros_like(x[:, :1]), x[:, 1:] - x[:, :-1]], 1)
+        h = self.frame(torch.cat([x, change], 2).reshape(b * n, 6, *clip.shape[3:]))
         h = h.reshape(b, n, *h.shape[1:]).transpose(1, 2)  # (B, C, 8, 8, 8)
         h = self.time(h)
         h = torch.cat([h.mean(dim=(2, 3, 4)), h.amax(dim=(2, 3, 4))], 1)
         return {k: head(h) for k, head in self.heads.items()}
 
 
-def to_input(frames_u8: np.ndarray) -> torch.Tensor:
+def to_input(frames_u8: np.ndarray, stride: int = 2) -> torch.Tensor:
     """(16, 128, 128, 3) uint8 -> (1, 8, 3, 64, 64) float: every other frame at half size,
-    which keeps every motion class apart at a quarter of the cost."""
-    x = torch.from_numpy(np.ascontiguousarray(frames_u8[::2])).permute(0, 3, 1, 2).float() / 255
+    which keeps every motion class apart at a quarter of the cost. `stride=1` takes frames
+    that were already thinned out."""
+    x = torch.from_numpy(np.ascontiguousarray(frames_u8[::stride])).permute(0, 3, 1, 2).float() / 255
     return F.avg_pool2d(x, 2)[None]
 
 
-def train_scorer(steps: int, batch: int, pool_size: int = 1600, log=print, seed: int = 0, roundtrip=None) -> ClipClassifier:
+def train_scorer(steps: int, batch: int, pool_size: int = 1600, log=print, seed: int = 0, roundtrip=None, refresh: int = 2) -> ClipClassifier:
     """`roundtrip`, when given, maps (N, 128, 128, 3) uint8 frames through the frame
     autoencoder; half the pool is seen that way, so the scorer reads decoded frames (softer,
-    slightly off in colour) as well as it reads renders."""
+    slightly off in colour) as well as it reads renders. `refresh` clips of the pool are
+    replaced by new renders every step: with fewer, the scorer learns the pool by heart
+    (training loss far under what fresh clips score)."""
     rng = random.Random(seed)
     bank = [P.load_photo(p) for p in P.training_photo_paths()]
 
     def sample():
         clip, labels = render_labelled(rng, bank)
+        clip = clip[::2]  # only the frames the scorer reads go through the autoencoder
         if roundtrip is not None and rng.random() < 0.5:
             clip = roundtrip(clip)
-        return clip, labels
+        return to_input(clip, stride=1), labels
 
     pool = [sample() for _ in range(pool_size)]
     model = ClipClassifier()
@@ -103,7 +119,7 @@ def train_scorer(steps: int, batch: int, pool_size: int = 1600, log=print, seed:
         for g in opt.param_groups:
             g["lr"] = 2e-3 * min(1.0, (step + 1) / 50) * 0.5 * (1 + np.cos(np.pi * step / steps))
         picks = [pool[rng.randrange(len(pool))] for _ in range(batch)]
-        x = torch.cat([to_input(c) for c, _ in picks])
+        x = torch.cat([c for c, _ in picks])
         out = model(x)
         loss = sum(F.cross_entropy(out[k], torch.tensor([l[k] for _, l in picks])) for k in HEADS)
         opt.zero_grad()
@@ -111,7 +127,7 @@ def train_scorer(steps: int, batch: int, pool_size: int = 1600, log=print, seed:
         opt.step()
         if step % 50 == 0:
             log(f"[scorer] step {step} loss {loss.item():.3f}")
-        if step % 4 == 0:  # keep refreshing the pool with new renders
+        for _ in range(refresh):
             pool[rng.randrange(len(pool))] = sample()
     return model.eval()
 
