@@ -96,6 +96,12 @@ done
 [[ -f "$installed/lib/app/models/default/manifest.json" ]] || fail "no bundled model pack"
 [[ -x "$installed/lib/runtime/bin/java" ]] || fail "no bundled Java runtime"
 
+echo "== installer: the launcher passes ./studio's JVM flags"
+cfg="$installed/lib/app/causvid-studio.cfg"
+for flag in $(sed -n '/^exec java/,/-jar/p' "$root/studio" | grep -o -E -- '-X[^ "$]+'); do
+  grep -q -x -F -- "java-options=$flag" "$cfg" || fail "$cfg lacks $flag (./studio passes it)"
+done
+
 echo "== installer: the class-data archive (made as postinst makes it) is the one the launcher maps"
 if [[ -n "$deb" ]]; then
   grep -q 'class-archive.sh /opt/causvid-studio/lib/runtime/bin/java' "$scratch/control/postinst" ||

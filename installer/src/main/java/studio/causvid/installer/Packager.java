@@ -133,11 +133,14 @@ public final class Packager {
             "--java-options",
             "-Dcausvid.models=$APPDIR/models",
             // As the ./studio launcher: a working-size heap, and regions large enough that a
-            // block's buffers do not each start a GC cycle (measured as UI stalls).
+            // block's buffers do not each start a GC cycle; only the quick JIT tier, whose
+            // compiles do not take the window's core (both measured as UI stalls).
             "--java-options",
             "-Xms256m",
             "--java-options",
             "-XX:G1HeapRegionSize=4m",
+            "--java-options",
+            "-XX:TieredStopAtLevel=1",
             // Made at install time; without it (not made yet, or no postinst on this system)
             // the JVM starts as usual.
             "--java-options",
