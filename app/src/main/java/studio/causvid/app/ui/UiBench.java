@@ -11,6 +11,8 @@ import java.util.function.Consumer;
 import javafx.animation.PauseTransition;
 import javafx.beans.value.ChangeListener;
 import javafx.util.Duration;
+import studio.causvid.app.project.Document;
+import studio.causvid.app.project.PromptCue;
 
 /**
  * {@code ./studio bench-ui [--seconds N] [--model DIR]}: opens the real window, lets it idle for 3
@@ -23,7 +25,8 @@ import javafx.util.Duration;
  */
 final class UiBench {
   static final double DEFAULT_SECONDS = 20;
-  static final String PROMPT = "a red cat runs in the snow";
+  static final String PROMPT = "a red ball bouncing at sunset";
+  static final String FOLLOW_UP = "a blue ball bouncing at night";
   private static final double IDLE_SECONDS = 3;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -102,6 +105,7 @@ final class UiBench {
     long start = System.nanoTime();
     double uptimeAtStart = ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
     busy.start();
+    steerHalfway(model);
     model.generating.addListener(
         new ChangeListener<>() {
           @Override
@@ -114,6 +118,24 @@ final class UiBench {
           }
         });
     window.controller().submitPrompt(PROMPT);
+  }
+
+  /** Sends the follow-up prompt once half the clip is made, as a user steering it would. */
+  private void steerHalfway(StudioModel model) {
+    int half = model.doc().blocks() * window.controller().framesPerBlock() / 2;
+    model.document.addListener(
+        new ChangeListener<>() {
+          @Override
+          public void changed(
+              javafx.beans.value.ObservableValue<? extends Document> o,
+              Document was,
+              Document now) {
+            if (now.frames().size() >= half && model.generating.get()) {
+              model.document.removeListener(this);
+              window.controller().submitPrompt(FOLLOW_UP);
+            }
+          }
+        });
   }
 
   private void report(
@@ -135,6 +157,14 @@ final class UiBench {
             .findFirst()
             .map(a -> a.substring(a.indexOf('=') + 1))
             .orElse(""));
+    // Where the follow-up landed on the prompt track (-1: the clip ended before it could).
+    out.put(
+        "follow_up_block",
+        model.doc().cues().stream()
+            .filter(c -> c.text().equals(FOLLOW_UP))
+            .mapToInt(PromptCue::block)
+            .findFirst()
+            .orElse(-1));
     out.set("idle", figures(idle));
     out.set("generating", figures(busy));
     out.put("max_ui_stall_ms", model.longestStallMs.get());

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import studio.causvid.app.project.PromptCue;
 
 /**
  * {@code ./studio bench-ui} on the toy pack: its figures are the window's, and it leaves no trace.
@@ -63,6 +64,13 @@ class UiBenchTest {
     assertTrue(busy.get("p99_ms").asDouble() <= busy.get("max_ms").asDouble());
     assertEquals(busy.get("over_50_ms").asInt(), busy.get("long_gaps_ms_at_uptime_s").size());
     assertTrue(json.get("max_ui_stall_ms").asLong() >= 0);
+    // The follow-up sent halfway landed on the prompt track at a block in the clip's second half.
+    int fpb = fx(() -> window.controller().framesPerBlock());
+    int block = json.get("follow_up_block").asInt();
+    assertTrue(block * fpb >= frames / 2 && block * fpb < frames, "follow-up at block " + block);
+    assertTrue(
+        fx(() -> model.doc().cues().contains(new PromptCue(block, UiBench.FOLLOW_UP))),
+        "the timeline holds the follow-up");
     assertFalse(Files.exists(home), "the bench's scratch home is deleted");
   }
 }
