@@ -25,6 +25,7 @@ import studio.causvid.app.project.PromptCue;
  */
 @ExtendWith(ApplicationExtension.class)
 class UiBenchTest {
+  private static final int SECONDS = 120;
   private final Path home = UiBench.scratchHome();
   private StudioWindow window;
 
@@ -42,9 +43,12 @@ class UiBenchTest {
   @Test
   void generatesAndReportsPulseGapsAsOneJsonLine() throws Exception {
     AtomicReference<UiBench.Outcome> outcome = new AtomicReference<>();
-    // 30 s: the toy pack makes frames at over 1000 a second once warm, and a clip that ends
-    // within one pulse would leave the generating figures empty.
-    fxRun(() -> UiBench.start(window, 30, home, outcome::set));
+    // 120 s of the toy pack (960 frames, made at ~1000 a second once warm): long enough that the
+    // clip does not end within one pulse, and that the engine, at most its queue and the
+    // hand-off's (64 + 256 events) ahead of the window, is still short of the end when the
+    // window sends the follow-up at half. With a short clip it could finish first, and the
+    // follow-up would not land.
+    fxRun(() -> UiBench.start(window, SECONDS, home, outcome::set));
     waitUntil("the bench to finish", 60, () -> outcome.get() != null);
 
     assertTrue(outcome.get().ok(), outcome.get().json());
@@ -54,7 +58,8 @@ class UiBenchTest {
     int fps = fx(() -> model.format.get().fps());
     int frames = fx(() -> model.frames().size());
     assertEquals(frames, json.get("frames").asInt(), "the frames the window shows");
-    assertTrue(frames >= 30 * fps, frames + " frames for 30 s at " + fps + " fps");
+    assertTrue(
+        frames >= SECONDS * fps, frames + " frames for " + SECONDS + " s at " + fps + " fps");
     assertEquals("toy-pack", json.get("pack").asText());
     // About 60 pulses a second: 3 s idle, then the generation.
     assertTrue(json.get("idle").get("pulses").asInt() > 30, json.toString());
