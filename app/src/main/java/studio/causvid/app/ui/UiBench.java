@@ -8,10 +8,11 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import javafx.animation.PauseTransition;
 import javafx.beans.value.ChangeListener;
+import javafx.beans.value.ObservableValue;
 import javafx.util.Duration;
-import studio.causvid.app.project.Document;
 import studio.causvid.app.project.PromptCue;
 
 /**
@@ -68,17 +69,7 @@ final class UiBench {
       ready();
       return;
     }
-    model.loadingPack.addListener(
-        new ChangeListener<>() {
-          @Override
-          public void changed(
-              javafx.beans.value.ObservableValue<? extends Boolean> o, Boolean was, Boolean now) {
-            if (!now) {
-              model.loadingPack.removeListener(this);
-              ready();
-            }
-          }
-        });
+    once(model.loadingPack, loading -> !loading, this::ready);
   }
 
   private void ready() {
@@ -106,33 +97,31 @@ final class UiBench {
     double uptimeAtStart = ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
     busy.start();
     steerHalfway(model);
-    model.generating.addListener(
-        new ChangeListener<>() {
-          @Override
-          public void changed(
-              javafx.beans.value.ObservableValue<? extends Boolean> o, Boolean was, Boolean now) {
-            if (!now) {
-              model.generating.removeListener(this);
-              report(idle, busy.stop(), (System.nanoTime() - start) / 1e9, uptimeAtStart);
-            }
-          }
-        });
+    once(
+        model.generating,
+        generating -> !generating,
+        () -> report(idle, busy.stop(), (System.nanoTime() - start) / 1e9, uptimeAtStart));
     window.controller().submitPrompt(PROMPT);
   }
 
   /** Sends the follow-up prompt once half the clip is made, as a user steering it would. */
   private void steerHalfway(StudioModel model) {
     int half = model.doc().blocks() * window.controller().framesPerBlock() / 2;
-    model.document.addListener(
-        new ChangeListener<>() {
+    once(
+        model.document,
+        doc -> doc.frames().size() >= half && model.generating.get(),
+        () -> window.controller().submitPrompt(FOLLOW_UP));
+  }
+
+  /** Runs {@code then} the first time {@code value} changes to one that passes {@code when}. */
+  private static <T> void once(ObservableValue<T> value, Predicate<T> when, Runnable then) {
+    value.addListener(
+        new ChangeListener<T>() {
           @Override
-          public void changed(
-              javafx.beans.value.ObservableValue<? extends Document> o,
-              Document was,
-              Document now) {
-            if (now.frames().size() >= half && model.generating.get()) {
-              model.document.removeListener(this);
-              window.controller().submitPrompt(FOLLOW_UP);
+          public void changed(ObservableValue<? extends T> o, T was, T now) {
+            if (when.test(now)) {
+              value.removeListener(this);
+              then.run();
             }
           }
         });
