@@ -17,8 +17,9 @@ import studio.causvid.app.project.PromptCue;
 
 /**
  * {@code ./studio bench-ui [--seconds N] [--model DIR]}: opens the real window, lets it idle for 3
- * s, generates N seconds with the bench prompt, prints one JSON line of FX pulse-gap figures (idle
- * and generating) and exits. A benchmark: it measures and prints, never fails on timing.
+ * s, generates N seconds with the bench prompt, steers it with a follow-up prompt once half the
+ * clip is made, prints one JSON line of FX pulse-gap figures (idle and generating) and exits. A
+ * benchmark: it measures and prints, never fails on timing.
  *
  * <p>It runs the studio as users run it (the packaged jar, the launcher's JVM flags), which the
  * in-test stall bench cannot: JVM options such as a class-data archive apply only to a whole
@@ -81,7 +82,7 @@ final class UiBench {
       finish(new Outcome(false, error.toString()));
       return;
     }
-    model.darkTheme.set(true);
+    model.darkTheme.set(true); // the studio's default look, which users measure
     window.controller().setLengthSeconds(seconds);
     PulseGaps idle = new PulseGaps();
     idle.start();
