@@ -9,10 +9,12 @@
 # folder); the studio then starts without one.
 set -u
 java="$1" jar="$2" classlist="$3" archive="$4"
-rm -f "$archive"
-if "$java" -Xshare:dump -XX:SharedClassListFile="$classlist" -XX:SharedArchiveFile="$archive" \
-    -cp "$jar" >/dev/null 2>&1; then
+# Written beside the archive and renamed into place, so that a studio starting meanwhile (a
+# second launch) sees the old archive or the new one, never half of one.
+tmp="$archive.tmp.$$"
+if "$java" -Xshare:dump -XX:SharedClassListFile="$classlist" -XX:SharedArchiveFile="$tmp" \
+    -cp "$jar" >/dev/null 2>&1 && mv -f "$tmp" "$archive"; then
   exit 0
 fi
-rm -f "$archive"
+rm -f "$tmp" "$archive"
 exit 1
