@@ -22,7 +22,7 @@ from causvid.common import TRAINING_DIR, default_config, load, load_autoencoder,
 from causvid.model import VideoDiT
 from causvid.prompts import BACKGROUNDS, CAMERAS, COLORS, HELD_OUT_PAIRS, MOTIONS, Scene, SceneObject, describe
 from causvid.sampler import StudentStreamer, frames_to_u8, teacher_sample
-from causvid.scorer import HEADS, ClipClassifier, labels_of, predict, train_scorer
+from causvid.scorer import HEADS, TRAIN_STEPS, ClipClassifier, labels_of, predict, train_scorer
 from make_ode_pairs import STUDENT_TIMESTEPS, load_teacher, student_checkpoint
 from train_scorer import autoencoder_roundtrip
 
@@ -88,7 +88,7 @@ def main():
     ap.add_argument("--per-pair", type=int, default=8)
     ap.add_argument("--drift-seconds", type=int, default=300)
     ap.add_argument("--drift-clips", type=int, default=3, help="long clips (seeds) pooled for the drift figures")
-    ap.add_argument("--scorer-steps", type=int, default=3000)
+    ap.add_argument("--scorer-steps", type=int, default=TRAIN_STEPS)
     ap.add_argument("--scorer-pool", type=int, default=1600)
     ap.add_argument("--out", type=Path, default=TRAINING_DIR.parent / "docs" / "model-card.md")
     ap.add_argument("--teacher", type=Path, help="a teacher round's checkpoint (default: the finished teacher), e.g. to score an earlier pack's")
@@ -108,7 +108,11 @@ def main():
     scorer_path = run / "scorer.pt"
     if scorer_path.exists():
         scorer = ClipClassifier()
-        scorer.load_state_dict(load(scorer_path))
+        try:
+            scorer.load_state_dict(load(scorer_path))
+        except RuntimeError as e:  # a scorer.pt from before session 5's architecture
+            raise SystemExit(f"{scorer_path} does not fit today's scorer ({str(e).splitlines()[0]}); "
+                             "delete it and run train_scorer.py, or let evaluate.py train one.") from e
         scorer.eval()
     else:
         scorer = train_scorer(args.scorer_steps, 16, args.scorer_pool, roundtrip=roundtrip)
@@ -157,9 +161,10 @@ def main():
     # one clip's first 10 s are only ten 1 s windows, too few to read a 5-point change.
     prompt = "a red ball bouncing on the grass"
     blocks = args.drift_seconds * 16 // 4
+    drift_seeds = DRIFT_SEEDS[: args.drift_clips]
     first, last, win_preds_first, win_preds_last = [], [], [], []
     with torch.no_grad():
-        for seed in DRIFT_SEEDS[: args.drift_clips]:
+        for seed in drift_seeds:
             st = StudentStreamer(student, text, ae.decoder, STUDENT_TIMESTEPS, 12, 0)
             st.set_prompt(prompt)
             window = []
@@ -182,7 +187,7 @@ def main():
     s_first, s_last = image_stats(np.concatenate(first)), image_stats(np.concatenate(last))
     results["drift"] = {
         "seconds": args.drift_seconds,
-        "clips": min(args.drift_clips, len(DRIFT_SEEDS)),
+        "clips": len(drift_seeds),
         "accuracy_first_10s": a_first,
         "accuracy_last_minute": a_last,
         "stats_first_10s": s_first,

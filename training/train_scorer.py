@@ -16,7 +16,7 @@ import torch
 from causvid import photos as P
 from causvid.common import load_autoencoder, run_dir, save_atomic, setup_torch
 from causvid.sampler import frames_to_u8
-from causvid.scorer import HEADS, predict, render_labelled, train_scorer
+from causvid.scorer import HEADS, TRAIN_STEPS, predict, render_labelled, train_scorer
 
 
 def autoencoder_roundtrip(ae):
@@ -32,7 +32,7 @@ def autoencoder_roundtrip(ae):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--steps", type=int, default=3000)
+    ap.add_argument("--steps", type=int, default=TRAIN_STEPS)
     ap.add_argument("--pool", type=int, default=1600)
     ap.add_argument("--refresh", type=int, default=2, help="new renders swapped into the pool per step")
     ap.add_argument("--threads", type=int, default=None)

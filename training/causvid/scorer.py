@@ -18,6 +18,9 @@ from . import photos as P
 from .prompts import BACKGROUNDS, CAMERAS, COLORS, MOTIONS, SHAPES, Scene, random_object
 from .render import render_clip
 
+# Training steps of the shipped scorer (train_scorer.py, and evaluate.py when it has none yet).
+TRAIN_STEPS = 3000
+
 HEADS = {
     "color": list(COLORS) + ["none"],
     "shape": SHAPES + ["none"],
