@@ -22,18 +22,19 @@ public final class StudioApp extends Application {
     Path pack = defaultPack();
     Path project = null;
     boolean light = false;
-    double benchSeconds = 0;
+    boolean bench = false;
+    double benchSeconds = UiBench.DEFAULT_SECONDS;
     for (int i = 0; i < args.size(); i++) {
       switch (args.get(i)) {
         case "--model" -> pack = Path.of(args.get(++i));
         case "--project" -> project = Path.of(args.get(++i));
         case "--light" -> light = true;
-        case "bench-ui" -> benchSeconds = UiBench.DEFAULT_SECONDS;
+        case "bench-ui" -> bench = true;
         case "--seconds" -> benchSeconds = Double.parseDouble(args.get(++i));
         default -> {}
       }
     }
-    if (benchSeconds > 0) {
+    if (bench) {
       Path scratch = UiBench.scratchHome();
       window = open(stage, pack, scratch);
       stage.show();
