@@ -22,7 +22,7 @@ STUDENT_TIMESTEPS = [1.0, 0.75, 0.5, 0.25]
 
 def teacher_checkpoint(run):
     """The finished teacher: the latest round that was run to its end."""
-    for name in ("teacher_spatial", "teacher_temporal", "teacher_more"):
+    for name in ("teacher_objects", "teacher_spatial", "teacher_temporal", "teacher_more"):
         if (run / f"{name}.done").exists():
             return run / f"{name}.pt"
     return run / "teacher.pt"

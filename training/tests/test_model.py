@@ -11,6 +11,8 @@ from causvid.model import (
     VideoDiT,
     doubled_block_causal_bias,
     frame_difference_loss,
+    frame_weighted_mse,
+    object_weights,
     relative_offset_index,
     spatial_attention_bias,
 )
@@ -149,6 +151,28 @@ class FrameDifferenceLossTest(unittest.TestCase):
         pred[0, 2] = 3.0  # pair (1, 2) changes by 2, pair (0, 1) by 1
         self.assertAlmostEqual(frame_difference_loss(pred, target, torch.tensor([[1.0, 1.0]])).item(), 2.5, places=6)
         self.assertAlmostEqual(frame_difference_loss(pred, target, torch.tensor([[0.0, 1.0]])).item(), 4.0, places=6)
+
+
+class ObjectWeightsTest(unittest.TestCase):
+    def test_per_place_weights_that_are_flat_give_the_per_frame_loss(self):
+        pred, target = torch.randn(2, 3, 4, 5, 5), torch.randn(2, 3, 4, 5, 5)
+        frames = torch.tensor([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]])
+        flat = object_weights(torch.zeros(2, 3, 5, 5), frames, 8.0)
+        self.assertAlmostEqual(frame_weighted_mse(pred, target, flat).item(), frame_weighted_mse(pred, target, frames).item(), places=5)
+
+    def test_a_covered_place_weighs_one_plus_strength_and_frames_keep_their_mean(self):
+        cover = torch.zeros(1, 2, 2, 2)
+        cover[0, 0, 0, 0] = 1.0  # a quarter of frame 0
+        w = object_weights(cover, torch.tensor([[1.0, 0.0]]), 8.0)
+        # frame 0: 9 and 1, 1, 1 rescaled to mean 1 -> 3, 1/3, 1/3, 1/3; frame 1 left out
+        torch.testing.assert_close(w[0, 0], torch.tensor([[3.0, 1 / 3], [1 / 3, 1 / 3]]))
+        torch.testing.assert_close(w[0, 1], torch.zeros(2, 2))
+        target = torch.zeros(1, 2, 1, 2, 2)
+        pred = target.clone()
+        pred[0, 0, 0, 0, 0] = 1.0  # an error of 1 on the object ...
+        self.assertAlmostEqual(frame_weighted_mse(pred, target, w).item(), 3.0 / 4, places=6)
+        pred[0, 0, 0, 0, 0], pred[0, 0, 0, 1, 1] = 0.0, 1.0  # ... costs 9 times one beside it
+        self.assertAlmostEqual(frame_weighted_mse(pred, target, w).item(), 1.0 / 12, places=6)
 
 
 if __name__ == "__main__":
