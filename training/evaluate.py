@@ -1,6 +1,10 @@
 """Score the trained teacher and student on held-out prompts; write docs/model-card.md.
 
     python3 training/evaluate.py [--drift-seconds 300]
+    python3 training/evaluate.py --teacher-only --teacher runs/default/teacher_objects.pt
+
+`--teacher-only` scores a teacher round's attribute accuracy and flicker (~3 min) and prints
+them, without a student or the card: the check worth making before distilling a new round.
 
 Measures, with the scorer classifier (trained on rendered ground truth, cached in runs/):
 attribute accuracy on held-out colour/shape pairs (teacher at 48 steps vs the 4-step
@@ -93,6 +97,7 @@ def main():
     ap.add_argument("--out", type=Path, default=TRAINING_DIR.parent / "docs" / "model-card.md")
     ap.add_argument("--teacher", type=Path, help="a teacher round's checkpoint (default: the finished teacher), e.g. to score an earlier pack's")
     ap.add_argument("--student", type=Path, help="a student checkpoint (default: student_dmd, else student_ode)")
+    ap.add_argument("--teacher-only", action="store_true", help="print the teacher's accuracy and flicker, and stop (no student, no card)")
     ap.add_argument("--results", type=Path, help="where the figures go as JSON (default: <run>/eval.json)")
     args = ap.parse_args()
     setup_torch()
@@ -100,9 +105,10 @@ def main():
     cfg = default_config()
     ae = load_autoencoder(run)
     teacher, text = load_teacher(run, cfg, args.teacher)
-    student = VideoDiT(cfg)
-    student.load_state_dict(load(args.student or student_checkpoint(run))["state"]["student"])
-    student.eval()
+    if not args.teacher_only:
+        student = VideoDiT(cfg)
+        student.load_state_dict(load(args.student or student_checkpoint(run))["state"]["student"])
+        student.eval()
 
     roundtrip = autoencoder_roundtrip(ae)
     scorer_path = run / "scorer.pt"
@@ -117,7 +123,7 @@ def main():
     else:
         scorer = train_scorer(args.scorer_steps, 16, args.scorer_pool, roundtrip=roundtrip)
         torch.save(scorer.state_dict(), scorer_path)
-    results = {"student_from": str(args.student) if args.student else student_checkpoint(run).stem}
+    results = {} if args.teacher_only else {"student_from": str(args.student) if args.student else student_checkpoint(run).stem}
 
     # 1. Attribute accuracy on held-out colour/shape pairs; also the scorer on ground truth.
     from causvid.render import render_clip
@@ -142,6 +148,11 @@ def main():
                 tpreds.append(predict(scorer, clip))
     results["teacher_seconds_per_clip"] = (time.time() - t0) / len(scenes)
     results["teacher"] = accuracy(tpreds, scenes)
+    if args.teacher_only:
+        change["teacher"] = frame_change(tclips)
+        results["frame_change"] = change
+        print(json.dumps(results, indent=1), flush=True)
+        return
     t0 = time.time()
     spreds, sclips = [], []
     for i, s in enumerate(scenes):

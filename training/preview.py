@@ -1,6 +1,7 @@
 """Contact sheet of samples from the current checkpoints, to look at training progress.
 
     python3 training/preview.py --who teacher --out /tmp/teacher.png [--steps 24]
+    python3 training/preview.py --checkpoint runs/default/teacher_objects.pt   # a round still training
 """
 
 import argparse
@@ -30,12 +31,13 @@ def main():
     ap.add_argument("--who", choices=["teacher", "student_ode", "student_dmd"], default="teacher")
     ap.add_argument("--steps", type=int, default=24)
     ap.add_argument("--out", type=Path, default=Path("/tmp/preview.png"))
+    ap.add_argument("--checkpoint", type=Path, help="the teacher's checkpoint (default: the finished teacher)")
     args = ap.parse_args()
     setup_torch()
     run = run_dir()
     cfg = default_config()
     ae = load_autoencoder(run)
-    teacher, text = load_teacher(run, cfg)
+    teacher, text = load_teacher(run, cfg, args.checkpoint)
     rows = []
     with torch.no_grad():
         if args.who == "teacher":
