@@ -16,20 +16,20 @@ TEACHER_MORE=${TEACHER_MORE:-4000}
 TEACHER_TEMPORAL=${TEACHER_TEMPORAL:-2000}
 # The fourth round (spatial attention bias) was measured in session 4 and not shipped: 0 skips it.
 TEACHER_SPATIAL=${TEACHER_SPATIAL:-0}
-# The fifth round weights the loss towards the objects (session 6); it continues the latest earlier round.
-TEACHER_OBJECTS=${TEACHER_OBJECTS:-0}
+# The fifth round (a deeper network) was measured in session 6 and not shipped: 0 skips it.
+TEACHER_DEEP=${TEACHER_DEEP:-0}
 ODE_CLIPS=${ODE_CLIPS:-320}
 ODE_STEPS=${ODE_STEPS:-600}
 DMD_STEPS=${DMD_STEPS:-200}
 mkdir -p runs/default
 run() { echo "== $*"; "$PY" "$@"; }
-[ -f data/frames.npy ] && [ -f data/coverage.npy ] || run make_data.py --clips "$CLIPS"
+[ -f data/frames.npy ] || run make_data.py --clips "$CLIPS"
 [ -f runs/default/ae_more.done ] && [ -f runs/default/latents.npy ] || run train_ae.py --steps "$AE_STEPS" --more "$AE_MORE"
 [ -f runs/default/teacher.done ] || run train_teacher.py --steps "$TEACHER_STEPS"
 [ -f runs/default/teacher_more.done ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE"
 [ -f runs/default/teacher_temporal.done ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL"
 [ "$TEACHER_SPATIAL" = 0 ] || [ -f runs/default/teacher_spatial.done ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL" --spatial "$TEACHER_SPATIAL"
-[ "$TEACHER_OBJECTS" = 0 ] || [ -f runs/default/teacher_objects.done ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL" --spatial "$TEACHER_SPATIAL" --objects "$TEACHER_OBJECTS"
+[ "$TEACHER_DEEP" = 0 ] || [ -f runs/default/teacher_deep.done ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL" --spatial "$TEACHER_SPATIAL" --deep "$TEACHER_DEEP"
 [ -f runs/default/ode.done ] || run make_ode_pairs.py --clips "$ODE_CLIPS"
 [ -f runs/default/student_ode.done ] || run train_student_ode.py --steps "$ODE_STEPS"
 [ -f runs/default/student_dmd.done ] || run train_dmd.py --steps "$DMD_STEPS"

@@ -1,7 +1,7 @@
 """Score the trained teacher and student on held-out prompts; write docs/model-card.md.
 
     python3 training/evaluate.py [--drift-seconds 300]
-    python3 training/evaluate.py --teacher-only --teacher runs/default/teacher_objects.pt
+    python3 training/evaluate.py --teacher-only --teacher runs/default/teacher_deep.pt
 
 `--teacher-only` scores a teacher round's attribute accuracy and flicker (~3 min) and prints
 them, without a student or the card: the check worth making before distilling a new round.
@@ -97,6 +97,7 @@ def main():
     ap.add_argument("--out", type=Path, default=TRAINING_DIR.parent / "docs" / "model-card.md")
     ap.add_argument("--teacher", type=Path, help="a teacher round's checkpoint (default: the finished teacher), e.g. to score an earlier pack's")
     ap.add_argument("--student", type=Path, help="a student checkpoint (default: student_dmd, else student_ode)")
+    ap.add_argument("--guidance", type=float, default=3.0, help="the teacher's classifier-free guidance scale (3, as in distillation)")
     ap.add_argument("--teacher-only", action="store_true", help="print the teacher's accuracy and flicker, and stop (no student, no card)")
     ap.add_argument("--results", type=Path, help="where the figures go as JSON (default: <run>/eval.json)")
     args = ap.parse_args()
@@ -141,7 +142,7 @@ def main():
     with torch.no_grad():
         for i in range(0, len(scenes), 8):
             noise = torch.randn(len(tprompts[i : i + 8]), 16, cfg.latent_channels, 16, 16, generator=torch.Generator().manual_seed(i))
-            x0, _ = teacher_sample(teacher, text, tprompts[i : i + 8], 48, 3.0, noise)
+            x0, _ = teacher_sample(teacher, text, tprompts[i : i + 8], 48, args.guidance, noise)
             for lat in x0:
                 clip = frames_to_u8(ae.decoder(lat))
                 tclips.append(clip)

@@ -41,7 +41,7 @@ def main():
     info = {
         "date": datetime.date.today().isoformat(),
         "student_from": which,
-        "stages": {n: stage_summary(run, n) for n in ("ae", "ae_more", "teacher", "teacher_more", "teacher_temporal", "teacher_objects", "student_ode", "student_dmd")},
+        "stages": {n: stage_summary(run, n) for n in ("ae", "ae_more", "teacher", "teacher_more", "teacher_temporal", "teacher_deep", "student_ode", "student_dmd")},
         "config": cfg.to_dict(),
     }
     export_pack(

@@ -19,10 +19,11 @@ the network gained its attention bias by place in the frame (causvid.model), whi
 zero in a warm restart and so learns at a higher rate. Session 4 measured it and did not ship
 it (docs/model-card.md); it is optional, and the bias stays at zero in a chain without it.
 
-A fifth round (`--objects`, stage teacher_objects) continues the latest earlier round with the
-third round's recipe, its flow loss weighted by where the objects are (`--object-weight`):
-measured in session 6, samples of the earlier rounds drew the backgrounds and hardly any object,
-and objects cover ~7% of the latent grid, so an unweighted loss is almost all background.
+A fifth round (`--deep`, stage teacher_deep) continues the latest earlier round with the third
+round's recipe in a deeper network (`--deep-layers`): the trained layers keep their order and
+new ones, which start as the identity (causvid.model.deepened), go between them, so the round
+starts from the same function with more room. `--deep-layers 4` is the same round without new
+layers, the control to measure it against (docs/model-card.md, session 6).
 """
 
 import argparse
@@ -33,7 +34,7 @@ import numpy as np
 import torch
 
 from causvid.common import Stage, cosine_lr, data_dir, default_config, load, run_dir, setup_torch, token_batch
-from causvid.model import TextEncoder, VideoDiT, flow_noise, frame_difference_loss, frame_weighted_mse, object_weights, x0_from_v
+from causvid.model import TextEncoder, VideoDiT, deepened, flow_noise, frame_difference_loss, frame_weighted_mse, x0_from_v
 from causvid.sampler import null_prompt_tokens
 
 
@@ -78,8 +79,8 @@ def main():
     ap.add_argument("--more", type=int, default=0, help="a second round of this many steps (stage teacher_more), from the first round's weights")
     ap.add_argument("--temporal", type=int, default=0, help="a third round of this many steps (stage teacher_temporal) with per-block noise levels and the frame-difference loss, from the second round's weights")
     ap.add_argument("--spatial", type=int, default=0, help="a fourth round of this many steps (stage teacher_spatial), the third round's recipe continued once the network had its spatial attention bias")
-    ap.add_argument("--objects", type=int, default=0, help="a fifth round of this many steps (stage teacher_objects), the third round's recipe with the loss weighted towards the objects, from the latest earlier round")
-    ap.add_argument("--object-weight", type=float, default=8.0, help="extra loss weight where an object covers a latent cell (fifth round)")
+    ap.add_argument("--deep", type=int, default=0, help="a fifth round of this many steps (stage teacher_deep), the third round's recipe in a deeper network, from the latest earlier round")
+    ap.add_argument("--deep-layers", type=int, default=8, help="layers of the fifth round's network (a multiple of the earlier rounds')")
     ap.add_argument("--bias-lr-scale", type=float, default=20.0, help="learning rate of the spatial attention bias, relative to the network's")
     ap.add_argument("--per-block", type=float, default=0.5, help="share of unconditioned clips with a noise level per block (third round)")
     ap.add_argument("--difference-weight", type=float, default=2.0, help="weight of the frame-difference loss (third round)")
@@ -99,7 +100,7 @@ def main():
     # Later rounds are warm restarts from the previous round's weights: a fresh optimiser and
     # cosine cycle at half the peak rate, so a finished teacher can be trained further without
     # re-tuning the first schedule.
-    later = (("teacher_more", args.more), ("teacher_temporal", args.temporal), ("teacher_spatial", args.spatial), ("teacher_objects", args.objects))
+    later = (("teacher_more", args.more), ("teacher_temporal", args.temporal), ("teacher_spatial", args.spatial), ("teacher_deep", args.deep))
     optional = {"teacher_spatial"}
     rounds = [("teacher", args.steps, args.lr)] + [(name, steps, args.lr / 2) for name, steps in later if steps]
     given = [r[0] for r in rounds[1:]]
@@ -114,6 +115,10 @@ def main():
         for k, module in weights.items():
             module.load_state_dict(previous[k])
     name, args.steps, args.lr = rounds[-1]
+    if name == "teacher_deep":
+        dit = deepened(dit, args.deep_layers).to(dev)
+        ema_dit.model = deepened(ema_dit.model, args.deep_layers).to(dev).eval()
+        weights.update(dit=dit, ema_dit=ema_dit)
     # The spatial attention bias starts at zero in a warm restart; at the network's rate it
     # would barely move in one round, so it learns faster (and is not decayed). It learns only
     # in a chain that has the spatial round: the shipped chain's bias is zero.
@@ -126,16 +131,11 @@ def main():
         groups.append({"params": bias_params, "lr_scale": args.bias_lr_scale, "weight_decay": 0.0})
     opt = torch.optim.AdamW(groups, lr=args.lr, weight_decay=0.01)
     stage = Stage(name, args.steps, {**weights, "opt": opt}, run)
-    temporal = name in ("teacher_temporal", "teacher_spatial", "teacher_objects")
-    coverage = None
-    if name == "teacher_objects":
-        coverage = np.load(data_dir() / "coverage.npy", mmap_mode="r")
-        if coverage.shape[:2] != latents.shape[:2]:
-            raise SystemExit("coverage.npy does not match the latents: run make_data.py again")
+    temporal = name in ("teacher_temporal", "teacher_spatial", "teacher_deep")
     per_block, diff_weight = (args.per_block, args.difference_weight) if temporal else (0.0, 0.0)
     # Seeded by the stage's step so a resumed run draws on; each later round's offset keeps
     # its draws apart from the round before at the same step numbers.
-    rng = np.random.default_rng(1000 + stage.step + {"teacher_temporal": 7, "teacher_spatial": 13, "teacher_objects": 17}.get(name, 0))
+    rng = np.random.default_rng(1000 + stage.step + {"teacher_temporal": 7, "teacher_spatial": 13, "teacher_deep": 17}.get(name, 0))
 
     def step(i):
         for g in opt.param_groups:
@@ -152,12 +152,7 @@ def main():
         eps = torch.randn_like(x0)
         x_t = flow_noise(x0, eps, t)
         v = dit.bidirectional(x_t, t, emb, mask)
-        noisy = (t > 0).float()
-        if coverage is None:
-            flow = frame_weighted_mse(v, eps - x0, noisy)
-        else:
-            cover = torch.from_numpy(coverage[idx].astype(np.float32) / 255).to(dev)
-            flow = frame_weighted_mse(v, eps - x0, object_weights(cover, noisy, args.object_weight))
+        flow = frame_weighted_mse(v, eps - x0, (t > 0).float())
         metrics = {"loss": flow.item()}
         if name == "teacher_spatial":
             metrics["bias"] = dit.spatial_bias.detach().abs().max().item()

@@ -2,9 +2,6 @@
 
 `render_dataset` writes `frames.npy` (uint8, (clips, N, 128, 128, 3)) and `prompts.json`
 (one prompt per block per clip) into a data directory; stages read them back with mmap.
-`replay_coverage` renders the same clips again (same seeds, same order) for where their objects
-are, at the latent grid's resolution, so a dataset rendered before coverage existed gains it
-without being rendered anew.
 """
 
 from __future__ import annotations
@@ -21,9 +18,8 @@ from .prompts import describe, random_scene, switched_scene
 from .render import render_clip
 
 
-def sample_clip(rng: random.Random, n_blocks: int, frames_per_block: int, photo_bank, allow_held_out=False, with_coverage=False):
-    """One clip: its per-block scenes and prompts, rendered. Returns (frames, prompts), and
-    with `with_coverage` (frames, prompts, object coverage (N, 128, 128))."""
+def sample_clip(rng: random.Random, n_blocks: int, frames_per_block: int, photo_bank, allow_held_out=False):
+    """One clip: its per-block scenes and prompts, rendered. Returns (frames, prompts)."""
     scene = random_scene(rng, n_photos=1 if photo_bank else 0, allow_held_out=allow_held_out)
     scenes = [scene] * n_blocks
     if rng.random() < 0.3:  # a prompt switch at a block boundary
@@ -35,11 +31,8 @@ def sample_clip(rng: random.Random, n_blocks: int, frames_per_block: int, photo_
         textures = [P.random_texture(rng.choice(photo_bank), rng)]
     # A pre-roll so clips start mid-motion (grown, spun, already moving), as later blocks do.
     pre = rng.choice([0, 0, 4, 8, 16, 32])
-    rendered = render_clip([scenes[0]] * (pre // frames_per_block) + scenes, frames_per_block, textures, start_time=rng.uniform(0, 10), with_coverage=with_coverage)
-    if with_coverage:
-        frames, coverage = rendered
-        return frames[pre:], [describe(s) for s in scenes], coverage[pre:]
-    return rendered[pre:], [describe(s) for s in scenes]
+    frames = render_clip([scenes[0]] * (pre // frames_per_block) + scenes, frames_per_block, textures, start_time=rng.uniform(0, 10))
+    return frames[pre:], [describe(s) for s in scenes]
 
 
 _BANK: list = []
@@ -55,48 +48,13 @@ def _worker(args):
     return [sample_clip(rng, n_blocks, fpb, _BANK) for _ in range(count)]
 
 
-def _coverage_worker(args):
-    """The clips of one job again, as (object coverage max-pooled to the latent grid, uint8,
-    (N, 16, 16); the sum of the frames' bytes, to check the replay against the dataset)."""
-    seed, count, n_blocks, fpb = args
-    rng = random.Random(seed)
-    out = []
-    for _ in range(count):
-        frames, _, coverage = sample_clip(rng, n_blocks, fpb, _BANK, with_coverage=True)
-        n, h, w = coverage.shape
-        pooled = coverage.reshape(n, h // LATENT_CELL, LATENT_CELL, w // LATENT_CELL, LATENT_CELL).max(axis=(2, 4))
-        out.append((np.round(pooled * 255).astype(np.uint8), int(frames.sum(dtype=np.int64))))
-    return out
-
-
-LATENT_CELL = 8  # pixels per latent cell (128 px frames, 16 x 16 latent grid)
-
-
-def _jobs(clips, n_blocks, frames_per_block, seed):
-    chunk = 50
-    return [(seed * 100003 + i, min(chunk, clips - i * chunk), n_blocks, frames_per_block) for i in range((clips + chunk - 1) // chunk)]
-
-
-def replay_coverage(clips: int, n_blocks: int = 4, frames_per_block: int = 4, workers: int = 2, seed: int = 0):
-    """Object coverage of the clips `render_dataset` made with the same arguments: uint8
-    (clips, N, 16, 16), and each clip's byte sum for checking against frames.npy."""
-    paths = [str(p) for p in P.training_photo_paths()]
-    coverage, sums = [], []
-    with mp.Pool(workers, initializer=_load_bank, initargs=(paths,)) as pool:
-        for result in pool.imap(_coverage_worker, _jobs(clips, n_blocks, frames_per_block, seed)):
-            for pooled, total in result:
-                coverage.append(pooled)
-                sums.append(total)
-            print(f"replayed {len(sums)}/{clips} clips", flush=True)
-    return np.stack(coverage), np.asarray(sums, np.int64)
-
-
 def render_dataset(out_dir: Path, clips: int, n_blocks: int = 4, frames_per_block: int = 4, workers: int = 2, seed: int = 0):
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [str(p) for p in P.training_photo_paths()]
     n = n_blocks * frames_per_block
     frames = np.lib.format.open_memmap(out_dir / "frames.tmp.npy", mode="w+", dtype=np.uint8, shape=(clips, n, 128, 128, 3))
-    jobs = _jobs(clips, n_blocks, frames_per_block, seed)
+    chunk = 50
+    jobs = [(seed * 100003 + i, min(chunk, clips - i * chunk), n_blocks, frames_per_block) for i in range((clips + chunk - 1) // chunk)]
     prompts = []
     with mp.Pool(workers, initializer=_load_bank, initargs=(paths,)) as pool:
         i = 0

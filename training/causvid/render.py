@@ -157,8 +157,7 @@ def _shape_sdf(shape: str, lx, ly):
     return (rho - edge) / 1.1
 
 
-def _draw_object(img, X, Y, shape, color, st: _ObjectState, size, zoom, coverage=None):
-    """Draw one object over img; `coverage`, when given, is raised to the object's alpha."""
+def _draw_object(img, X, Y, shape, color, st: _ObjectState, size, zoom):
     r = size * st.scale
     best = None
     for k in (-1, 0, 1):  # nearest periodic copy
@@ -176,8 +175,6 @@ def _draw_object(img, X, Y, shape, color, st: _ObjectState, size, zoom, coverage
     alpha = np.clip(0.5 - sdf * pixels_per_radius, 0, 1)
     if not alpha.any():
         return img
-    if coverage is not None:
-        np.maximum(coverage, alpha, out=coverage)
     shade = 0.80 + 0.22 * (-ly) * 0.5
     band = np.where(np.abs(lx) < 0.22, 0.82, 1.0) if shape == "ball" else 1.0
     outline = np.clip(1.0 - np.abs(sdf * pixels_per_radius + 1.0) * 0.7, 0, 1) * 0.35
@@ -219,11 +216,8 @@ def render_clip(
     frames_per_block: int,
     photos: list[np.ndarray] | None = None,
     start_time: float = 0.0,
-    with_coverage: bool = False,
-):
-    """Render one clip, one scene per block; returns uint8 (N, 128, 128, 3), and with
-    `with_coverage` also each frame's object coverage (N, 128, 128) float32 in [0, 1]: the
-    largest alpha of any object at a pixel, which training uses to weight the objects."""
+) -> np.ndarray:
+    """Render one clip, one scene per block; returns uint8 (N, 128, 128, 3)."""
     photos = photos or []
     n = len(scenes) * frames_per_block
     dt = 1.0 / FPS
@@ -231,7 +225,6 @@ def render_clip(
     states = [_ObjectState(o.x, o.y) for o in first.objects]
     cx, cy, zoom = 0.5, 0.5, 1.0
     out = np.empty((n, SIZE, SIZE, 3), np.uint8)
-    coverage = np.zeros((n, SIZE, SIZE), np.float32) if with_coverage else None
     prev_scene, switch_frame = first, -(10**6)
     colors = [np.asarray(COLORS[o.color], np.float32) for o in first.objects]
     old_colors = list(colors)
@@ -267,9 +260,9 @@ def render_clip(
         for i, (st, o) in enumerate(zip(states, scene.objects)):
             col = old_colors[i] + (colors[i] - old_colors[i]) * w_col if i < len(old_colors) else colors[i]
             shown = _ObjectState(st.x, st.y + (_bounce_offset(st.bounce_t, o.phase) if st.bounce_t else 0.0), st.scale, st.angle)
-            img = _draw_object(img, X, Y, o.shape, col, shown, o.size, zoom, None if coverage is None else coverage[f])
+            img = _draw_object(img, X, Y, o.shape, col, shown, o.size, zoom)
         out[f] = np.clip(img * 255 + 0.5, 0, 255).astype(np.uint8)
-    return (out, coverage) if with_coverage else out
+    return out
 
 
 def _background(scene: Scene, photos):

@@ -11,8 +11,9 @@ from causvid.model import (
     VideoDiT,
     doubled_block_causal_bias,
     frame_difference_loss,
+    deepened,
     frame_weighted_mse,
-    object_weights,
+    layers_in,
     relative_offset_index,
     spatial_attention_bias,
 )
@@ -153,26 +154,20 @@ class FrameDifferenceLossTest(unittest.TestCase):
         self.assertAlmostEqual(frame_difference_loss(pred, target, torch.tensor([[0.0, 1.0]])).item(), 4.0, places=6)
 
 
-class ObjectWeightsTest(unittest.TestCase):
-    def test_per_place_weights_that_are_flat_give_the_per_frame_loss(self):
-        pred, target = torch.randn(2, 3, 4, 5, 5), torch.randn(2, 3, 4, 5, 5)
-        frames = torch.tensor([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]])
-        flat = object_weights(torch.zeros(2, 3, 5, 5), frames, 8.0)
-        self.assertAlmostEqual(frame_weighted_mse(pred, target, flat).item(), frame_weighted_mse(pred, target, frames).item(), places=5)
-
-    def test_a_covered_place_weighs_one_plus_strength_and_frames_keep_their_mean(self):
-        cover = torch.zeros(1, 2, 2, 2)
-        cover[0, 0, 0, 0] = 1.0  # a quarter of frame 0
-        w = object_weights(cover, torch.tensor([[1.0, 0.0]]), 8.0)
-        # frame 0: 9 and 1, 1, 1 rescaled to mean 1 -> 3, 1/3, 1/3, 1/3; frame 1 left out
-        torch.testing.assert_close(w[0, 0], torch.tensor([[3.0, 1 / 3], [1 / 3, 1 / 3]]))
-        torch.testing.assert_close(w[0, 1], torch.zeros(2, 2))
-        target = torch.zeros(1, 2, 1, 2, 2)
-        pred = target.clone()
-        pred[0, 0, 0, 0, 0] = 1.0  # an error of 1 on the object ...
-        self.assertAlmostEqual(frame_weighted_mse(pred, target, w).item(), 3.0 / 4, places=6)
-        pred[0, 0, 0, 0, 0], pred[0, 0, 0, 1, 1] = 0.0, 1.0  # ... costs 9 times one beside it
-        self.assertAlmostEqual(frame_weighted_mse(pred, target, w).item(), 1.0 / 12, places=6)
+class DeepenedTest(unittest.TestCase):
+    def test_a_deepened_network_starts_as_the_same_function_and_can_move_from_it(self):
+        cfg, dit, te = tiny()
+        emb, mask = text_for(cfg, te, 2, 4)
+        x, t = torch.randn(2, 16, cfg.latent_channels, 16, 16), torch.rand(2, 16)
+        deep = deepened(dit, 6).eval()
+        self.assertEqual((len(deep.layers), layers_in(deep.state_dict())), (6, 6))
+        with torch.no_grad():
+            torch.testing.assert_close(deep.bidirectional(x, t, emb, mask), dit.bidirectional(x, t, emb, mask), atol=1e-5, rtol=1e-4)
+            torch.testing.assert_close(deep.spatial_bias[::3], dit.spatial_bias)
+            deep.layers[1].ada.bias.add_(0.1)  # a new layer that has learned something changes the output
+            self.assertGreater((deep.bidirectional(x, t, emb, mask) - dit.bidirectional(x, t, emb, mask)).abs().max().item(), 1e-3)
+        with self.assertRaises(ValueError):
+            deepened(dit, 5)
 
 
 if __name__ == "__main__":
