@@ -11,6 +11,9 @@ Prints, in latent space (latents have unit variance per channel):
   teacher's one-shot clean estimate of the first noisy frame is from the truth, against simply
   copying the last given frame (which real clips are close to). A network that can read a
   clean neighbour gets near the copy; session 3's teacher did not (0.27 against 0.03).
+- flow loss: the conditional flow-matching loss on the last 64 clips at fixed noise levels and
+  fixed noise, a like-for-like measure of how well two rounds fit the data (the training log's
+  loss is on random draws, and each round's recipe and weighting differ).
 A per-frame denoiser scores far above the real clips on both. Cheap enough to run on a
 checkpoint while its round is still training.
 """
@@ -55,11 +58,26 @@ def copy_probe(dit, text, real, schedules, given, t_noisy=0.95, seed=0):
     }
 
 
+def flow_loss(dit, text, real, schedules, levels=(0.1, 0.3, 0.5, 0.7, 0.9), seed=0):
+    """Mean squared flow error at each noise level (every frame noised), same noise each call."""
+    emb, mask = encode_block_prompts(text, schedules)
+    g = torch.Generator().manual_seed(seed)
+    out = {}
+    for level in levels:
+        eps = torch.randn(real.shape, generator=g)
+        t = torch.full(real.shape[:2], level)
+        v = dit.bidirectional(flow_noise(real, eps, t), t, emb, mask)
+        out[str(level)] = float(((v - (eps - real)) ** 2).mean())
+    out["mean"] = sum(out.values()) / len(levels)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--checkpoint", type=Path, default=None, help="a teacher round's .pt (default: the finished teacher)")
     ap.add_argument("--clips", type=int, default=8)
     ap.add_argument("--steps", type=int, default=48)
+    ap.add_argument("--loss-clips", type=int, default=64)
     args = ap.parse_args()
     setup_torch()
     run, cfg = run_dir(), default_config()
@@ -79,6 +97,13 @@ def main():
         free, _ = teacher_sample(dit, text, schedules, args.steps, 3.0, noise)
         cont, _ = teacher_sample(dit, text, schedules, args.steps, 3.0, noise, cond=(real, known))
         copy = copy_probe(dit, text, real, schedules, 2 * fpb)
+        lidx = range(len(prompts) - args.loss_clips, len(prompts))
+        lreal = torch.from_numpy(np.stack([latents[i] for i in lidx]).astype(np.float32))
+        loss = {}
+        for i in range(0, len(lreal), 16):  # in batches, to bound memory
+            part = flow_loss(dit, text, lreal[i : i + 16], [prompts[j] for j in lidx][i : i + 16])
+            for k, v in part.items():
+                loss[k] = loss.get(k, 0.0) + v * len(lreal[i : i + 16]) / len(lreal)
     last = 2 * fpb - 1
     report = {
         "checkpoint": str(path),
@@ -88,6 +113,7 @@ def main():
             "teacher": [round(x, 3) for x in change_from(cont, last)],
         },
         "copy_error_first_noisy_frame": {k: round(v, 3) for k, v in copy.items()},
+        "flow_loss_by_noise_level": {k: round(v, 4) for k, v in loss.items()},
     }
     print(json.dumps(report, indent=1))
 
