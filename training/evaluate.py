@@ -106,6 +106,7 @@ def main():
     cfg = default_config()
     ae = load_autoencoder(run)
     teacher, text = load_teacher(run, cfg, args.teacher)
+    cfg = teacher.cfg  # the student has the teacher's depth (a deep round adds layers)
     if not args.teacher_only:
         student = VideoDiT(cfg)
         student.load_state_dict(load(args.student or student_checkpoint(run))["state"]["student"])

@@ -34,6 +34,7 @@ def main():
     cfg = default_config()
     ae = load_autoencoder(run)
     teacher, text = load_teacher(run, cfg)
+    cfg = teacher.cfg  # the student has the teacher's depth (a deep round adds layers)
     student = VideoDiT(cfg)
     student_path = student_checkpoint(run)
     which = student_path.stem
