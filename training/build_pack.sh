@@ -16,8 +16,6 @@ TEACHER_MORE=${TEACHER_MORE:-4000}
 TEACHER_TEMPORAL=${TEACHER_TEMPORAL:-2000}
 # The fourth round (spatial attention bias) was measured in session 4 and not shipped: 0 skips it.
 TEACHER_SPATIAL=${TEACHER_SPATIAL:-0}
-# The fifth round (a deeper network) was measured in session 6 and not shipped: 0 skips it.
-TEACHER_DEEP=${TEACHER_DEEP:-0}
 ODE_CLIPS=${ODE_CLIPS:-320}
 ODE_STEPS=${ODE_STEPS:-600}
 DMD_STEPS=${DMD_STEPS:-200}
@@ -29,7 +27,6 @@ run() { echo "== $*"; "$PY" "$@"; }
 [ -f runs/default/teacher_more.done ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE"
 [ -f runs/default/teacher_temporal.done ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL"
 [ "$TEACHER_SPATIAL" = 0 ] || [ -f runs/default/teacher_spatial.done ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL" --spatial "$TEACHER_SPATIAL"
-[ "$TEACHER_DEEP" = 0 ] || [ -f runs/default/teacher_deep.done ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL" --spatial "$TEACHER_SPATIAL" --deep "$TEACHER_DEEP"
 [ -f runs/default/ode.done ] || run make_ode_pairs.py --clips "$ODE_CLIPS"
 [ -f runs/default/student_ode.done ] || run train_student_ode.py --steps "$ODE_STEPS"
 [ -f runs/default/student_dmd.done ] || run train_dmd.py --steps "$DMD_STEPS"

@@ -1,7 +1,7 @@
 """Score the trained teacher and student on held-out prompts; write docs/model-card.md.
 
     python3 training/evaluate.py [--drift-seconds 300]
-    python3 training/evaluate.py --teacher-only --teacher runs/default/teacher_deep.pt
+    python3 training/evaluate.py --teacher-only --teacher runs/default/teacher_spatial.pt
 
 `--teacher-only` scores a teacher round's attribute accuracy and flicker (~3 min) and prints
 them, without a student or the card: the check worth making before distilling a new round.
@@ -106,7 +106,6 @@ def main():
     cfg = default_config()
     ae = load_autoencoder(run)
     teacher, text = load_teacher(run, cfg, args.teacher)
-    cfg = teacher.cfg  # the student has the teacher's depth (a deep round adds layers)
     if not args.teacher_only:
         student = VideoDiT(cfg)
         student.load_state_dict(load(args.student or student_checkpoint(run))["state"]["student"])

@@ -34,7 +34,6 @@ def main():
     cfg = default_config()
     ae = load_autoencoder(run)
     teacher, text = load_teacher(run, cfg)
-    cfg = teacher.cfg  # the student has the teacher's depth (a deep round adds layers)
     student = VideoDiT(cfg)
     student_path = student_checkpoint(run)
     which = student_path.stem
@@ -42,7 +41,7 @@ def main():
     info = {
         "date": datetime.date.today().isoformat(),
         "student_from": which,
-        "stages": {n: stage_summary(run, n) for n in ("ae", "ae_more", "teacher", "teacher_more", "teacher_temporal", "teacher_deep", "student_ode", "student_dmd")},
+        "stages": {n: stage_summary(run, n) for n in ("ae", "ae_more", "teacher", "teacher_more", "teacher_temporal", "student_ode", "student_dmd")},
         "config": cfg.to_dict(),
     }
     export_pack(

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from causvid.common import data_dir, default_config, load, run_dir, setup_torch
-from causvid.model import ModelConfig, TextEncoder, VideoDiT, layers_in
+from causvid.model import TextEncoder, VideoDiT
 from causvid.sampler import teacher_sample
 
 STUDENT_TIMESTEPS = [1.0, 0.75, 0.5, 0.25]
@@ -22,7 +22,7 @@ STUDENT_TIMESTEPS = [1.0, 0.75, 0.5, 0.25]
 
 def teacher_checkpoint(run):
     """The finished teacher: the latest round that was run to its end."""
-    for name in ("teacher_deep", "teacher_spatial", "teacher_temporal", "teacher_more"):
+    for name in ("teacher_spatial", "teacher_temporal", "teacher_more"):
         if (run / f"{name}.done").exists():
             return run / f"{name}.pt"
     return run / "teacher.pt"
@@ -36,7 +36,7 @@ def student_checkpoint(run):
 def load_teacher(run, cfg, checkpoint=None):
     """The teacher's EMA weights: `checkpoint`, or the finished teacher of `run`."""
     ckpt = load(checkpoint or teacher_checkpoint(run))["state"]
-    dit, text = VideoDiT(ModelConfig.from_dict({**cfg.to_dict(), "layers": layers_in(ckpt["ema_dit"])})), TextEncoder(cfg)
+    dit, text = VideoDiT(cfg), TextEncoder(cfg)
     dit.load_state_dict(ckpt["ema_dit"])
     text.load_state_dict(ckpt["ema_text"])
     return dit.eval(), text.eval()

@@ -1,7 +1,7 @@
 """Contact sheet of samples from the current checkpoints, to look at training progress.
 
     python3 training/preview.py --who teacher --out /tmp/teacher.png [--steps 24]
-    python3 training/preview.py --checkpoint runs/default/teacher_deep.pt   # a round still training
+    python3 training/preview.py --checkpoint runs/default/teacher_spatial.pt   # a round still training
 """
 
 import argparse

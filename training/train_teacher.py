@@ -17,13 +17,8 @@ predicted clean clip from one frame to the next with the real change.
 A fourth round (`--spatial`, stage teacher_spatial) continues the third round's recipe after
 the network gained its attention bias by place in the frame (causvid.model), which starts at
 zero in a warm restart and so learns at a higher rate. Session 4 measured it and did not ship
-it (docs/model-card.md); it is optional, and the bias stays at zero in a chain without it.
-
-A fifth round (`--deep`, stage teacher_deep) continues the latest earlier round with the third
-round's recipe in a deeper network (`--deep-layers`): the trained layers keep their order and
-new ones, which start as the identity (causvid.model.deepened), go between them, so the round
-starts from the same function with more room. `--deep-layers 4` is the same round without new
-layers, the control to measure it against (docs/model-card.md, session 6).
+it (docs/model-card.md). The bias learns only in that round: the earlier rounds were trained
+before it existed, and the shipped chain's bias is zero.
 """
 
 import argparse
@@ -34,7 +29,7 @@ import numpy as np
 import torch
 
 from causvid.common import Stage, cosine_lr, data_dir, default_config, load, run_dir, setup_torch, token_batch
-from causvid.model import TextEncoder, VideoDiT, deepened, flow_noise, frame_difference_loss, frame_weighted_mse, x0_from_v
+from causvid.model import TextEncoder, VideoDiT, flow_noise, frame_difference_loss, frame_weighted_mse, x0_from_v
 from causvid.sampler import null_prompt_tokens
 
 
@@ -51,6 +46,21 @@ def conditioning_times(b, n, fpb, rng, per_block=0.0):
         elif rng.random() < per_block:
             t[i] = torch.sigmoid(torch.randn(n // fpb)).repeat_interleave(fpb)
     return t
+
+
+def teacher_optimizer(dit, text, round_name, lr, bias_lr_scale):
+    """AdamW over the round's trainable parameters; returns it and the parameters for clipping.
+
+    The spatial attention bias starts at zero in a warm restart; at the network's rate it would
+    barely move in one round, so it learns faster (and is not decayed). Only the spatial round
+    trains it, so a rebuild of the shipped chain keeps it at zero, as the shipped pack has it."""
+    bias = [dit.spatial_bias] if round_name == "teacher_spatial" else []
+    dit.spatial_bias.requires_grad_(bool(bias))
+    rest = [p for p in list(dit.parameters()) + list(text.parameters()) if p is not dit.spatial_bias]
+    groups = [{"params": rest, "lr_scale": 1.0}]
+    if bias:
+        groups.append({"params": bias, "lr_scale": bias_lr_scale, "weight_decay": 0.0})
+    return torch.optim.AdamW(groups, lr=lr, weight_decay=0.01), rest + bias
 
 
 class EMA:
@@ -79,8 +89,6 @@ def main():
     ap.add_argument("--more", type=int, default=0, help="a second round of this many steps (stage teacher_more), from the first round's weights")
     ap.add_argument("--temporal", type=int, default=0, help="a third round of this many steps (stage teacher_temporal) with per-block noise levels and the frame-difference loss, from the second round's weights")
     ap.add_argument("--spatial", type=int, default=0, help="a fourth round of this many steps (stage teacher_spatial), the third round's recipe continued once the network had its spatial attention bias")
-    ap.add_argument("--deep", type=int, default=0, help="a fifth round of this many steps (stage teacher_deep), the third round's recipe in a deeper network, from the latest earlier round")
-    ap.add_argument("--deep-layers", type=int, default=8, help="layers of the fifth round's network (a multiple of the earlier rounds')")
     ap.add_argument("--bias-lr-scale", type=float, default=20.0, help="learning rate of the spatial attention bias, relative to the network's")
     ap.add_argument("--per-block", type=float, default=0.5, help="share of unconditioned clips with a noise level per block (third round)")
     ap.add_argument("--difference-weight", type=float, default=2.0, help="weight of the frame-difference loss (third round)")
@@ -100,12 +108,9 @@ def main():
     # Later rounds are warm restarts from the previous round's weights: a fresh optimiser and
     # cosine cycle at half the peak rate, so a finished teacher can be trained further without
     # re-tuning the first schedule.
-    later = (("teacher_more", args.more), ("teacher_temporal", args.temporal), ("teacher_spatial", args.spatial), ("teacher_deep", args.deep))
-    optional = {"teacher_spatial"}
+    later = (("teacher_more", args.more), ("teacher_temporal", args.temporal), ("teacher_spatial", args.spatial))
     rounds = [("teacher", args.steps, args.lr)] + [(name, steps, args.lr / 2) for name, steps in later if steps]
-    given = [r[0] for r in rounds[1:]]
-    chain = [name for name, _ in later[: [n for n, _ in later].index(given[-1]) + 1]] if given else []
-    if given != [name for name in chain if name not in optional or name in given]:
+    if [r[0] for r in rounds[1:]] != [name for name, _ in later[: len(rounds) - 1]]:
         raise SystemExit("each round continues the one before it: give the earlier rounds' lengths too")
     for name, _, _ in rounds[:-1]:
         if not (run / f"{name}.done").exists():
@@ -115,27 +120,13 @@ def main():
         for k, module in weights.items():
             module.load_state_dict(previous[k])
     name, args.steps, args.lr = rounds[-1]
-    if name == "teacher_deep":
-        dit = deepened(dit, args.deep_layers).to(dev)
-        ema_dit.model = deepened(ema_dit.model, args.deep_layers).to(dev).eval()
-        weights.update(dit=dit, ema_dit=ema_dit)
-    # The spatial attention bias starts at zero in a warm restart; at the network's rate it
-    # would barely move in one round, so it learns faster (and is not decayed). It learns only
-    # in a chain that has the spatial round: the shipped chain's bias is zero.
-    bias_params = [dit.spatial_bias] if "teacher_spatial" in given else []
-    dit.spatial_bias.requires_grad_(bool(bias_params))
-    rest = [p for p in list(dit.parameters()) + list(text.parameters()) if p is not dit.spatial_bias]
-    params = rest + bias_params
-    groups = [{"params": rest, "lr_scale": 1.0}]
-    if bias_params:
-        groups.append({"params": bias_params, "lr_scale": args.bias_lr_scale, "weight_decay": 0.0})
-    opt = torch.optim.AdamW(groups, lr=args.lr, weight_decay=0.01)
+    opt, params = teacher_optimizer(dit, text, name, args.lr, args.bias_lr_scale)
     stage = Stage(name, args.steps, {**weights, "opt": opt}, run)
-    temporal = name in ("teacher_temporal", "teacher_spatial", "teacher_deep")
+    temporal = name in ("teacher_temporal", "teacher_spatial")
     per_block, diff_weight = (args.per_block, args.difference_weight) if temporal else (0.0, 0.0)
     # Seeded by the stage's step so a resumed run draws on; each later round's offset keeps
     # its draws apart from the round before at the same step numbers.
-    rng = np.random.default_rng(1000 + stage.step + {"teacher_temporal": 7, "teacher_spatial": 13, "teacher_deep": 17}.get(name, 0))
+    rng = np.random.default_rng(1000 + stage.step + {"teacher_temporal": 7, "teacher_spatial": 13}.get(name, 0))
 
     def step(i):
         for g in opt.param_groups:

@@ -350,36 +350,6 @@ class VideoDiT(nn.Module):
         return self(x, t, text[:, None], text_mask[:, None], frame_pos, zero, kv_cache, cache_pos, cache_mask)
 
 
-def deepened(dit: VideoDiT, layers: int) -> VideoDiT:
-    """The same function in a network with `layers` layers (a multiple of dit's): trained layer i
-    goes to place i * k, and the layers between are new ones that start as the identity (their
-    adaLN gates are zero-initialised; their cross-attention, which has no gate, gets a zero
-    output projection), so training goes on from where dit was with more room."""
-    old = dit.cfg.layers
-    if layers % old:
-        raise ValueError(f"{layers} layers is not a multiple of {old}")
-    k = layers // old
-    cfg = ModelConfig.from_dict({**dit.cfg.to_dict(), "layers": layers})
-    deep = VideoDiT(cfg).to(dit.spatial_pos.device)
-    state = {name: value for name, value in dit.state_dict().items() if not name.startswith("layers.")}
-    state["spatial_bias"] = torch.zeros_like(deep.spatial_bias)
-    state["spatial_bias"][::k] = dit.spatial_bias.detach()
-    deep.load_state_dict({**deep.state_dict(), **state})
-    for i, layer in enumerate(deep.layers):
-        if i % k == 0:
-            layer.load_state_dict(dit.layers[i // k].state_dict())
-        else:
-            with torch.no_grad():
-                layer.cross_proj.weight.zero_()
-                layer.cross_proj.bias.zero_()
-    return deep
-
-
-def layers_in(state_dict) -> int:
-    """How many layers a VideoDiT state dict has (teachers of different depths share a run)."""
-    return 1 + max(int(name.split(".")[1]) for name in state_dict if name.startswith("layers."))
-
-
 def relative_offset_index(grid: int) -> torch.Tensor:
     """(T, T) index of the offset (dy, dx) from token a's place to token b's in a grid x grid
     frame, numbered (dy + grid - 1) * (2 grid - 1) + (dx + grid - 1)."""

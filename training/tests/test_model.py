@@ -11,9 +11,6 @@ from causvid.model import (
     VideoDiT,
     doubled_block_causal_bias,
     frame_difference_loss,
-    deepened,
-    frame_weighted_mse,
-    layers_in,
     relative_offset_index,
     spatial_attention_bias,
 )
@@ -154,20 +151,27 @@ class FrameDifferenceLossTest(unittest.TestCase):
         self.assertAlmostEqual(frame_difference_loss(pred, target, torch.tensor([[0.0, 1.0]])).item(), 4.0, places=6)
 
 
-class DeepenedTest(unittest.TestCase):
-    def test_a_deepened_network_starts_as_the_same_function_and_can_move_from_it(self):
+class TeacherOptimizerTest(unittest.TestCase):
+    def step(self, round_name):
+        from train_teacher import teacher_optimizer
+
         cfg, dit, te = tiny()
-        emb, mask = text_for(cfg, te, 2, 4)
-        x, t = torch.randn(2, 16, cfg.latent_channels, 16, 16), torch.rand(2, 16)
-        deep = deepened(dit, 6).eval()
-        self.assertEqual((len(deep.layers), layers_in(deep.state_dict())), (6, 6))
         with torch.no_grad():
-            torch.testing.assert_close(deep.bidirectional(x, t, emb, mask), dit.bidirectional(x, t, emb, mask), atol=1e-5, rtol=1e-4)
-            torch.testing.assert_close(deep.spatial_bias[::3], dit.spatial_bias)
-            deep.layers[1].ada.bias.add_(0.1)  # a new layer that has learned something changes the output
-            self.assertGreater((deep.bidirectional(x, t, emb, mask) - dit.bidirectional(x, t, emb, mask)).abs().max().item(), 1e-3)
-        with self.assertRaises(ValueError):
-            deepened(dit, 5)
+            dit.spatial_bias.zero_()
+        opt, params = teacher_optimizer(dit.train(), te, round_name, 1e-2, 20.0)
+        emb, mask = text_for(cfg, te, 1, 4)
+        x = torch.randn(1, 16, cfg.latent_channels, 16, 16)
+        dit.bidirectional(x, torch.rand(1, 16), emb, mask).pow(2).mean().backward()
+        opt.step()
+        return dit, params
+
+    def test_only_the_spatial_round_moves_the_spatial_bias(self):
+        dit, params = self.step("teacher_temporal")
+        self.assertEqual(dit.spatial_bias.abs().max().item(), 0.0)
+        self.assertFalse(any(p is dit.spatial_bias for p in params))
+        dit, params = self.step("teacher_spatial")
+        self.assertGreater(dit.spatial_bias.abs().max().item(), 0.0)
+        self.assertTrue(any(p is dit.spatial_bias for p in params))
 
 
 if __name__ == "__main__":
