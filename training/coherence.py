@@ -97,13 +97,13 @@ def main():
         free, _ = teacher_sample(dit, text, schedules, args.steps, 3.0, noise)
         cont, _ = teacher_sample(dit, text, schedules, args.steps, 3.0, noise, cond=(real, known))
         copy = copy_probe(dit, text, real, schedules, 2 * fpb)
-        lidx = range(len(prompts) - args.loss_clips, len(prompts))
-        lreal = torch.from_numpy(np.stack([latents[i] for i in lidx]).astype(np.float32))
+        first = len(prompts) - args.loss_clips
         loss = {}
-        for i in range(0, len(lreal), 16):  # in batches, to bound memory
-            part = flow_loss(dit, text, lreal[i : i + 16], [prompts[j] for j in lidx][i : i + 16])
+        for i in range(first, len(prompts), 16):  # in batches, to bound memory
+            batch = range(i, min(i + 16, len(prompts)))
+            part = flow_loss(dit, text, torch.from_numpy(latents[i : batch.stop].astype(np.float32)), [prompts[j] for j in batch])
             for k, v in part.items():
-                loss[k] = loss.get(k, 0.0) + v * len(lreal[i : i + 16]) / len(lreal)
+                loss[k] = loss.get(k, 0.0) + v * len(batch) / args.loss_clips
     last = 2 * fpb - 1
     report = {
         "checkpoint": str(path),
