@@ -30,8 +30,8 @@ import numpy as np
 import torch
 
 from causvid.common import data_dir, default_config, load_autoencoder, run_dir, setup_torch
-from causvid.prompts import COLORS
 from causvid.model import flow_noise, x0_from_v
+from causvid.prompts import COLORS
 from causvid.sampler import encode_block_prompts, frames_to_u8, teacher_sample
 from make_ode_pairs import load_teacher, teacher_checkpoint
 
@@ -63,16 +63,21 @@ def copy_probe(dit, text, real, schedules, given, t_noisy=0.95, seed=0):
     }
 
 
-def flow_loss(dit, text, real, schedules, levels=(0.1, 0.3, 0.5, 0.7, 0.9), seed=0):
-    """Mean squared flow error at each noise level (every frame noised), same noise each call."""
-    emb, mask = encode_block_prompts(text, schedules)
-    g = torch.Generator().manual_seed(seed)
-    out = {}
-    for level in levels:
-        eps = torch.randn(real.shape, generator=g)
-        t = torch.full(real.shape[:2], level)
-        v = dit.bidirectional(flow_noise(real, eps, t), t, emb, mask)
-        out[str(level)] = float(((v - (eps - real)) ** 2).mean())
+def flow_loss(dit, text, latents, prompts, clips, levels=(0.1, 0.3, 0.5, 0.7, 0.9), batch=16, seed=0):
+    """Mean squared flow error of the last `clips` clips at each noise level (every frame noised),
+    the same noise every call; in batches, to bound memory."""
+    sums = dict.fromkeys(map(str, levels), 0.0)
+    for start in range(len(prompts) - clips, len(prompts), batch):
+        part = range(start, min(start + batch, len(prompts)))
+        real = torch.from_numpy(latents[part.start : part.stop].astype(np.float32))
+        emb, mask = encode_block_prompts(text, [prompts[i] for i in part])
+        g = torch.Generator().manual_seed(seed)
+        for level in levels:
+            eps = torch.randn(real.shape, generator=g)
+            t = torch.full(real.shape[:2], level)
+            v = dit.bidirectional(flow_noise(real, eps, t), t, emb, mask)
+            sums[str(level)] += float(((v - (eps - real)) ** 2).sum()) / real[0].numel()
+    out = {k: v / clips for k, v in sums.items()}
     out["mean"] = sum(out.values()) / len(levels)
     return out
 
@@ -84,25 +89,26 @@ def word_swap(dit, text, decoder, latents, frames, prompts, levels=(0.3, 0.6, 0.
               if len(set(prompts[i])) == 1 and " and " not in prompts[i][0] and prompts[i][0].count("in a studio")][:clips]
     colours = list(COLORS)
 
-    def estimate(i, prompt, level):
-        x0 = torch.from_numpy(latents[i : i + 1].astype(np.float32))
-        t = torch.full((1, x0.shape[1]), level)
-        x_t = flow_noise(x0, torch.randn(x0.shape, generator=torch.Generator().manual_seed(0)), t)
-        emb, mask = encode_block_prompts(text, [[prompt] * len(prompts[i])])
-        return frames_to_u8(decoder(x0_from_v(x_t, dit.bidirectional(x_t, t, emb, mask), t)[0])).astype(np.float32)
-
     out = {}
     for level in levels:
         colour, background = [], []
         for i in chosen:
+            x0 = torch.from_numpy(latents[i : i + 1].astype(np.float32))
+            t = torch.full((1, x0.shape[1]), level)
+            x_t = flow_noise(x0, torch.randn(x0.shape, generator=torch.Generator().manual_seed(0)), t)
+
+            def estimate(prompt):
+                emb, mask = encode_block_prompts(text, [[prompt] * len(prompts[i])])
+                return frames_to_u8(decoder(x0_from_v(x_t, dit.bidirectional(x_t, t, emb, mask), t)[0])).astype(np.float32)
+
             prompt = prompts[i][0]
             word = next(w for w in prompt.split() if w in colours)
             other = colours[(colours.index(word) + 3) % len(colours)]
             truth = frames[i].astype(np.float32)
             on_object = np.abs(truth - truth.reshape(-1, 3).mean(0)).sum(-1) > 120  # off the studio grey
-            own = estimate(i, prompt, level)
-            colour.append(float(np.abs(own - estimate(i, prompt.replace(word, other, 1), level))[on_object].mean()))
-            background.append(float(np.abs(own - estimate(i, prompt.replace("in a studio", "at night"), level)).mean()))
+            own = estimate(prompt)
+            colour.append(float(np.abs(own - estimate(prompt.replace(word, other, 1)))[on_object].mean()))
+            background.append(float(np.abs(own - estimate(prompt.replace("in a studio", "at night"))).mean()))
         out[str(level)] = {"colour_word": round(float(np.mean(colour)), 2), "background_word": round(float(np.mean(background)), 2)}
     return out
 
@@ -133,13 +139,7 @@ def main():
         free, _ = teacher_sample(dit, text, schedules, args.steps, 3.0, noise)
         cont, _ = teacher_sample(dit, text, schedules, args.steps, 3.0, noise, cond=(real, known))
         copy = copy_probe(dit, text, real, schedules, 2 * fpb)
-        first = len(prompts) - args.loss_clips
-        loss = {}
-        for i in range(first, len(prompts), 16):  # in batches, to bound memory
-            batch = range(i, min(i + 16, len(prompts)))
-            part = flow_loss(dit, text, torch.from_numpy(latents[i : batch.stop].astype(np.float32)), [prompts[j] for j in batch])
-            for k, v in part.items():
-                loss[k] = loss.get(k, 0.0) + v * len(batch) / args.loss_clips
+        loss = flow_loss(dit, text, latents, prompts, args.loss_clips)
     last = 2 * fpb - 1
     report = {
         "checkpoint": str(path),
