@@ -8,7 +8,7 @@ import argparse
 import numpy as np
 import torch
 
-from causvid.common import Stage, cosine_lr, data_dir, default_config, run_dir, save_atomic, setup_torch
+from causvid.common import Stage, cosine_lr, data_dir, default_config, load_autoencoder, run_dir, save_atomic, setup_torch
 from causvid.data import load_dataset
 from causvid.model import FrameAutoencoder
 
@@ -19,11 +19,15 @@ def main():
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--more", type=int, default=0, help="a second round of this many steps (stage ae_more), starting from the first")
+    ap.add_argument("--encode-only", action="store_true", help="encode newly rendered clips with the finished autoencoder (ae_final.pt), keeping its normalisation")
     args = ap.parse_args()
     dev = setup_torch()
     run = run_dir()
     cfg = default_config()
     frames, _ = load_dataset(data_dir())
+    if args.encode_only:
+        encode_with_finished(load_autoencoder(run).to(dev), frames, cfg, run, dev)
+        return
     n_clips, n_frames = frames.shape[:2]
     ae = FrameAutoencoder(cfg).to(dev)
     opt = torch.optim.AdamW(ae.parameters(), lr=args.lr, weight_decay=0.0)
@@ -76,6 +80,22 @@ def encode_all(ae, frames, run, dev):
     np.save(run / "latents.npy", latents)
     save_atomic({"ae": ae.state_dict()}, run / "ae_final.pt")
     print(f"encoded {latents.shape} latents; channel std before normalisation {std.tolist()}", flush=True)
+
+
+@torch.no_grad()
+def encode_with_finished(ae, frames, cfg, run, dev, batch=64):
+    """Latents of every clip under the autoencoder's own normalisation: a teacher trained on
+    them pairs with the shipped decoder, which a fresh normalisation would break."""
+    latents = np.lib.format.open_memmap(run / "latents.tmp.npy", mode="w+", dtype=np.float16, shape=(*frames.shape[:2], cfg.latent_channels, cfg.latent_size, cfg.latent_size))
+    for c in range(0, frames.shape[0], batch):
+        x = torch.from_numpy(np.array(frames[c : c + batch])).to(dev)
+        b, n = x.shape[:2]
+        z = ae.encoder(x.reshape(b * n, *x.shape[2:]).permute(0, 3, 1, 2).float() / 255)
+        latents[c : c + b] = z.reshape(b, n, *z.shape[1:]).half().cpu().numpy()
+    latents.flush()
+    del latents
+    (run / "latents.tmp.npy").rename(run / "latents.npy")
+    print(f"encoded {frames.shape[0]} clips with the finished autoencoder", flush=True)
 
 
 if __name__ == "__main__":

@@ -92,11 +92,14 @@ def main():
     ap.add_argument("--bias-lr-scale", type=float, default=20.0, help="learning rate of the spatial attention bias, relative to the network's")
     ap.add_argument("--per-block", type=float, default=0.5, help="share of unconditioned clips with a noise level per block (third round)")
     ap.add_argument("--difference-weight", type=float, default=2.0, help="weight of the frame-difference loss (third round)")
+    ap.add_argument("--seconds", type=float, default=0.0, help="train the round for this long instead of its step count (on a rented GPU)")
     args = ap.parse_args()
     dev = setup_torch()
     run = run_dir()
     cfg = default_config()
     latents = np.load(run / "latents.npy", mmap_mode="r")
+    if dev.type == "cuda":  # the set fits on the card, and drawing batches there keeps it busy
+        latents = torch.from_numpy(np.array(latents)).to(dev)
     prompts = json.loads((data_dir() / "prompts.json").read_text())
     tokens = torch.stack([token_batch(p) for p in prompts])  # (clips, blocks, L)
     n_clips, n = latents.shape[:2]
@@ -130,9 +133,12 @@ def main():
 
     def step(i):
         for g in opt.param_groups:
-            g["lr"] = cosine_lr(i, args.steps, args.lr, warmup=100) * g["lr_scale"]
+            g["lr"] = cosine_lr(i, stage.total, args.lr, warmup=100) * g["lr_scale"]
         idx = np.sort(rng.choice(n_clips, args.batch, replace=False))
-        x0 = torch.from_numpy(latents[idx].astype(np.float32)).to(dev)
+        if torch.is_tensor(latents):
+            x0 = latents[torch.from_numpy(idx).to(dev)].float()
+        else:
+            x0 = torch.from_numpy(latents[idx].astype(np.float32)).to(dev)
         tok = tokens[idx].clone()
         drop = torch.from_numpy(rng.random(args.batch) < 0.1)
         tok[drop] = null_prompt_tokens(int(drop.sum()), tok.shape[1])
@@ -162,7 +168,7 @@ def main():
         ema_text.update(text)
         return metrics
 
-    stage.run_loop(step)
+    stage.run_loop(step, seconds=args.seconds)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,10 @@ def data_dir() -> Path:
 
 def setup_torch(threads: int | None = None) -> torch.device:
     torch.set_num_threads(threads or max(1, os.cpu_count() or 1))
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if not torch.cuda.is_available():
+        return torch.device("cpu")
+    torch.backends.cuda.matmul.allow_tf32 = True  # ample for training; a small model is launch-bound anyway
+    return torch.device("cuda")
 
 
 def default_config(**overrides) -> ModelConfig:
@@ -88,12 +91,19 @@ class Stage:
     def save(self, extra: dict | None = None):
         save_atomic({"step": self.step, "state": {k: v.state_dict() for k, v in self.state.items()}, **(extra or {})}, self.path)
 
-    def run_loop(self, step_fn, log_every: int = 25):
+    def run_loop(self, step_fn, log_every: int = 25, seconds: float = 0.0, timed_steps: int = 25):
+        """Runs step_fn(step) to the total. With `seconds` (a fresh stage on a rented machine,
+        where time is what is given), the total is set after the first `timed_steps` to as many
+        steps as fit; step_fn should read `self.total` for its schedule."""
         last_save = time.time()
         t0, n0 = time.time(), self.step
         while self.step < self.total:
             metrics = step_fn(self.step)
             self.step += 1
+            if seconds and n0 == 0 and self.step == timed_steps:
+                elapsed = time.time() - t0
+                self.total = max(timed_steps, int(seconds / (elapsed / timed_steps)))
+                print(f"[{self.name}] {elapsed / timed_steps:.3f}s/step: {self.total} steps fit in {seconds:.0f}s", flush=True)
             if self.step % log_every == 0 or self.step == self.total:
                 rate = (time.time() - t0) / max(1, self.step - n0)
                 line = f"[{self.name}] step {self.step}/{self.total} " + " ".join(f"{k}={v:.4f}" for k, v in metrics.items()) + f" ({rate:.2f}s/step)"

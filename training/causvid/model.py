@@ -191,7 +191,7 @@ def text_bias(text_mask):  # (..., L) 1/0 -> additive bias (..., 1, 1, L)
 def timestep_embedding(t, dim=256):
     """Sinusoidal features of t in [0, 1] (scaled to 0..1000). t (...,) -> (..., dim)."""
     half = dim // 2
-    freqs = torch.exp(-math.log(10000.0) * torch.arange(half, dtype=torch.float32) / half)
+    freqs = torch.exp(-math.log(10000.0) * torch.arange(half, dtype=torch.float32, device=t.device) / half)
     ang = (t * 1000.0)[..., None] * freqs
     return torch.cat([ang.cos(), ang.sin()], dim=-1)
 
@@ -231,7 +231,7 @@ class DiTLayer(nn.Module):
             k_rot = torch.cat([rotary(ck, cpos, inv_freq), k_rot], dim=2)
             v = torch.cat([cv, v], dim=2)
             # A block sees all of itself plus every valid cached token.
-            self_bias = torch.cat([cbias.expand(1, 1, n * t, cbias.shape[-1]), torch.zeros(1, 1, n * t, n * t)], dim=-1)
+            self_bias = torch.cat([cbias.expand(1, 1, n * t, cbias.shape[-1]), torch.zeros(1, 1, n * t, n * t, device=x.device)], dim=-1)
         if spatial is not None:
             self_bias = self_bias + spatial_attention_bias(spatial, q.shape[2], k_rot.shape[2])
         a = self.proj(_merge_heads(attend(q, k_rot, v, self_bias)))
@@ -319,8 +319,8 @@ class VideoDiT(nn.Module):
     def bidirectional(self, x, t, text, text_mask):
         """Teacher / critic: every frame sees every frame. text (B, N/F, L, D)."""
         n = x.shape[1]
-        pos = torch.arange(n, dtype=torch.float32)
-        return self(x, t, text, text_mask, pos, torch.zeros(1))[0]
+        pos = torch.arange(n, dtype=torch.float32, device=x.device)
+        return self(x, t, text, text_mask, pos, torch.zeros(1, device=x.device))[0]
 
     def teacher_forced(self, clean, noisy, t, text, text_mask):
         """Student training: block i of `noisy` sees clean blocks < i and itself.
@@ -330,23 +330,23 @@ class VideoDiT(nn.Module):
         n = clean.shape[1]
         x = torch.cat([clean, noisy], dim=1)
         tt = torch.cat([torch.zeros_like(t), t], dim=1)
-        pos = torch.arange(n, dtype=torch.float32).repeat(2)
-        bias = doubled_block_causal_bias(n, self.cfg.frames_per_block, self.cfg.tokens_per_frame)
+        pos = torch.arange(n, dtype=torch.float32, device=x.device).repeat(2)
+        bias = doubled_block_causal_bias(n, self.cfg.frames_per_block, self.cfg.tokens_per_frame).to(x.device)
         v, _ = self(x, tt, torch.cat([text, text], dim=1), torch.cat([text_mask, text_mask], dim=1), pos, bias)
         return v[:, n:]
 
     def block_causal(self, x, t, text, text_mask):
         """Every block sees itself and earlier blocks of the same sequence (the causal mask)."""
         n = x.shape[1]
-        pos = torch.arange(n, dtype=torch.float32)
-        bias = block_causal_bias(n, self.cfg.frames_per_block, self.cfg.tokens_per_frame)
+        pos = torch.arange(n, dtype=torch.float32, device=x.device)
+        bias = block_causal_bias(n, self.cfg.frames_per_block, self.cfg.tokens_per_frame).to(x.device)
         return self(x, t, text, text_mask, pos, bias)
 
     def step(self, x, t, frame_pos, text, text_mask, kv_cache, cache_pos, cache_mask):
         """The streaming student step (the exported graph): one block against the cache."""
         n = x.shape[1]
         T = self.cfg.tokens_per_frame
-        zero = torch.zeros(1, 1, n * T, n * T)
+        zero = torch.zeros(1, 1, n * T, n * T, device=x.device)
         return self(x, t, text[:, None], text_mask[:, None], frame_pos, zero, kv_cache, cache_pos, cache_mask)
 
 
@@ -363,8 +363,8 @@ def spatial_attention_bias(spatial, n_queries, n_keys):
     """(1, H, Q, K) bias for frame-major token sequences: query i and key j sit at places
     i mod T and j mod T of their frames, whichever frames (or cache slots) those are."""
     T = spatial.shape[-1]
-    qs = torch.arange(n_queries) % T
-    ks = torch.arange(n_keys) % T
+    qs = torch.arange(n_queries, device=spatial.device) % T
+    ks = torch.arange(n_keys, device=spatial.device) % T
     return spatial[:, qs[:, None], ks[None, :]][None]
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import random
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +19,10 @@ TEXTURE = 192
 
 
 def training_photo_paths() -> list[Path]:
+    """The Debian packages' photos, or on a machine without them (a rented GPU) the folder
+    CAUSVID_PHOTOS, which `python3 -m causvid.photos DIR` fills with copies of them."""
+    if os.environ.get("CAUSVID_PHOTOS"):
+        return sorted(Path(os.environ["CAUSVID_PHOTOS"]).glob("*.png"))
     paths = [SKIMAGE_DATA / n for n in SKIMAGE_PHOTOS if (SKIMAGE_DATA / n).exists()]
     if GNOME_BACKGROUNDS.is_dir():
         paths += sorted(p for p in GNOME_BACKGROUNDS.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png", ".webp"))
@@ -49,3 +55,11 @@ def center_texture(photo: np.ndarray, size: int = TEXTURE) -> np.ndarray:
     y0, x0 = (h - side) // 2, (w - side) // 2
     img = Image.fromarray((photo[y0 : y0 + side, x0 : x0 + side] * 255).astype(np.uint8)).resize((size, size), Image.BILINEAR)
     return np.asarray(img, np.float32) / 255.0
+
+
+if __name__ == "__main__":
+    # Copies of the training photos, downscaled as load_photo would, for CAUSVID_PHOTOS.
+    out = Path(sys.argv[1])
+    out.mkdir(parents=True, exist_ok=True)
+    for i, path in enumerate(training_photo_paths()):
+        Image.fromarray((load_photo(path) * 255).round().astype(np.uint8)).save(out / f"{i:02d}_{path.stem}.png")

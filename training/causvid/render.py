@@ -72,7 +72,8 @@ def _sunset(X, Y, t, seed):
     d = np.sqrt((np.mod(X - sx + 1, 2) - 1) ** 2 + (Y - 0.70) ** 2)
     sun = np.clip((0.10 - d) * 60, 0, 1)
     img = img + (np.array([1.0, 0.93, 0.55], np.float32) - img) * sun[..., None]
-    ground = np.clip((Y - (0.86 + 0.02 * np.sin(7 * X + seed))) * 80, 0, 1)
+    # The seed is large: in float64, as NumPy 1 promoted it; NumPy 2 would keep float32 and flatten the hills.
+    ground = np.clip((Y - (0.86 + 0.02 * np.sin((7 * X).astype(np.float64) + seed))) * 80, 0, 1)
     return img * (1 - 0.85 * ground[..., None])
 
 

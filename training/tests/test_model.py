@@ -176,3 +176,25 @@ class TeacherOptimizerTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class DeviceTest(unittest.TestCase):
+    """Training runs on a GPU when there is one, so no forward path may make a tensor on the
+    CPU. The meta device checks this without a GPU: mixing it with CPU tensors fails as CUDA does."""
+
+    def test_every_forward_path_stays_on_its_device(self):
+        cfg, dit, te = tiny()
+        dit, te = dit.to("meta"), te.to("meta")
+        b = 2
+        x = torch.empty(b, 16, 8, 16, 16, device="meta")
+        t = torch.empty(b, 16, device="meta")
+        tok = torch.ones(b * 4, cfg.max_tokens, dtype=torch.long, device="meta")
+        emb = te(tok).reshape(b, 4, cfg.max_tokens, -1)
+        mask = torch.empty(b, 4, cfg.max_tokens, device="meta")
+        self.assertEqual(dit.bidirectional(x, t, emb, mask).device.type, "meta")
+        self.assertEqual(dit.teacher_forced(x, x, t, emb, mask).device.type, "meta")
+        self.assertEqual(dit.block_causal(x, t, emb, mask)[0].device.type, "meta")
+        kv = torch.empty(cfg.layers, 2, b, cfg.heads, 8 * cfg.tokens_per_frame, cfg.head_dim, device="meta")
+        pos = torch.empty(8 * cfg.tokens_per_frame, device="meta")
+        v, _ = dit.step(x[:, :4], t[:, :4], torch.empty(4, device="meta"), emb[:, 0], mask[:, 0], kv, pos, pos)
+        self.assertEqual(v.device.type, "meta")
