@@ -24,6 +24,7 @@ before it existed, and the shipped chain's bias is zero.
 import argparse
 import copy
 import json
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -33,10 +34,15 @@ from causvid.model import TextEncoder, VideoDiT, flow_noise, frame_difference_lo
 from causvid.sampler import null_prompt_tokens
 
 
-def conditioning_times(b, n, fpb, rng, per_block=0.0):
-    """Per-frame t (B, N): one logit-normal level per clip, some frames clean (t = 0); with
-    `per_block`, that share of the other clips draws a level for each block instead."""
-    t = torch.sigmoid(torch.randn(b, 1)).expand(b, n).clone()
+def shift_times(t, shift):
+    """t -> s t / (1 + (s - 1) t): with s > 1, more of the draws land at high noise."""
+    return shift * t / (1 + (shift - 1) * t)
+
+
+def conditioning_times(b, n, fpb, rng, per_block=0.0, shift=1.0):
+    """Per-frame t (B, N): one logit-normal level per clip (shifted by `shift`), some frames
+    clean (t = 0); with `per_block`, that share of the other clips draws a level per block."""
+    t = shift_times(torch.sigmoid(torch.randn(b, 1)), shift).expand(b, n).clone()
     for i in range(b):
         r = rng.random()
         if r < 0.25:
@@ -44,7 +50,7 @@ def conditioning_times(b, n, fpb, rng, per_block=0.0):
         elif r < 0.35:
             t[i, 0] = 0.0  # clean first frame
         elif rng.random() < per_block:
-            t[i] = torch.sigmoid(torch.randn(n // fpb)).repeat_interleave(fpb)
+            t[i] = shift_times(torch.sigmoid(torch.randn(n // fpb)), shift).repeat_interleave(fpb)
     return t
 
 
@@ -93,6 +99,8 @@ def main():
     ap.add_argument("--per-block", type=float, default=0.5, help="share of unconditioned clips with a noise level per block (third round)")
     ap.add_argument("--difference-weight", type=float, default=2.0, help="weight of the frame-difference loss (third round)")
     ap.add_argument("--seconds", type=float, default=0.0, help="train the round for this long instead of its step count (on a rented GPU)")
+    ap.add_argument("--time-shift", type=float, default=1.0, help="shift the noise levels drawn towards high noise (1: none), where a small object's place is decided")
+    ap.add_argument("--init", type=Path, help="start the first round from this teacher's EMA weights instead of from scratch")
     args = ap.parse_args()
     dev = setup_torch()
     run = run_dir()
@@ -122,6 +130,10 @@ def main():
         previous = load(run / f"{rounds[-2][0]}.pt")["state"]
         for k, module in weights.items():
             module.load_state_dict(previous[k])
+    elif args.init:
+        init = load(args.init)["state"]  # network and average both start from the average
+        for k, module in weights.items():
+            module.load_state_dict(init["ema_" + k.removeprefix("ema_")])
     name, args.steps, args.lr = rounds[-1]
     opt, params = teacher_optimizer(dit, text, name, args.lr, args.bias_lr_scale)
     stage = Stage(name, args.steps, {**weights, "opt": opt}, run)
@@ -145,7 +157,7 @@ def main():
         b, nb, L = tok.shape
         emb = text(tok.reshape(b * nb, L).to(dev)).reshape(b, nb, L, -1)
         mask = (tok != 0).float().to(dev)
-        t = conditioning_times(b, n, fpb, rng, per_block).to(dev)
+        t = conditioning_times(b, n, fpb, rng, per_block, args.time_shift).to(dev)
         eps = torch.randn_like(x0)
         x_t = flow_noise(x0, eps, t)
         v = dit.bidirectional(x_t, t, emb, mask)

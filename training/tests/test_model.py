@@ -178,6 +178,16 @@ if __name__ == "__main__":
     unittest.main()
 
 
+class TimeShiftTest(unittest.TestCase):
+    def test_shift_keeps_the_ends_and_moves_the_middle_towards_noise(self):
+        from train_teacher import shift_times
+
+        t = torch.tensor([0.0, 0.25, 0.5, 1.0])
+        self.assertTrue(torch.allclose(shift_times(t, 1.0), t))
+        # 3 t / (1 + 2 t): 0.25 -> 0.5, 0.5 -> 0.75
+        self.assertTrue(torch.allclose(shift_times(t, 3.0), torch.tensor([0.0, 0.5, 0.75, 1.0])))
+
+
 class DeviceTest(unittest.TestCase):
     """Training runs on a GPU when there is one, so no forward path may make a tensor on the
     CPU. The meta device checks this without a GPU: mixing it with CPU tensors fails as CUDA does."""
