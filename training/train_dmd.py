@@ -35,6 +35,7 @@ def rollout(student, emb, mask, timesteps, noise, context_frames, known, real):
     with a photo's first frame or a video's blocks."""
     b, n = noise.shape[:2]
     F = student.cfg.frames_per_block
+    dev = noise.device
     cache = KvCache(student, context_frames, 0, batch=b)
     x0s, states = [], []
     steps = list(timesteps) + [0.0]
@@ -46,11 +47,11 @@ def rollout(student, emb, mask, timesteps, noise, context_frames, known, real):
         for t, t_next in zip(steps[:-1], steps[1:]):
             st.append(x)
             kv, cpos, cmask = cache.tensors()
-            tt = torch.full((b, F), t).masked_fill(known[:, blk * F : (blk + 1) * F], 0.0)
-            v, _ = student(x, tt, emb[:, blk : blk + 1], mask[:, blk : blk + 1], cache.next_positions(), torch.zeros(1), kv, cpos, cmask)
+            tt = torch.full((b, F), t, device=dev).masked_fill(known[:, blk * F : (blk + 1) * F], 0.0)
+            v, _ = student(x, tt, emb[:, blk : blk + 1], mask[:, blk : blk + 1], cache.next_positions(), torch.zeros(1, device=dev), kv, cpos, cmask)
             x = torch.where(pin, given, x + (t_next - t) * v)
         kv, cpos, cmask = cache.tensors()
-        _, bkv = student(x, torch.zeros(b, F), emb[:, blk : blk + 1], mask[:, blk : blk + 1], cache.next_positions(), torch.zeros(1), kv, cpos, cmask)
+        _, bkv = student(x, torch.zeros(b, F, device=dev), emb[:, blk : blk + 1], mask[:, blk : blk + 1], cache.next_positions(), torch.zeros(1, device=dev), kv, cpos, cmask)
         cache.append(bkv, x)
         x0s.append(x)
         states.append(torch.stack(st, dim=1))
@@ -63,16 +64,17 @@ def main():
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--lr", type=float, default=3e-5)
     ap.add_argument("--critic-lr", type=float, default=1e-4)
+    ap.add_argument("--seconds", type=float, default=0.0, help="train for this long instead of --steps (on a rented GPU)")
     ap.add_argument("--critic-steps", type=int, default=2)
     ap.add_argument("--guidance", type=float, default=3.0)
     ap.add_argument("--ode-weight", type=float, default=0.25)
     ap.add_argument("--data-weight", type=float, default=0.5, help="regression on real continuations (see continuation_loss)")
     ap.add_argument("--difference-weight", type=float, default=1.0, help="in the continuation regression, weight of the frame-to-frame change against the real one")
     args = ap.parse_args()
-    setup_torch()
+    dev = setup_torch()
     run = run_dir()
     cfg = default_config()
-    teacher, text = load_teacher(run, cfg)
+    teacher, text = (m.to(dev) for m in load_teacher(run, cfg))
     for p in list(teacher.parameters()) + list(text.parameters()):
         p.requires_grad_(False)
     student = copy.deepcopy(teacher)
@@ -86,15 +88,16 @@ def main():
     opt_c = torch.optim.AdamW(critic.parameters(), lr=args.critic_lr, weight_decay=0.0, betas=(0.0, 0.99))
     stage = Stage("student_dmd", args.steps, {"student": student, "critic": critic, "opt_g": opt_g, "opt_c": opt_c}, run)
     rng = np.random.default_rng(3000 + stage.step)
+    torch.manual_seed(3000 + stage.step)  # the rollouts' noise, so that a run can be repeated
     x0_pairs, traj_pairs, known_pairs, prompts, timesteps = load_pairs(run)
-    ts = torch.tensor(timesteps)
+    ts = torch.tensor(timesteps, device=dev)
     F, n = cfg.frames_per_block, cfg.clip_frames
     shape = (n, cfg.latent_channels, cfg.latent_size, cfg.latent_size)
     latents = np.load(run / "latents.npy", mmap_mode="r")
     data_prompts = json.loads((data_dir() / "prompts.json").read_text())
     with torch.no_grad():
-        null = text(null_prompt_tokens(1))
-        null_mask = (null_prompt_tokens(1) != 0).float()
+        null = text(null_prompt_tokens(1, device=dev))
+        null_mask = (null_prompt_tokens(1, device=dev) != 0).float()
 
     def embed_prompts(block_prompts):
         with torch.no_grad():
@@ -105,7 +108,7 @@ def main():
 
     def noise_levels(b, known):
         """One level per clip; frames given as real data stay clean (t = 0)."""
-        return (torch.rand(b, 1) * 0.96 + 0.02).expand(b, n).masked_fill(known, 0.0)
+        return (torch.rand(b, 1, device=dev) * 0.96 + 0.02).expand(b, n).masked_fill(known, 0.0)
 
     def critic_loss(x0, emb, mask, known):
         b = x0.shape[0]
@@ -121,11 +124,11 @@ def main():
         teaches the student to stay coherent with its context (the teacher's own samples flicker)
         without the blur that regressing a first block from pure noise would bring."""
         r = np.sort(rng.choice(len(latents), b, replace=False))
-        x0 = torch.from_numpy(latents[r].astype(np.float32))
+        x0 = torch.from_numpy(latents[r].astype(np.float32)).to(dev)
         emb_r, mask_r = embed_prompts([data_prompts[j] for j in r])
-        k = random_block_steps(rng, b, n, F, len(timesteps))
+        k = random_block_steps(rng, b, n, F, len(timesteps)).to(dev)
         t = ts[k]
-        photo = torch.from_numpy(rng.random(b) < 0.25)
+        photo = torch.from_numpy(rng.random(b) < 0.25).to(dev)
         t[photo, 0] = 0.0
         w = (t > 0).float()
         w[~photo, :F] = 0.0
@@ -138,14 +141,14 @@ def main():
 
     def step(i):
         for g in opt_g.param_groups:
-            g["lr"] = cosine_lr(i, args.steps, args.lr, warmup=20)
+            g["lr"] = cosine_lr(i, stage.total, args.lr, warmup=20)
         idx = rng.choice(len(prompts), args.batch, replace=False)
         emb, mask = embed(idx)
         b = len(idx)
-        known = known_pairs[idx]
-        noise = torch.randn(b, *shape)
-        x0_roll, states = rollout(student, emb, mask, timesteps, noise, n - F, known, x0_pairs[idx])
-        k = random_block_steps(rng, b, n, F, len(timesteps))
+        known = known_pairs[idx].to(dev)
+        noise = torch.randn(b, *shape, device=dev)
+        x0_roll, states = rollout(student, emb, mask, timesteps, noise, n - F, known, x0_pairs[idx].to(dev))
+        k = random_block_steps(rng, b, n, F, len(timesteps)).to(dev)
         noisy = states_at(states, k)
         t = ts[k].masked_fill(known, 0.0)
         x0_gen = x0_from_v(noisy, student.teacher_forced(x0_roll, noisy, t, emb, mask), t)
@@ -166,12 +169,13 @@ def main():
         if args.ode_weight > 0:
             j = torch.from_numpy(rng.choice(len(x0_pairs), b, replace=False))
             kj = random_block_steps(rng, b, n, F, len(timesteps))
-            nj = states_at(traj_pairs[j], kj)
+            nj = states_at(traj_pairs[j], kj).to(dev)
             ej, mj = embed(j.tolist())
-            tj = ts[kj].masked_fill(known_pairs[j], 0.0)
-            pred = x0_from_v(nj, student.teacher_forced(x0_pairs[j], nj, tj, ej, mj), tj)
-            loss = loss + args.ode_weight * ((pred - x0_pairs[j]) ** 2).mean()
-        loss_data = continuation_loss(b) if args.data_weight > 0 else torch.zeros(())
+            tj = ts[kj.to(dev)].masked_fill(known_pairs[j].to(dev), 0.0)
+            xj = x0_pairs[j].to(dev)
+            pred = x0_from_v(nj, student.teacher_forced(xj, nj, tj, ej, mj), tj)
+            loss = loss + args.ode_weight * ((pred - xj) ** 2).mean()
+        loss_data = continuation_loss(b) if args.data_weight > 0 else torch.zeros((), device=dev)
         loss = loss + args.data_weight * loss_data
         opt_g.zero_grad(set_to_none=True)
         loss.backward()
@@ -186,7 +190,7 @@ def main():
             opt_c.step()
         return {"dmd": loss_dmd.item(), "data": loss_data.item(), "total": loss.item(), "critic": lc.item(), "x0_std": x0_gen.detach().std().item()}
 
-    stage.run_loop(step, log_every=10)
+    stage.run_loop(step, log_every=10, seconds=args.seconds)
 
 
 if __name__ == "__main__":

@@ -45,11 +45,12 @@ def main():
     ap.add_argument("--steps", type=int, default=800)
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--lr", type=float, default=2e-4)
+    ap.add_argument("--seconds", type=float, default=0.0, help="train for this long instead of --steps (on a rented GPU)")
     args = ap.parse_args()
-    setup_torch()
+    dev = setup_torch()
     run = run_dir()
     cfg = default_config()
-    teacher, text = load_teacher(run, cfg)
+    teacher, text = (m.to(dev) for m in load_teacher(run, cfg))
     x0_all, traj_all, known_all, prompts, timesteps = load_pairs(run)
     with torch.no_grad():
         emb, mask = encode_block_prompts(text, prompts)
@@ -65,7 +66,7 @@ def main():
 
     def step(i):
         for g in opt.param_groups:
-            g["lr"] = cosine_lr(i, args.steps, args.lr)
+            g["lr"] = cosine_lr(i, stage.total, args.lr)
         idx = torch.from_numpy(rng.choice(len(prompts), args.batch, replace=False))
         b, n = len(idx), x0_all.shape[1]
         x0 = x0_all[idx]
@@ -77,7 +78,8 @@ def main():
         known[first, 0] = True
         t[known] = 0
         noisy[known] = x0[known]
-        v = student.teacher_forced(x0, noisy, t, emb[idx], mask[idx])
+        x0, noisy, t = x0.to(dev), noisy.to(dev), t.to(dev)
+        v = student.teacher_forced(x0, noisy, t, emb[idx.to(dev)], mask[idx.to(dev)])
         loss = frame_weighted_mse(x0_from_v(noisy, v, t), x0, (t > 0).float())
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -85,7 +87,7 @@ def main():
         opt.step()
         return {"loss": loss.item()}
 
-    stage.run_loop(step)
+    stage.run_loop(step, seconds=args.seconds)
 
 
 if __name__ == "__main__":

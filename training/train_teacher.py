@@ -141,7 +141,9 @@ def main():
     per_block, diff_weight = (args.per_block, args.difference_weight) if temporal else (0.0, 0.0)
     # Seeded by the stage's step so a resumed run draws on; each later round's offset keeps
     # its draws apart from the round before at the same step numbers.
-    rng = np.random.default_rng(1000 + stage.step + {"teacher_temporal": 7, "teacher_spatial": 13}.get(name, 0))
+    seed = 1000 + stage.step + {"teacher_temporal": 7, "teacher_spatial": 13}.get(name, 0)
+    rng = np.random.default_rng(seed)
+    torch.manual_seed(seed)  # the noise and noise levels, so that a run can be repeated
 
     def step(i):
         for g in opt.param_groups:

@@ -35,7 +35,10 @@ def setup_torch(threads: int | None = None) -> torch.device:
 
 
 def default_config(**overrides) -> ModelConfig:
+    """The shipped architecture; CAUSVID_MODEL_CONFIG (JSON, e.g. '{"patch": 2}') changes it for
+    every stage of a run at once, so a trial architecture goes through the whole chain."""
     cfg = ModelConfig(vocab_size=len(VOCABULARY), max_tokens=MAX_TOKENS, dim=128, layers=4, heads=4)
+    overrides = {**json.loads(os.environ.get("CAUSVID_MODEL_CONFIG", "{}")), **overrides}
     for k, v in overrides.items():
         setattr(cfg, k, v)
     return cfg

@@ -12,9 +12,13 @@ from .noise import block_noise
 from .prompts import BOS_ID, MAX_TOKENS, tokenize
 
 
+def device_of(module) -> torch.device:
+    return next(module.parameters()).device
+
+
 def encode_prompts(text_encoder, prompts: list[str]):
-    """(B, L, D) embeddings and (B, L) masks."""
-    tok = torch.tensor([tokenize(p).ids for p in prompts], dtype=torch.long)
+    """(B, L, D) embeddings and (B, L) masks, on the text encoder's device."""
+    tok = torch.tensor([tokenize(p).ids for p in prompts], dtype=torch.long, device=device_of(text_encoder))
     return text_encoder(tok), (tok != 0).float()
 
 
@@ -25,9 +29,9 @@ def encode_block_prompts(text_encoder, block_prompts: list[list[str]]):
     return emb.reshape(b, nb, *emb.shape[1:]), mask.reshape(b, nb, -1)
 
 
-def null_prompt_tokens(*batch_shape):
+def null_prompt_tokens(*batch_shape, device=None):
     """The empty prompt (BOS only), (*batch_shape, L): the unconditional branch of CFG."""
-    tok = torch.zeros(*batch_shape, MAX_TOKENS, dtype=torch.long)
+    tok = torch.zeros(*batch_shape, MAX_TOKENS, dtype=torch.long, device=device)
     tok[..., 0] = BOS_ID
     return tok
 
@@ -49,6 +53,7 @@ class KvCache:
         self.F, self.T = cfg.frames_per_block, cfg.tokens_per_frame
         self.shape = (cfg.layers, 2, batch, cfg.heads, context_frames * self.T, cfg.head_dim)
         self.context_frames, self.sink_frames = context_frames, sink_frames
+        self.device = device_of(dit)
         self.blocks: list[tuple[torch.Tensor, torch.Tensor]] = []  # (kv (NL,2,B,H,F*T,hd), latents)
 
     @property
@@ -62,18 +67,18 @@ class KvCache:
 
     def tensors(self):
         """kv (NL,2,B,H,K,hd), positions (K,), mask (K,); filled slots first."""
-        kv = torch.zeros(self.shape)
-        pos = torch.zeros(self.shape[4])
-        mask = torch.zeros(self.shape[4])
+        kv = torch.zeros(self.shape, device=self.device)
+        pos = torch.zeros(self.shape[4], device=self.device)
+        mask = torch.zeros(self.shape[4], device=self.device)
         n = self.F * self.T
         for i, (bkv, _) in enumerate(self.blocks):
             kv[:, :, :, :, i * n : (i + 1) * n] = bkv
-            pos[i * n : (i + 1) * n] = torch.arange(i * self.F, (i + 1) * self.F).float().repeat_interleave(self.T)
+            pos[i * n : (i + 1) * n] = torch.arange(i * self.F, (i + 1) * self.F, device=self.device).float()[:, None].expand(self.F, self.T).reshape(-1)
             mask[i * n : (i + 1) * n] = 1
         return kv, pos, mask
 
     def next_positions(self):
-        return torch.arange(self.frames, self.frames + self.F).float()
+        return torch.arange(self.frames, self.frames + self.F, device=self.device).float()
 
 
 class StudentStreamer:
@@ -146,9 +151,10 @@ def teacher_sample(dit, text_encoder, block_prompts: list[list[str]], steps: int
     b, n = noise.shape[:2]
     nb = len(block_prompts[0])
     emb, mask = encode_block_prompts(text_encoder, block_prompts)
-    null = text_encoder(null_prompt_tokens(1))
+    null_tok = null_prompt_tokens(1, device=noise.device)
+    null = text_encoder(null_tok)
     null_emb = null.expand(b * nb, -1, -1).reshape(b, nb, *null.shape[1:])
-    null_mask = (null_prompt_tokens(1) != 0).float().expand(b * nb, -1).reshape(b, nb, -1)
+    null_mask = (null_tok != 0).float().expand(b * nb, -1).reshape(b, nb, -1)
     x = noise.clone()
     known = None
     if cond is not None:
@@ -159,7 +165,7 @@ def teacher_sample(dit, text_encoder, block_prompts: list[list[str]], steps: int
         if k in record:
             states[k] = x.clone()
         t, t_next = 1 - k / steps, 1 - (k + 1) / steps
-        tt = torch.full((b, n), t)
+        tt = torch.full((b, n), t, device=x.device)
         if known is not None:
             tt[known] = 0
         v = dit.bidirectional(torch.cat([x, x]), torch.cat([tt, tt]), torch.cat([emb, null_emb]), torch.cat([mask, null_mask]))

@@ -14,7 +14,7 @@ from causvid.model import (
     relative_offset_index,
     spatial_attention_bias,
 )
-from causvid.sampler import KvCache
+from causvid.sampler import KvCache, encode_block_prompts, teacher_sample
 
 
 def tiny():
@@ -208,3 +208,16 @@ class DeviceTest(unittest.TestCase):
         pos = torch.empty(8 * cfg.tokens_per_frame, device="meta")
         v, _ = dit.step(x[:, :4], t[:, :4], torch.empty(4, device="meta"), emb[:, 0], mask[:, 0], kv, pos, pos)
         self.assertEqual(v.device.type, "meta")
+
+    def test_the_samplers_stay_on_their_device(self):
+        from train_dmd import rollout
+
+        cfg, dit, te = tiny()
+        dit, te = dit.to("meta"), te.to("meta")
+        noise = torch.empty(2, 16, 8, 16, 16, device="meta")
+        x0, _ = teacher_sample(dit, te, [["a red ball"] * 4] * 2, 2, 3.0, noise)
+        self.assertEqual(x0.device.type, "meta")
+        emb, mask = encode_block_prompts(te, [["a red ball"] * 4] * 2)
+        known = torch.zeros(2, 16, dtype=torch.bool, device="meta")
+        x0, states = rollout(dit, emb, mask, [1.0, 0.5], noise, 12, known, noise)
+        self.assertEqual((x0.device.type, states.device.type), ("meta", "meta"))

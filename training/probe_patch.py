@@ -1,0 +1,123 @@
+"""A still-image probe: does the token size decide whether the objects get drawn at all?
+
+    python3 training/probe_patch.py --patch 2 --steps 2500 --out /tmp/probe_p2
+
+Session 7's GPU teachers, trained ~10x longer than the shipped one at batch 256, learned the
+backgrounds and stopped drawing the objects (model card). Cheaper than a video teacher, this
+trains the same transformer on single latent frames of the training clips (the first block's
+prompt, flow matching, prompt dropout for guidance) with a given patch size, then samples
+studio prompts, where anything not grey is the object, and reports how much of the frame
+the object covers and how close its mean colour is to the prompted one, beside the same
+figures for real studio frames. It writes a contact sheet and a JSON line to --out.
+"""
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from causvid.common import cosine_lr, data_dir, default_config, load_autoencoder, run_dir, setup_torch, token_batch
+from causvid.model import TextEncoder, VideoDiT, flow_noise
+from causvid.prompts import COLORS
+from causvid.sampler import encode_block_prompts, frames_to_u8, null_prompt_tokens
+from train_teacher import EMA
+
+PROMPTS = [f"a {c} {s} standing still in a studio" for c, s in [("red", "ball"), ("blue", "box"), ("yellow", "star"), ("green", "triangle"), ("purple", "ball"), ("white", "box"), ("orange", "star"), ("red", "box")]]
+RGB = {"red": (0.85, 0.15, 0.15), "orange": (0.95, 0.55, 0.1), "yellow": (0.95, 0.85, 0.15), "green": (0.2, 0.7, 0.25), "blue": (0.15, 0.35, 0.85), "purple": (0.55, 0.2, 0.7), "white": (0.95, 0.95, 0.95)}
+
+
+def object_figures(frames, prompts):
+    """frames (B, 3, H, W) in [0, 1] of studio scenes: the share of pixels that are not the
+    grey backdrop, and the distance of their mean colour from the prompted colour."""
+    grey = frames.median(dim=-1).values.median(dim=-1).values[:, :, None, None]
+    off = (frames - grey).abs().amax(dim=1) > 0.12
+    cover, error = [], []
+    for f, o, p in zip(frames, off, prompts):
+        cover.append(o.float().mean().item())
+        colour = next(c for c in COLORS if f" {c} " in f" {p} ")
+        mean = f[:, o].mean(dim=1) if o.any() else grey[0, :, 0, 0] * 0 + 0.5
+        error.append((mean - torch.tensor(RGB[colour])).abs().mean().item())
+    return float(np.mean(cover)), float(np.mean(error))
+
+
+@torch.no_grad()
+def sample(dit, text, prompts, steps=24, guidance=3.0, seed=0):
+    b = len(prompts)
+    emb, mask = encode_block_prompts(text, [[p] for p in prompts])
+    null = text(null_prompt_tokens(b, 1).reshape(b, -1)).reshape(emb.shape)
+    null_mask = (null_prompt_tokens(b, 1) != 0).float()
+    x = torch.randn(b, 1, dit.cfg.latent_channels, dit.cfg.latent_size, dit.cfg.latent_size, generator=torch.Generator().manual_seed(seed))
+    for k in range(steps):
+        t, t_next = 1 - k / steps, 1 - (k + 1) / steps
+        tt = torch.full((2 * b, 1), t)
+        v = dit.bidirectional(torch.cat([x, x]), tt, torch.cat([emb, null]), torch.cat([mask, null_mask]))
+        x = x + (t_next - t) * (v[b:] + guidance * (v[:b] - v[b:]))
+    return x
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--patch", type=int, default=4)
+    ap.add_argument("--steps", type=int, default=2500)
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--out", type=Path, required=True)
+    args = ap.parse_args()
+    setup_torch(args.threads)
+    torch.manual_seed(0)
+    run = run_dir()
+    cfg = default_config(patch=args.patch, clip_frames=1, frames_per_block=1)
+    latents = np.load(run / "latents.npy", mmap_mode="r")
+    prompts = json.loads((data_dir() / "prompts.json").read_text())
+    # Every frame of the first block, with that block's prompt.
+    frames = torch.from_numpy(np.array(latents[:, :4])).float().reshape(-1, 1, *latents.shape[2:])
+    tokens = token_batch([p[0] for p in prompts]).repeat_interleave(4, dim=0)
+    dit, text = VideoDiT(cfg), TextEncoder(cfg)
+    ema_dit, ema_text = EMA(dit, 0.998), EMA(text, 0.998)
+    params = list(dit.parameters()) + list(text.parameters())
+    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
+    rng = np.random.default_rng(0)
+    start = time.time()
+    for i in range(args.steps):
+        for g in opt.param_groups:
+            g["lr"] = cosine_lr(i, args.steps, args.lr, warmup=100)
+        idx = torch.from_numpy(rng.choice(len(frames), args.batch, replace=False))
+        x0, tok = frames[idx], tokens[idx].clone()
+        tok[torch.from_numpy(rng.random(args.batch) < 0.1)] = null_prompt_tokens(1)
+        t = torch.sigmoid(torch.randn(args.batch, 1))
+        eps = torch.randn_like(x0)
+        v = dit.bidirectional(flow_noise(x0, eps, t), t, text(tok)[:, None], (tok != 0).float()[:, None])
+        loss = ((v - (eps - x0)) ** 2).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        ema_dit.update(dit)
+        ema_text.update(text)
+        if (i + 1) % 250 == 0:
+            print(f"patch {args.patch} step {i + 1}/{args.steps} loss {loss.item():.4f} ({(time.time() - start) / (i + 1):.2f}s/step)", flush=True)
+    decoder = load_autoencoder(run).decoder
+    with torch.no_grad():
+        made = decoder(sample(ema_dit.model, ema_text.model, PROMPTS)[:, 0])
+    studio = [i for i, p in enumerate(prompts) if "in a studio" in p[0] and " and " not in p[0]][: len(PROMPTS)]
+    with torch.no_grad():
+        real = decoder(frames[[4 * i for i in studio], 0])
+    cover, error = object_figures(made, PROMPTS)
+    real_cover, real_error = object_figures(real, [prompts[i][0] for i in studio])
+    args.out.mkdir(parents=True, exist_ok=True)
+    sheet = np.concatenate([np.concatenate(list(frames_to_u8(made)), 1), np.concatenate(list(frames_to_u8(real)), 1)], 0)
+    Image.fromarray(sheet).save(args.out / "sheet.png")
+    figures = {"patch": args.patch, "steps": args.steps, "batch": args.batch, "final_loss": round(loss.item(), 4),
+               "object_cover": round(cover, 4), "colour_error": round(error, 3), "real_object_cover": round(real_cover, 4), "real_colour_error": round(real_error, 3),
+               "seconds": round(time.time() - start)}
+    (args.out / "figures.json").write_text(json.dumps(figures))
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
