@@ -10,4 +10,4 @@ if not exist "app\target\causvid-studio.jar" (
   call mvn -q -B -DskipTests -Djavacpp.platform=windows-x86_64 %PROFILE% package || exit /b 1
 )
 if "%CAUSVID_MODEL%"=="" set "CAUSVID_MODEL=%ROOT%models\default"
-java %STUDIO_JAVA_OPTS% -jar "app\target\causvid-studio.jar" %*
+java -Xms256m -XX:G1HeapRegionSize=4m -XX:TieredStopAtLevel=1 %STUDIO_JAVA_OPTS% -jar "app\target\causvid-studio.jar" %*

@@ -34,6 +34,15 @@ public final class Packager {
   static final String CLASS_ARCHIVE_SCRIPT = "class-archive.sh";
   static final String CLASS_ARCHIVE = "causvid-studio.jsa";
 
+  /**
+   * The flags every launcher gives the JVM: a working-size heap, regions large enough that a
+   * block's buffers do not each start a GC cycle, and only the quick JIT tier, whose compiles do
+   * not take the window's core (both measured as UI stalls, docs/studio.md). {@code ./studio},
+   * {@code studio.cmd} and app/pom.xml's test argLine pass the same; PackagerTest holds them to it.
+   */
+  static final List<String> JVM_FLAGS =
+      List.of("-Xms256m", "-XX:G1HeapRegionSize=4m", "-XX:TieredStopAtLevel=1");
+
   private final Path root;
   private final Path app;
   private final Path pack;
@@ -132,19 +141,13 @@ public final class Packager {
             // jpackage expands $APPDIR to the folder holding the jars and models/.
             "--java-options",
             "-Dcausvid.models=$APPDIR/models",
-            // As the ./studio launcher: a working-size heap, and regions large enough that a
-            // block's buffers do not each start a GC cycle; only the quick JIT tier, whose
-            // compiles do not take the window's core (both measured as UI stalls).
-            "--java-options",
-            "-Xms256m",
-            "--java-options",
-            "-XX:G1HeapRegionSize=4m",
-            "--java-options",
-            "-XX:TieredStopAtLevel=1",
             // Made at install time; without it (not made yet, or no postinst on this system)
             // the JVM starts as usual.
             "--java-options",
             "-XX:SharedArchiveFile=$APPDIR/" + CLASS_ARCHIVE));
+    for (String flag : JVM_FLAGS) {
+      image.addAll(List.of("--java-options", flag));
+    }
     if (isLinux()) {
       image.addAll(List.of("--icon", resources.resolve(NAME + ".png").toString()));
     }

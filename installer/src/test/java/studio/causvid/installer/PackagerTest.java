@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,29 @@ class PackagerTest {
         assertThrows(IllegalStateException.class, () -> packager("models/default", "auto").build());
     assertTrue(e.getMessage().startsWith("No model pack at " + tmp.resolve("models/default")));
     assertTrue(e.getMessage().contains("-Dinstaller.pack=DIR"));
+  }
+
+  @Test
+  void everyLauncherGivesTheJvmTheSameFlags() throws Exception {
+    Path root = Path.of("..").toAbsolutePath().normalize();
+    assertEquals(Packager.JVM_FLAGS, jvmFlags(launchLine(root.resolve("studio"), "exec java ")));
+    assertEquals(Packager.JVM_FLAGS, jvmFlags(launchLine(root.resolve("studio.cmd"), "java ")));
+    String pom = Files.readString(root.resolve("app/pom.xml"));
+    String argLine = pom.substring(pom.indexOf("<argLine>"), pom.indexOf("</argLine>"));
+    // The tests add a heap ceiling of their own.
+    assertEquals(
+        Packager.JVM_FLAGS, jvmFlags(argLine).stream().filter(f -> !f.startsWith("-Xmx")).toList());
+  }
+
+  private static String launchLine(Path launcher, String prefix) throws Exception {
+    return Files.readAllLines(launcher).stream()
+        .filter(l -> l.startsWith(prefix))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(launcher + " has no line starting " + prefix));
+  }
+
+  private static List<String> jvmFlags(String line) {
+    return Arrays.stream(line.split("\\s+")).filter(w -> w.startsWith("-X")).toList();
   }
 
   @Test
