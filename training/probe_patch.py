@@ -8,7 +8,8 @@ trains the same transformer on single latent frames of the training clips (the f
 prompt, flow matching, prompt dropout for guidance) with a given patch size, then samples
 studio prompts, where anything not grey is the object, and reports how much of the frame
 the object covers and how often its mean colour is nearest the prompted one
-(evaluate.studio_objects), beside the same figures for real studio frames. It writes a contact sheet and a JSON line to --out.
+(evaluate.studio_objects), beside the same figures for real studio frames. It writes a
+contact sheet and a JSON line to --out.
 """
 
 import argparse
@@ -22,7 +23,7 @@ from PIL import Image
 
 from causvid.common import cosine_lr, data_dir, default_config, load_autoencoder, run_dir, setup_torch, token_batch
 from causvid.model import TextEncoder, VideoDiT, flow_noise
-from causvid.sampler import encode_block_prompts, frames_to_u8, null_prompt_tokens
+from causvid.sampler import frames_to_u8, null_prompt_tokens, teacher_sample
 from evaluate import studio_objects
 from train_teacher import EMA
 
@@ -33,21 +34,6 @@ PROMPTS = [f"a {c} {s} standing still in a studio" for c, s in PAIRS]
 def figures(frames, colours):
     """evaluate.studio_objects of decoded frames (B, 3, H, W), each a one-frame clip."""
     return studio_objects([clip[None] for clip in frames_to_u8(frames)], colours)
-
-
-@torch.no_grad()
-def sample(dit, text, prompts, steps=24, guidance=3.0, seed=0):
-    b = len(prompts)
-    emb, mask = encode_block_prompts(text, [[p] for p in prompts])
-    null = text(null_prompt_tokens(b, 1).reshape(b, -1)).reshape(emb.shape)
-    null_mask = (null_prompt_tokens(b, 1) != 0).float()
-    x = torch.randn(b, 1, dit.cfg.latent_channels, dit.cfg.latent_size, dit.cfg.latent_size, generator=torch.Generator().manual_seed(seed))
-    for k in range(steps):
-        t, t_next = 1 - k / steps, 1 - (k + 1) / steps
-        tt = torch.full((2 * b, 1), t)
-        v = dit.bidirectional(torch.cat([x, x]), tt, torch.cat([emb, null]), torch.cat([mask, null_mask]))
-        x = x + (t_next - t) * (v[b:] + guidance * (v[:b] - v[b:]))
-    return x
 
 
 def main():
@@ -93,8 +79,9 @@ def main():
         if (i + 1) % 250 == 0:
             print(f"patch {args.patch} step {i + 1}/{args.steps} loss {loss.item():.4f} ({(time.time() - start) / (i + 1):.2f}s/step)", flush=True)
     decoder = load_autoencoder(run).decoder
+    noise = torch.randn(len(PROMPTS), 1, cfg.latent_channels, cfg.latent_size, cfg.latent_size, generator=torch.Generator().manual_seed(0))
     with torch.no_grad():
-        made = decoder(sample(ema_dit.model, ema_text.model, PROMPTS)[:, 0])
+        made = decoder(teacher_sample(ema_dit.model, ema_text.model, [[p] for p in PROMPTS], 24, 3.0, noise)[0][:, 0])
     studio = [i for i, p in enumerate(prompts) if "in a studio" in p[0] and " and " not in p[0]][: len(PROMPTS)]
     with torch.no_grad():
         real = decoder(frames[[4 * i for i in studio], 0])
@@ -103,12 +90,12 @@ def main():
     args.out.mkdir(parents=True, exist_ok=True)
     sheet = np.concatenate([np.concatenate(list(frames_to_u8(made)), 1), np.concatenate(list(frames_to_u8(real)), 1)], 0)
     Image.fromarray(sheet).save(args.out / "sheet.png")
-    figures = {"patch": args.patch, "steps": args.steps, "batch": args.batch, "final_loss": round(loss.item(), 4),
+    report = {"patch": args.patch, "steps": args.steps, "batch": args.batch, "final_loss": round(loss.item(), 4),
                "object_cover": round(made_figures["cover"], 4), "colour_right": made_figures["colour_right"],
                "real_object_cover": round(real_figures["cover"], 4), "real_colour_right": real_figures["colour_right"],
                "seconds": round(time.time() - start)}
-    (args.out / "figures.json").write_text(json.dumps(figures))
-    print(json.dumps(figures))
+    (args.out / "figures.json").write_text(json.dumps(report))
+    print(json.dumps(report))
 
 
 if __name__ == "__main__":
