@@ -24,34 +24,42 @@ import org.junit.jupiter.api.io.TempDir;
  * protocol (XDND) rather than a call into the window: the studio and a stand-in file manager run as
  * separate programs on the GTK toolkit, and xdotool moves the real pointer.
  *
- * <p>It moves the pointer of the display it runs on, so it runs only on a virtual one: {@code
- * ./test} sets CAUSVID_VIRTUAL_DISPLAY when it starts Xvfb, and {@code .ci/run} installs xdotool.
+ * <p>It starts an X server of its own (Xvfb, which picks a free display number itself) rather than
+ * using the one it runs under: it never moves the pointer of a desktop it was started from, and it
+ * does not depend on a display shared with the rest of the run. A CI run once failed here with
+ * "cannot open display" on the display xvfb-run had set up 40 s before, which a private server
+ * started just before the drag rules out. {@code .ci/run} installs Xvfb and xdotool.
  */
 class OsDragAndDropTest {
   @TempDir Path dir;
 
   @Test
   void aPhotoDraggedFromAFileManagerBecomesFrameZero() throws Exception {
-    assumeTrue(
-        System.getenv("CAUSVID_VIRTUAL_DISPLAY") != null && System.getenv("DISPLAY") != null,
-        "needs a virtual X display (./test provides one through xvfb-run)");
+    assumeTrue(onPath("Xvfb"), "needs Xvfb");
     assumeTrue(onPath("xdotool"), "needs xdotool");
     Path photo = StudioFx.photo(dir);
     Path home = Files.createDirectories(dir.resolve("home"));
-    try (Child studio =
+    try (PrivateDisplay display = PrivateDisplay.start(dir);
+        Child studio =
             Child.start(
-                dir, DropTargetProbe.class, StudioFx.toyPack().toString(), home.toString());
-        Child source = Child.start(dir, FileDragSource.class, photo.toString(), "1200", "760")) {
+                display,
+                dir,
+                DropTargetProbe.class,
+                StudioFx.toyPack().toString(),
+                home.toString());
+        Child source =
+            Child.start(display, dir, FileDragSource.class, photo.toString(), "1200", "760")) {
       int[] to = studio.point("target", 90);
       int[] from = source.point("source", 60);
-      drag(from, to);
+      drag(display, from, to);
       assertEquals("imported photo.png true", studio.line("imported", 30), studio.diagnostics());
       assertEquals("done COPY", source.line("done", 10), source.diagnostics());
     }
   }
 
   /** Press on {@code from}, move there in small steps as a hand would, release on {@code to}. */
-  private static void drag(int[] from, int[] to) throws IOException, InterruptedException {
+  private static void drag(PrivateDisplay display, int[] from, int[] to)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("xdotool", "mousemove", str(from[0]), str(from[1])));
     cmd.addAll(List.of("sleep", "0.3", "mousedown", "1", "sleep", "0.3"));
     int steps = 30;
@@ -64,7 +72,7 @@ class OsDragAndDropTest {
       cmd.addAll(List.of("sleep", "0.08"));
     }
     cmd.addAll(List.of("sleep", "0.5", "mouseup", "1"));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    Process p = display.use(new ProcessBuilder(cmd)).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
       fail("xdotool failed: " + out);
@@ -82,6 +90,66 @@ class OsDragAndDropTest {
       }
     }
     return false;
+  }
+
+  /**
+   * An Xvfb of the test's own. {@code -displayfd 1} makes the server choose a free display number
+   * and print it once it accepts connections, so there is neither a race nor a guessed number. It
+   * runs without an authority file: it listens on local sockets only, for the test's own programs.
+   */
+  private static final class PrivateDisplay implements AutoCloseable {
+    private final Process server;
+    private final String name;
+
+    private PrivateDisplay(Process server, String name) {
+      this.server = server;
+      this.name = name;
+    }
+
+    static PrivateDisplay start(Path dir) throws IOException, InterruptedException {
+      Path log = dir.resolve("Xvfb.stderr.txt");
+      Process server =
+          new ProcessBuilder(
+                  "Xvfb", "-displayfd", "1", "-nolisten", "tcp", "-screen", "0", "1400x900x24")
+              .redirectError(log.toFile())
+              .start();
+      BlockingQueue<String> number = new LinkedBlockingQueue<>();
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader r =
+                    new BufferedReader(
+                        new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+                  String l = r.readLine();
+                  number.add(l == null ? "" : l.trim());
+                } catch (IOException e) {
+                  number.add("");
+                }
+              });
+      reader.setDaemon(true);
+      reader.start();
+      String n = number.poll(30, TimeUnit.SECONDS);
+      if (n == null || !n.matches("\\d+")) {
+        server.destroyForcibly();
+        fail("Xvfb did not start: " + Files.readString(log));
+      }
+      return new PrivateDisplay(server, ":" + n);
+    }
+
+    /** Points a program at this display, and at no authority file of the outer session. */
+    ProcessBuilder use(ProcessBuilder pb) {
+      pb.environment().put("DISPLAY", name);
+      pb.environment().remove("XAUTHORITY");
+      return pb;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      server.destroy();
+      if (!server.waitFor(10, TimeUnit.SECONDS)) {
+        server.destroyForcibly();
+      }
+    }
   }
 
   /**
@@ -113,7 +181,8 @@ class OsDragAndDropTest {
       reader.start();
     }
 
-    static Child start(Path dir, Class<? extends Application> app, String... args)
+    static Child start(
+        PrivateDisplay display, Path dir, Class<? extends Application> app, String... args)
         throws IOException {
       String java = ProcessHandle.current().info().command().orElse("java");
       List<String> cmd =
@@ -129,7 +198,7 @@ class OsDragAndDropTest {
                   app.getName()));
       cmd.addAll(List.of(args));
       Path err = dir.resolve(app.getSimpleName() + ".stderr.txt");
-      Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+      Process p = display.use(new ProcessBuilder(cmd)).redirectError(err.toFile()).start();
       return new Child(p, err);
     }
 
