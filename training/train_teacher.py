@@ -14,6 +14,13 @@ some clips get an independent level per block (diffusion forcing: a noisy block 
 cleaner one is best denoised by reading it), and a second loss compares the change of the
 predicted clean clip from one frame to the next with the real change.
 
+Before all of them, `--stills N` can pretrain the same network on single frames (stage
+teacher_stills), for `--init`: as video models are pretrained on images. A frame is a sixteenth
+of a clip's tokens, and with 2x2 patches (CAUSVID_MODEL_CONFIG) a clip step costs ~8x a 4x4 one
+on two cores, so the frame's objects, backgrounds and colours are learned where they are cheap,
+and the clip rounds are left with time and motion. Session 7's still probe at 2x2 drew the
+objects that every 4x4 teacher left out (docs/model-card.md).
+
 A fourth round (`--spatial`, stage teacher_spatial) continues the third round's recipe after
 the network gained its attention bias by place in the frame (causvid.model), which starts at
 zero in a warm restart and so learns at a higher rate. Session 4 measured it and did not ship
@@ -101,6 +108,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=0.0, help="train the round for this long instead of its step count (on a rented GPU)")
     ap.add_argument("--time-shift", type=float, default=1.0, help="shift the noise levels drawn towards high noise (1: none), where a small object's place is decided")
     ap.add_argument("--init", type=Path, help="start the first round from this teacher's EMA weights instead of from scratch")
+    ap.add_argument("--stills", type=int, default=0, help="instead of the clip rounds: pretrain on single frames for this many steps (stage teacher_stills), a start for --init")
     args = ap.parse_args()
     dev = setup_torch()
     run = run_dir()
@@ -123,6 +131,10 @@ def main():
     rounds = [("teacher", args.steps, args.lr)] + [(name, steps, args.lr / 2) for name, steps in later if steps]
     if [r[0] for r in rounds[1:]] != [name for name, _ in later[: len(rounds) - 1]]:
         raise SystemExit("each round continues the one before it: give the earlier rounds' lengths too")
+    if args.stills:
+        if len(rounds) > 1:
+            raise SystemExit("--stills is a round of its own, before the clip rounds")
+        rounds = [("teacher_stills", args.stills, args.lr)]
     for name, _, _ in rounds[:-1]:
         if not (run / f"{name}.done").exists():
             raise SystemExit(f"finish {name} before {rounds[-1][0]}")
@@ -138,10 +150,11 @@ def main():
     opt, params = teacher_optimizer(dit, text, name, args.lr, args.bias_lr_scale)
     stage = Stage(name, args.steps, {**weights, "opt": opt}, run)
     temporal = name in ("teacher_temporal", "teacher_spatial")
+    stills = name == "teacher_stills"
     per_block, diff_weight = (args.per_block, args.difference_weight) if temporal else (0.0, 0.0)
     # Seeded by the stage's step so a resumed run draws on; each later round's offset keeps
     # its draws apart from the round before at the same step numbers.
-    seed = 1000 + stage.step + {"teacher_temporal": 7, "teacher_spatial": 13}.get(name, 0)
+    seed = 1000 + stage.step + {"teacher_temporal": 7, "teacher_spatial": 13, "teacher_stills": 17}.get(name, 0)
     rng = np.random.default_rng(seed)
     torch.manual_seed(seed)  # the noise and noise levels too (a fresh network's initial weights are drawn before, unseeded)
 
@@ -151,12 +164,19 @@ def main():
         idx = np.sort(rng.choice(n_clips, args.batch, replace=False))
         x0 = latents[torch.from_numpy(idx).to(dev)].float()
         tok = tokens[idx].clone()
+        if stills:  # one frame of each clip, as a one-frame clip with its block's prompt
+            frame = rng.integers(0, n, args.batch)
+            x0 = x0[torch.arange(args.batch, device=dev), torch.from_numpy(frame).to(dev)][:, None]
+            tok = tok[np.arange(args.batch), frame // fpb][:, None]
         drop = torch.from_numpy(rng.random(args.batch) < 0.1)
         tok[drop] = null_prompt_tokens(int(drop.sum()), tok.shape[1])
         b, nb, L = tok.shape
         emb = text(tok.reshape(b * nb, L).to(dev)).reshape(b, nb, L, -1)
         mask = (tok != 0).float().to(dev)
-        t = conditioning_times(b, n, fpb, rng, per_block, args.time_shift).to(dev)
+        if stills:
+            t = shift_times(torch.sigmoid(torch.randn(b, 1)), args.time_shift).to(dev)
+        else:
+            t = conditioning_times(b, n, fpb, rng, per_block, args.time_shift).to(dev)
         eps = torch.randn_like(x0)
         x_t = flow_noise(x0, eps, t)
         v = dit.bidirectional(x_t, t, emb, mask)
