@@ -6,7 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 display=:97
-Xvfb "$display" -screen 0 1400x900x24 >/dev/null 2>&1 &
+Xvfb "$display" -screen 0 1400x900x24 -noreset >/dev/null 2>&1 &
 xvfb=$!
 trap 'kill $xvfb' EXIT
 sleep 1

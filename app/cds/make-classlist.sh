@@ -13,7 +13,7 @@ tmp="$(mktemp /tmp/causvid-classlist.XXXXXX)"
 trap 'rm -f "$tmp"' EXIT
 run=(env STUDIO_CDS=off STUDIO_JAVA_OPTS="-XX:DumpLoadedClassList=$tmp" ./studio bench-ui --seconds 4)
 if [[ -z "${DISPLAY:-}" ]]; then
-  run=(xvfb-run -a -s "-screen 0 1400x900x24" "${run[@]}")
+  run=(xvfb-run -a -s "-screen 0 1400x900x24 -noreset" "${run[@]}")
 fi
 "${run[@]}" >/dev/null
 # The list names classes only; lambda and proxy shapes the JVM made at run time are re-made from

@@ -25,10 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * separate programs on the GTK toolkit, and xdotool moves the real pointer.
  *
  * <p>It starts an X server of its own (Xvfb, which picks a free display number itself) rather than
- * using the one it runs under: it never moves the pointer of a desktop it was started from, and it
- * does not depend on a display shared with the rest of the run. A CI run once failed here with
- * "cannot open display" on the display xvfb-run had set up 40 s before, which a private server
- * started just before the drag rules out. {@code .ci/run} installs Xvfb and xdotool.
+ * using the one it runs under, so it never moves the pointer of a desktop it was started from.
+ * {@code .ci/run} installs Xvfb and xdotool.
  */
 class OsDragAndDropTest {
   @TempDir Path dir;
@@ -96,21 +94,37 @@ class OsDragAndDropTest {
    * An Xvfb of the test's own. {@code -displayfd 1} makes the server choose a free display number
    * and print it once it accepts connections, so there is neither a race nor a guessed number. It
    * runs without an authority file: it listens on local sockets only, for the test's own programs.
+   *
+   * <p>{@code -noreset} matters: by default an X server resets when its last client leaves, and a
+   * client connecting during the reset is refused. The two programs start at once on a display
+   * nobody else uses, so one's brief first connection closing could reset the server under the
+   * other: a CI run failed so ("cannot open display"), and two xdpyinfo started together on a fresh
+   * Xvfb fail 47 times in 600 without the flag, never with it.
    */
   private static final class PrivateDisplay implements AutoCloseable {
     private final Process server;
     private final String name;
+    private final Path log;
 
-    private PrivateDisplay(Process server, String name) {
+    private PrivateDisplay(Process server, String name, Path log) {
       this.server = server;
       this.name = name;
+      this.log = log;
     }
 
     static PrivateDisplay start(Path dir) throws IOException, InterruptedException {
       Path log = dir.resolve("Xvfb.stderr.txt");
       Process server =
           new ProcessBuilder(
-                  "Xvfb", "-displayfd", "1", "-nolisten", "tcp", "-screen", "0", "1400x900x24")
+                  "Xvfb",
+                  "-displayfd",
+                  "1",
+                  "-noreset",
+                  "-nolisten",
+                  "tcp",
+                  "-screen",
+                  "0",
+                  "1400x900x24")
               .redirectError(log.toFile())
               .start();
       BlockingQueue<String> number = new LinkedBlockingQueue<>();
@@ -122,6 +136,8 @@ class OsDragAndDropTest {
                         new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
                   String l = r.readLine();
                   number.add(l == null ? "" : l.trim());
+                  // Read on to the end: a closed pipe would kill the server if it wrote again.
+                  while (r.readLine() != null) {}
                 } catch (IOException e) {
                   number.add("");
                 }
@@ -133,7 +149,18 @@ class OsDragAndDropTest {
         server.destroyForcibly();
         fail("Xvfb did not start: " + Files.readString(log));
       }
-      return new PrivateDisplay(server, ":" + n);
+      return new PrivateDisplay(server, ":" + n, log);
+    }
+
+    /** What the server said, and whether it still runs: for a failure's message. */
+    String state() {
+      String said;
+      try {
+        said = Files.readString(log);
+      } catch (IOException e) {
+        said = "(no log: " + e + ")";
+      }
+      return "Xvfb " + name + (server.isAlive() ? " running" : " exited") + ", said:\n" + said;
     }
 
     /** Points a program at this display, and at no authority file of the outer session. */
@@ -158,12 +185,14 @@ class OsDragAndDropTest {
   private static final class Child implements AutoCloseable {
     private final Process process;
     private final Path stderr;
+    private final PrivateDisplay display;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final List<String> seen = new ArrayList<>();
 
-    private Child(Process process, Path stderr) {
+    private Child(Process process, Path stderr, PrivateDisplay display) {
       this.process = process;
       this.stderr = stderr;
+      this.display = display;
       Thread reader =
           new Thread(
               () -> {
@@ -199,7 +228,7 @@ class OsDragAndDropTest {
       cmd.addAll(List.of(args));
       Path err = dir.resolve(app.getSimpleName() + ".stderr.txt");
       Process p = display.use(new ProcessBuilder(cmd)).redirectError(err.toFile()).start();
-      return new Child(p, err);
+      return new Child(p, err, display);
     }
 
     /** The next line starting with {@code tag}, waiting up to {@code seconds}. */
@@ -241,7 +270,9 @@ class OsDragAndDropTest {
       return "stdout so far: "
           + seen
           + "\nstderr:\n"
-          + (err.length() > 4000 ? err.substring(err.length() - 4000) : err);
+          + (err.length() > 4000 ? err.substring(err.length() - 4000) : err)
+          + "\n"
+          + display.state();
     }
 
     @Override
