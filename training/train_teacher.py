@@ -61,6 +61,14 @@ def conditioning_times(b, n, fpb, rng, per_block=0.0, shift=1.0):
     return t
 
 
+def one_frame_each(x0, tok, frames, fpb):
+    """Frame frames[i] of clip i as a one-frame clip (B, 1, C, h, w), with the prompt of the
+    block it sits in (B, 1, L): the stills round's batch."""
+    frames = torch.as_tensor(frames)
+    rows = torch.arange(len(frames))
+    return x0[rows.to(x0.device), frames.to(x0.device)][:, None], tok[rows, frames // fpb][:, None]
+
+
 def teacher_optimizer(dit, text, round_name, lr, bias_lr_scale):
     """AdamW over the round's trainable parameters; returns it and the parameters for clipping.
 
@@ -164,10 +172,8 @@ def main():
         idx = np.sort(rng.choice(n_clips, args.batch, replace=False))
         x0 = latents[torch.from_numpy(idx).to(dev)].float()
         tok = tokens[idx].clone()
-        if stills:  # one frame of each clip, as a one-frame clip with its block's prompt
-            frame = rng.integers(0, n, args.batch)
-            x0 = x0[torch.arange(args.batch, device=dev), torch.from_numpy(frame).to(dev)][:, None]
-            tok = tok[np.arange(args.batch), frame // fpb][:, None]
+        if stills:
+            x0, tok = one_frame_each(x0, tok, rng.integers(0, n, args.batch), fpb)
         drop = torch.from_numpy(rng.random(args.batch) < 0.1)
         tok[drop] = null_prompt_tokens(int(drop.sum()), tok.shape[1])
         b, nb, L = tok.shape

@@ -3,6 +3,7 @@ streaming step equals the full-sequence forward."""
 
 import unittest
 
+import numpy as np
 import torch
 
 from causvid.model import (
@@ -174,9 +175,6 @@ class TeacherOptimizerTest(unittest.TestCase):
         self.assertTrue(any(p is dit.spatial_bias for p in params))
 
 
-if __name__ == "__main__":
-    unittest.main()
-
 
 class TimeShiftTest(unittest.TestCase):
     def test_shift_keeps_the_ends_and_moves_the_middle_towards_noise(self):
@@ -221,3 +219,21 @@ class DeviceTest(unittest.TestCase):
         known = torch.zeros(2, 16, dtype=torch.bool, device="meta")
         x0, states = rollout(dit, emb, mask, [1.0, 0.5], noise, 12, known, noise)
         self.assertEqual((x0.device.type, states.device.type), ("meta", "meta"))
+
+
+class StillsBatchTest(unittest.TestCase):
+    def test_each_clip_gives_its_chosen_frame_with_that_frame_s_block_prompt(self):
+        from train_teacher import one_frame_each
+
+        # Clip c, frame f holds the value 100 c + f; block b's prompt is the token 10 c + b.
+        x0 = (100 * torch.arange(3)[:, None] + torch.arange(16)[None, :]).float()[:, :, None, None, None].expand(3, 16, 2, 4, 4)
+        tok = (10 * torch.arange(3)[:, None] + torch.arange(4)[None, :])[:, :, None].expand(3, 4, 5)
+        x, t = one_frame_each(x0, tok, np.array([0, 7, 15]), 4)
+        self.assertEqual(tuple(x.shape), (3, 1, 2, 4, 4))
+        self.assertEqual(tuple(t.shape), (3, 1, 5))
+        self.assertEqual(x[:, 0, 0, 0, 0].tolist(), [0.0, 107.0, 215.0])
+        self.assertEqual(t[:, 0, 0].tolist(), [0, 11, 23])
+
+
+if __name__ == "__main__":
+    unittest.main()
