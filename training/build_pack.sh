@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Rebuild the shipped model pack from nothing: render data, train every stage, export.
-# Every stage resumes from its checkpoint in training/runs/, so re-running continues
-# an interrupted build. Step counts can be scaled with the variables below.
+# Every stage resumes from its checkpoint in training/runs/ (or $CAUSVID_RUNS), so re-running
+# continues an interrupted build. Step counts can be scaled with the variables below.
+# A trial architecture (CAUSVID_MODEL_CONFIG) goes through the same chain in a run folder of its
+# own, with EXPORT=0 so that models/default stays as shipped until the trial is scored.
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-/usr/bin/python3}
@@ -16,18 +18,30 @@ TEACHER_MORE=${TEACHER_MORE:-4000}
 TEACHER_TEMPORAL=${TEACHER_TEMPORAL:-2000}
 # The fourth round (spatial attention bias) was measured in session 4 and not shipped: 0 skips it.
 TEACHER_SPATIAL=${TEACHER_SPATIAL:-0}
+# Pretraining on single frames before the clip rounds (train_teacher.py --stills), which the
+# first round then starts from; 0 (as shipped) starts the first round from scratch.
+TEACHER_STILLS=${TEACHER_STILLS:-0}
+STILLS_BATCH=${STILLS_BATCH:-64}
+STILLS_LR=${STILLS_LR:-1e-3}
+EXPORT=${EXPORT:-1}
 ODE_CLIPS=${ODE_CLIPS:-320}
 ODE_STEPS=${ODE_STEPS:-600}
 DMD_STEPS=${DMD_STEPS:-200}
-mkdir -p runs/default
+RUN=${CAUSVID_RUNS:-runs}/default
+mkdir -p "$RUN"
 run() { echo "== $*"; "$PY" "$@"; }
 [ -f data/frames.npy ] || run make_data.py --clips "$CLIPS"
-[ -f runs/default/ae_more.done ] && [ -f runs/default/latents.npy ] || run train_ae.py --steps "$AE_STEPS" --more "$AE_MORE"
-[ -f runs/default/teacher.done ] || run train_teacher.py --steps "$TEACHER_STEPS"
-[ -f runs/default/teacher_more.done ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE"
-[ -f runs/default/teacher_temporal.done ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL"
-[ "$TEACHER_SPATIAL" = 0 ] || [ -f runs/default/teacher_spatial.done ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL" --spatial "$TEACHER_SPATIAL"
-[ -f runs/default/ode.done ] || run make_ode_pairs.py --clips "$ODE_CLIPS"
-[ -f runs/default/student_ode.done ] || run train_student_ode.py --steps "$ODE_STEPS"
-[ -f runs/default/student_dmd.done ] || run train_dmd.py --steps "$DMD_STEPS"
-run export_default.py
+[ -f "$RUN/ae_more.done" ] && [ -f "$RUN/latents.npy" ] || run train_ae.py --steps "$AE_STEPS" --more "$AE_MORE"
+init=()
+if [ "$TEACHER_STILLS" != 0 ]; then
+  [ -f "$RUN/teacher_stills.done" ] || run train_teacher.py --stills "$TEACHER_STILLS" --batch "$STILLS_BATCH" --lr "$STILLS_LR"
+  init=(--init "$RUN/teacher_stills.pt")
+fi
+[ -f "$RUN/teacher.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" "${init[@]}"
+[ -f "$RUN/teacher_more.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE"
+[ -f "$RUN/teacher_temporal.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL"
+[ "$TEACHER_SPATIAL" = 0 ] || [ -f "$RUN/teacher_spatial.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL" --spatial "$TEACHER_SPATIAL"
+[ -f "$RUN/ode.done" ] || run make_ode_pairs.py --clips "$ODE_CLIPS"
+[ -f "$RUN/student_ode.done" ] || run train_student_ode.py --steps "$ODE_STEPS"
+[ -f "$RUN/student_dmd.done" ] || run train_dmd.py --steps "$DMD_STEPS"
+[ "$EXPORT" = 0 ] || run export_default.py
