@@ -10,6 +10,11 @@ studio prompts, where anything not grey is the object, and reports how much of t
 the object covers and how often its mean colour is nearest the prompted one
 (evaluate.studio_objects), beside the same figures for real studio frames. It writes a
 contact sheet and a JSON line to --out.
+
+    python3 training/probe_patch.py --patch 2 --checkpoint runs/default/teacher_stills.pt --out /tmp/stills
+
+scores a teacher checkpoint's averaged weights the same way instead of training (the stills
+round of train_teacher.py, or any clip round: it is drawn one frame at a time).
 """
 
 import argparse
@@ -21,7 +26,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from causvid.common import cosine_lr, data_dir, default_config, load_autoencoder, run_dir, setup_torch, token_batch
+from causvid.common import cosine_lr, data_dir, default_config, load, load_autoencoder, run_dir, setup_torch, token_batch
 from causvid.model import TextEncoder, VideoDiT, flow_noise
 from causvid.sampler import frames_to_u8, null_prompt_tokens, teacher_sample
 from evaluate import studio_objects
@@ -44,6 +49,7 @@ def main():
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--checkpoint", type=Path, help="score this teacher checkpoint's EMA weights instead of training")
     args = ap.parse_args()
     setup_torch(args.threads)
     torch.manual_seed(0)
@@ -56,10 +62,16 @@ def main():
     tokens = token_batch([p[0] for p in prompts]).repeat_interleave(4, dim=0)
     dit, text = VideoDiT(cfg), TextEncoder(cfg)
     ema_dit, ema_text = EMA(dit, 0.998), EMA(text, 0.998)
+    start = time.time()
+    loss = None
+    if args.checkpoint:
+        state = load(args.checkpoint)["state"]
+        ema_dit.load_state_dict(state["ema_dit"])
+        ema_text.load_state_dict(state["ema_text"])
+        args.steps = 0
     params = list(dit.parameters()) + list(text.parameters())
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
     rng = np.random.default_rng(0)
-    start = time.time()
     for i in range(args.steps):
         for g in opt.param_groups:
             g["lr"] = cosine_lr(i, args.steps, args.lr, warmup=100)
@@ -90,7 +102,7 @@ def main():
     args.out.mkdir(parents=True, exist_ok=True)
     sheet = np.concatenate([np.concatenate(list(frames_to_u8(made)), 1), np.concatenate(list(frames_to_u8(real)), 1)], 0)
     Image.fromarray(sheet).save(args.out / "sheet.png")
-    report = {"patch": args.patch, "steps": args.steps, "batch": args.batch, "final_loss": round(loss.item(), 4),
+    report = {"patch": args.patch, "steps": args.steps, "batch": args.batch, "final_loss": None if loss is None else round(loss.item(), 4), "checkpoint": str(args.checkpoint or ""),
                "object_cover": round(made_figures["cover"], 4), "colour_right": made_figures["colour_right"],
                "real_object_cover": round(real_figures["cover"], 4), "real_colour_right": real_figures["colour_right"],
                "seconds": round(time.time() - start)}
