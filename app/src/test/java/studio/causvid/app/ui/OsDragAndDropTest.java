@@ -90,6 +90,39 @@ class OsDragAndDropTest {
     return false;
   }
 
+  /** A log file's text, or why it could not be read: for a failure's message. */
+  private static String contents(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return "(" + file.getFileName() + " unreadable: " + e + ")";
+    }
+  }
+
+  /**
+   * The program's stdout, line by line as it comes, read to its end by a daemon thread (a pipe
+   * closed early would kill a program that writes again).
+   */
+  private static BlockingQueue<String> linesOf(Process process) {
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l; (l = r.readLine()) != null; ) {
+                  lines.add(l);
+                }
+              } catch (IOException ignored) {
+                // the process ended
+              }
+            });
+    reader.setDaemon(true);
+    reader.start();
+    return lines;
+  }
+
   /**
    * An Xvfb of the test's own. {@code -displayfd 1} makes the server choose a free display number
    * and print it once it accepts connections, so there is neither a race nor a guessed number. It
@@ -127,40 +160,26 @@ class OsDragAndDropTest {
                   "1400x900x24")
               .redirectError(log.toFile())
               .start();
-      BlockingQueue<String> number = new LinkedBlockingQueue<>();
-      Thread reader =
-          new Thread(
-              () -> {
-                try (BufferedReader r =
-                    new BufferedReader(
-                        new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-                  String l = r.readLine();
-                  number.add(l == null ? "" : l.trim());
-                  // Read on to the end: a closed pipe would kill the server if it wrote again.
-                  while (r.readLine() != null) {}
-                } catch (IOException e) {
-                  number.add("");
-                }
-              });
-      reader.setDaemon(true);
-      reader.start();
-      String n = number.poll(30, TimeUnit.SECONDS);
-      if (n == null || !n.matches("\\d+")) {
+      BlockingQueue<String> out = linesOf(server);
+      String n = null;
+      for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          n == null && server.isAlive() && System.nanoTime() < end; ) {
+        n = out.poll(200, TimeUnit.MILLISECONDS);
+      }
+      if (n == null || !n.trim().matches("\\d+")) {
         server.destroyForcibly();
         fail("Xvfb did not start: " + Files.readString(log));
       }
-      return new PrivateDisplay(server, ":" + n, log);
+      return new PrivateDisplay(server, ":" + n.trim(), log);
     }
 
     /** What the server said, and whether it still runs: for a failure's message. */
     String state() {
-      String said;
-      try {
-        said = Files.readString(log);
-      } catch (IOException e) {
-        said = "(no log: " + e + ")";
-      }
-      return "Xvfb " + name + (server.isAlive() ? " running" : " exited") + ", said:\n" + said;
+      return "Xvfb "
+          + name
+          + (server.isAlive() ? " running" : " exited")
+          + ", said:\n"
+          + contents(log);
     }
 
     /** Points a program at this display, and at no authority file of the outer session. */
@@ -186,28 +205,14 @@ class OsDragAndDropTest {
     private final Process process;
     private final Path stderr;
     private final PrivateDisplay display;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> lines;
     private final List<String> seen = new ArrayList<>();
 
     private Child(Process process, Path stderr, PrivateDisplay display) {
       this.process = process;
       this.stderr = stderr;
       this.display = display;
-      Thread reader =
-          new Thread(
-              () -> {
-                try (BufferedReader r =
-                    new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                  for (String l; (l = r.readLine()) != null; ) {
-                    lines.add(l);
-                  }
-                } catch (IOException ignored) {
-                  // the process ended
-                }
-              });
-      reader.setDaemon(true);
-      reader.start();
+      this.lines = linesOf(process);
     }
 
     static Child start(
@@ -261,12 +266,7 @@ class OsDragAndDropTest {
     }
 
     String diagnostics() {
-      String err;
-      try {
-        err = Files.readString(stderr);
-      } catch (IOException e) {
-        err = "(no stderr: " + e + ")";
-      }
+      String err = contents(stderr);
       return "stdout so far: "
           + seen
           + "\nstderr:\n"
