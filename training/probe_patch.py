@@ -30,7 +30,7 @@ from causvid.common import cosine_lr, data_dir, default_config, load, load_autoe
 from causvid.model import TextEncoder, VideoDiT, flow_noise
 from causvid.sampler import frames_to_u8, null_prompt_tokens, teacher_sample
 from evaluate import studio_objects
-from train_teacher import EMA
+from train_teacher import EMA, optimiser_step
 
 PAIRS = [("red", "ball"), ("blue", "box"), ("yellow", "star"), ("green", "triangle"), ("purple", "ball"), ("white", "box"), ("orange", "star"), ("red", "box")]
 PROMPTS = [f"a {c} {s} standing still in a studio" for c, s in PAIRS]
@@ -39,6 +39,28 @@ PROMPTS = [f"a {c} {s} standing still in a studio" for c, s in PAIRS]
 def figures(frames, colours):
     """evaluate.studio_objects of decoded frames (B, 3, H, W), each a one-frame clip."""
     return studio_objects([clip[None] for clip in frames_to_u8(frames)], colours)
+
+
+def train(dit, text, ema_dit, ema_text, frames, tokens, args):
+    """Flow matching on single frames with prompt dropout; returns the last step's loss."""
+    params = list(dit.parameters()) + list(text.parameters())
+    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
+    rng = np.random.default_rng(0)
+    start = time.time()
+    for i in range(args.steps):
+        for g in opt.param_groups:
+            g["lr"] = cosine_lr(i, args.steps, args.lr, warmup=100)
+        idx = torch.from_numpy(rng.choice(len(frames), args.batch, replace=False))
+        x0, tok = frames[idx], tokens[idx].clone()
+        tok[torch.from_numpy(rng.random(args.batch) < 0.1)] = null_prompt_tokens(1)
+        t = torch.sigmoid(torch.randn(args.batch, 1))
+        eps = torch.randn_like(x0)
+        v = dit.bidirectional(flow_noise(x0, eps, t), t, text(tok)[:, None], (tok != 0).float()[:, None])
+        loss = ((v - (eps - x0)) ** 2).mean()
+        optimiser_step(loss, opt, params, (ema_dit, dit), (ema_text, text))
+        if (i + 1) % 250 == 0:
+            print(f"patch {args.patch} step {i + 1}/{args.steps} loss {loss.item():.4f} ({(time.time() - start) / (i + 1):.2f}s/step)", flush=True)
+    return loss
 
 
 def main():
@@ -63,33 +85,13 @@ def main():
     dit, text = VideoDiT(cfg), TextEncoder(cfg)
     ema_dit, ema_text = EMA(dit, 0.998), EMA(text, 0.998)
     start = time.time()
-    loss = None
     if args.checkpoint:
         state = load(args.checkpoint)["state"]
         ema_dit.load_state_dict(state["ema_dit"])
         ema_text.load_state_dict(state["ema_text"])
-        args.steps = 0
-    params = list(dit.parameters()) + list(text.parameters())
-    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
-    rng = np.random.default_rng(0)
-    for i in range(args.steps):
-        for g in opt.param_groups:
-            g["lr"] = cosine_lr(i, args.steps, args.lr, warmup=100)
-        idx = torch.from_numpy(rng.choice(len(frames), args.batch, replace=False))
-        x0, tok = frames[idx], tokens[idx].clone()
-        tok[torch.from_numpy(rng.random(args.batch) < 0.1)] = null_prompt_tokens(1)
-        t = torch.sigmoid(torch.randn(args.batch, 1))
-        eps = torch.randn_like(x0)
-        v = dit.bidirectional(flow_noise(x0, eps, t), t, text(tok)[:, None], (tok != 0).float()[:, None])
-        loss = ((v - (eps - x0)) ** 2).mean()
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
-        ema_dit.update(dit)
-        ema_text.update(text)
-        if (i + 1) % 250 == 0:
-            print(f"patch {args.patch} step {i + 1}/{args.steps} loss {loss.item():.4f} ({(time.time() - start) / (i + 1):.2f}s/step)", flush=True)
+        steps, loss = 0, None
+    else:
+        steps, loss = args.steps, train(dit, text, ema_dit, ema_text, frames, tokens, args)
     decoder = load_autoencoder(run).decoder
     noise = torch.randn(len(PROMPTS), 1, cfg.latent_channels, cfg.latent_size, cfg.latent_size, generator=torch.Generator().manual_seed(0))
     with torch.no_grad():
@@ -102,7 +104,7 @@ def main():
     args.out.mkdir(parents=True, exist_ok=True)
     sheet = np.concatenate([np.concatenate(list(frames_to_u8(made)), 1), np.concatenate(list(frames_to_u8(real)), 1)], 0)
     Image.fromarray(sheet).save(args.out / "sheet.png")
-    report = {"patch": args.patch, "steps": args.steps, "batch": args.batch, "final_loss": None if loss is None else round(loss.item(), 4), "checkpoint": str(args.checkpoint or ""),
+    report = {"patch": args.patch, "steps": steps, "batch": args.batch, "final_loss": None if loss is None else round(loss.item(), 4), "checkpoint": str(args.checkpoint or ""),
                "object_cover": round(made_figures["cover"], 4), "colour_right": made_figures["colour_right"],
                "real_object_cover": round(real_figures["cover"], 4), "real_colour_right": real_figures["colour_right"],
                "seconds": round(time.time() - start)}

@@ -96,8 +96,9 @@ def main():
     latents = np.load(run / "latents.npy", mmap_mode="r")
     data_prompts = json.loads((data_dir() / "prompts.json").read_text())
     with torch.no_grad():
-        null = text(null_prompt_tokens(1, device=dev))
-        null_mask = (null_prompt_tokens(1, device=dev) != 0).float()
+        null_tok = null_prompt_tokens(1, device=dev)
+        null = text(null_tok)
+        null_mask = (null_tok != 0).float()
 
     def embed_prompts(block_prompts):
         with torch.no_grad():

@@ -102,6 +102,17 @@ class EMA:
         self.model.load_state_dict(sd)
 
 
+def optimiser_step(loss, opt, params, *averages):
+    """One step on `loss` with the gradients clipped to norm 1, then each (EMA, network) pair's
+    average follows its network: the teacher's update, shared with probe_patch.py."""
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, 1.0)
+    opt.step()
+    for ema, model in averages:
+        ema.update(model)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=2500)
@@ -197,12 +208,7 @@ def main():
             diff = frame_difference_loss(x0_from_v(x_t, v, t), x0, both)
             loss = loss + diff_weight * diff
             metrics["difference"] = diff.item()
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
-        ema_dit.update(dit)
-        ema_text.update(text)
+        optimiser_step(loss, opt, params, (ema_dit, dit), (ema_text, text))
         return metrics
 
     stage.run_loop(step, seconds=args.seconds)

@@ -175,7 +175,6 @@ class TeacherOptimizerTest(unittest.TestCase):
         self.assertTrue(any(p is dit.spatial_bias for p in params))
 
 
-
 class TimeShiftTest(unittest.TestCase):
     def test_shift_keeps_the_ends_and_moves_the_middle_towards_noise(self):
         from train_teacher import shift_times
