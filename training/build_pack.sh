@@ -13,6 +13,9 @@ export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 CLIPS=${CLIPS:-4000}
 AE_STEPS=${AE_STEPS:-600}
 AE_MORE=${AE_MORE:-700}
+# Extra loss weight on object outlines and on pixel differences (train_ae.py); 0 as shipped.
+AE_EDGE=${AE_EDGE:-0}
+AE_GRADIENT=${AE_GRADIENT:-0}
 TEACHER_STEPS=${TEACHER_STEPS:-3000}
 TEACHER_MORE=${TEACHER_MORE:-4000}
 TEACHER_TEMPORAL=${TEACHER_TEMPORAL:-2000}
@@ -31,7 +34,7 @@ RUN=${CAUSVID_RUNS:-runs}/default
 mkdir -p "$RUN"
 run() { echo "== $*"; "$PY" "$@"; }
 [ -f data/frames.npy ] || run make_data.py --clips "$CLIPS"
-[ -f "$RUN/ae_more.done" ] && [ -f "$RUN/latents.npy" ] || run train_ae.py --steps "$AE_STEPS" --more "$AE_MORE"
+[ -f "$RUN/ae_more.done" ] && [ -f "$RUN/latents.npy" ] || run train_ae.py --steps "$AE_STEPS" --more "$AE_MORE" --edge-weight "$AE_EDGE" --gradient-weight "$AE_GRADIENT"
 init=()
 if [ "$TEACHER_STILLS" != 0 ]; then
   [ -f "$RUN/teacher_stills.done" ] || run train_teacher.py --stills "$TEACHER_STILLS" --batch "$STILLS_BATCH" --lr "$STILLS_LR"

@@ -26,6 +26,7 @@ from causvid.common import TRAINING_DIR, default_config, load, load_autoencoder,
 from causvid.model import VideoDiT
 from causvid.prompts import BACKGROUNDS, CAMERAS, COLORS, HELD_OUT_PAIRS, MOTIONS, Scene, SceneObject, describe
 from causvid.sampler import StudentStreamer, frames_to_u8, teacher_sample
+from causvid.silhouette import SilhouetteReader
 from causvid.scorer import HEADS, TRAIN_STEPS, ClipClassifier, labels_of, predict, train_scorer
 from make_ode_pairs import STUDENT_TIMESTEPS, load_teacher, student_checkpoint
 from train_scorer import autoencoder_roundtrip
@@ -66,11 +67,12 @@ def studio_scenes():
     return [Scene((SceneObject(c, sh, "standing still"),), "studio") for c, sh in sorted(HELD_OUT_PAIRS) for _ in range(2)]
 
 
-def studio_objects(clips, colours) -> dict:
+def studio_objects(clips, colours, shapes, reader: SilhouetteReader) -> dict:
     """Whether a generator draws the objects at all, which the classifier's mean does not tell
     (session 7's GPU teachers drew none and scored higher). Over (N, H, W, 3) uint8 studio clips:
-    the share of pixels far off the grey backdrop, and the share of clips whose such pixels are,
-    on average, nearest the prompted colour of the seven (none drawn counts as wrong). "Far" is
+    the share of pixels far off the grey backdrop, the share of clips whose such pixels are,
+    on average, nearest the prompted colour of the seven (none drawn counts as wrong), and the
+    share of frames whose silhouette reads as the prompted shape (causvid.silhouette). "Far" is
     0.25 in some channel: every object colour is, and the speckle and blotches generated
     backdrops carry mostly are not (measured: at 0.12 an objectless GPU teacher covered as much
     as the truth)."""
@@ -84,7 +86,8 @@ def studio_objects(clips, colours) -> dict:
         cover.append(off.mean())
         nearest = names[int(np.abs(palette - f[off].mean(0)).sum(-1).argmin())] if off.any() else None
         right.append(nearest == colour)
-    return {"cover": float(np.mean(cover)), "colour_right": float(np.mean(right))}
+    shape_right = [reader.accuracy(clip, [shape] * len(clip)) for clip, shape in zip(clips, shapes)]
+    return {"cover": float(np.mean(cover)), "colour_right": float(np.mean(right)), "shape_right": float(np.mean(shape_right))}
 
 
 def image_stats(frames_u8):
@@ -168,7 +171,7 @@ def main():
     tpreds, tclips = [], []
     with torch.no_grad():
         for i in range(0, len(scenes), 8):
-            noise = torch.randn(len(tprompts[i : i + 8]), 16, cfg.latent_channels, 16, 16, generator=torch.Generator().manual_seed(i))
+            noise = torch.randn(len(tprompts[i : i + 8]), 16, cfg.latent_channels, cfg.latent_size, cfg.latent_size, generator=torch.Generator().manual_seed(i))
             x0, _ = teacher_sample(teacher, text, tprompts[i : i + 8], 48, args.guidance, noise)
             for lat in x0:
                 clip = frames_to_u8(ae.decoder(lat))
@@ -179,12 +182,14 @@ def main():
     change["teacher"] = frame_change(tclips)
     results["frame_change"] = change
     studio = studio_scenes()
-    colours = [s.objects[0].color for s in studio]
-    objects = {"autoencoded_truth": studio_objects([roundtrip(render_clip([s] * 4, 4)) for s in studio], colours)}
+    colours, shapes = [s.objects[0].color for s in studio], [s.objects[0].shape for s in studio]
+    reader = SilhouetteReader.from_renders()
+    truth = [render_clip([s] * 4, 4) for s in studio]
+    objects = {"truth": studio_objects(truth, colours, shapes, reader), "autoencoded_truth": studio_objects([roundtrip(c) for c in truth], colours, shapes, reader)}
     with torch.no_grad():
-        noise = torch.randn(len(studio), 16, cfg.latent_channels, 16, 16, generator=torch.Generator().manual_seed(99))
+        noise = torch.randn(len(studio), 16, cfg.latent_channels, cfg.latent_size, cfg.latent_size, generator=torch.Generator().manual_seed(99))
         x0, _ = teacher_sample(teacher, text, [[describe(s)] * 4 for s in studio], 48, args.guidance, noise)
-        objects["teacher"] = studio_objects([frames_to_u8(ae.decoder(lat)) for lat in x0], colours)
+        objects["teacher"] = studio_objects([frames_to_u8(ae.decoder(lat)) for lat in x0], colours, shapes, reader)
     results["studio_objects"] = objects
     if args.teacher_only:
         print(json.dumps(results, indent=1), flush=True)
@@ -205,7 +210,7 @@ def main():
     change["student"] = frame_change(sclips)
     with torch.no_grad():
         made = [StudentStreamer(student, text, ae.decoder, STUDENT_TIMESTEPS, 12, 0).generate({0: describe(s)}, 4, seed=2000 + i) for i, s in enumerate(studio)]
-        objects["student"] = studio_objects([frames_to_u8(ae.decoder(lat)) for lat in made], colours)
+        objects["student"] = studio_objects([frames_to_u8(ae.decoder(lat)) for lat in made], colours, shapes, reader)
     print(json.dumps(results, indent=1), flush=True)
 
     # 2. Drift over a long clip: first 10 s against the last minute. Pooled over a few seeds:
@@ -387,18 +392,26 @@ def studio_object_lines(r: dict) -> list[str]:
     o = r.get("studio_objects")
     if not o:
         return []
-    who = ("autoencoded_truth", "teacher", "student")
+    who = [k for k in ("truth", "autoencoded_truth", "teacher", "student") if k in o]
+    names = {"truth": "ground truth", "autoencoded_truth": "ground truth through the autoencoder", "teacher": "teacher", "student": "student"}
+
+    def row(label, key, fmt):
+        return f"| {label} | " + " | ".join(fmt(o[k][key]) if key in o[k] else "—" for k in who) + " |"
+
     return [
         "## Are the objects drawn at all?",
         "",
         "Each held-out pair twice, standing still in the plain grey studio, where every pixel far off the "
         "grey backdrop (0.25 in some channel) belongs to the object. The classifier's mean does not show "
-        "a generator that leaves the objects out (model card, session 7); these two figures do.",
+        "a generator that leaves the objects out (model card, session 7); these figures do. The shape is "
+        "read from the object's silhouette (how much of its bounding box and of its convex hull it fills, "
+        "`causvid/silhouette.py`), per frame.",
         "",
-        "| | ground truth through the autoencoder | teacher | student |",
-        "|---|---|---|---|",
-        "| share of the frame far off the backdrop | " + " | ".join(f"{100 * o[k]['cover']:.1f}%" for k in who) + " |",
-        "| clips whose such pixels are nearest the prompted colour | " + " | ".join(f"{100 * o[k]['colour_right']:.0f}%" for k in who) + " |",
+        "| | " + " | ".join(names[k] for k in who) + " |",
+        "|---" * (len(who) + 1) + "|",
+        row("share of the frame far off the backdrop", "cover", lambda v: f"{100 * v:.1f}%"),
+        row("clips whose such pixels are nearest the prompted colour", "colour_right", lambda v: f"{100 * v:.0f}%"),
+        row("frames whose silhouette reads as the prompted shape", "shape_right", lambda v: f"{100 * v:.0f}%"),
         "",
     ]
 

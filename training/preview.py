@@ -41,7 +41,7 @@ def main():
     rows = []
     with torch.no_grad():
         if args.who == "teacher":
-            noise = torch.randn(len(PROMPTS), 16, cfg.latent_channels, 16, 16, generator=torch.Generator().manual_seed(0))
+            noise = torch.randn(len(PROMPTS), 16, cfg.latent_channels, cfg.latent_size, cfg.latent_size, generator=torch.Generator().manual_seed(0))
             x0, _ = teacher_sample(teacher, text, [[p] * 4 for p in PROMPTS], args.steps, 3.0, noise)
         else:
             student = VideoDiT(cfg)

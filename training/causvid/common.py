@@ -80,7 +80,7 @@ class Stage:
         self.path = run / f"{name}.pt"
         self.step = 0
         self.save_every = save_every
-        self.log = open(run / f"{name}.log", "a")
+        self.log_path = run / f"{name}.log"
         if self.path.exists():
             ckpt = load(self.path)
             for k, obj in state.items():
@@ -98,6 +98,12 @@ class Stage:
         """Runs step_fn(step) to the total. With `seconds` (a fresh stage on a rented machine,
         where time is what is given), the total is set after the first `timed_steps` to as many
         steps as fit; step_fn should read `self.total` for its schedule."""
+        with open(self.log_path, "a") as log:
+            self._loop(step_fn, log, log_every, seconds, timed_steps)
+        self.save()
+        (self.run / f"{self.name}.done").write_text(str(self.step))
+
+    def _loop(self, step_fn, log, log_every, seconds, timed_steps):
         last_save = time.time()
         t0, n0 = time.time(), self.step
         while self.step < self.total:
@@ -111,10 +117,8 @@ class Stage:
                 rate = (time.time() - t0) / max(1, self.step - n0)
                 line = f"[{self.name}] step {self.step}/{self.total} " + " ".join(f"{k}={v:.4f}" for k, v in metrics.items()) + f" ({rate:.2f}s/step)"
                 print(line, flush=True)
-                self.log.write(json.dumps({"step": self.step, **metrics}) + "\n")
-                self.log.flush()
+                log.write(json.dumps({"step": self.step, **metrics}) + "\n")
+                log.flush()
             if time.time() - last_save > self.save_every:
                 self.save()
                 last_save = time.time()
-        self.save()
-        (self.run / f"{self.name}.done").write_text(str(self.step))

@@ -1,0 +1,65 @@
+import unittest
+
+import numpy as np
+
+from causvid.silhouette import SilhouetteReader, off_backdrop, silhouette_features, studio_renders
+
+
+def disc(size=64, radius=20.0):
+    y, x = np.mgrid[:size, :size]
+    return (x - size / 2 + 0.5) ** 2 + (y - size / 2 + 0.5) ** 2 <= radius**2
+
+
+class SilhouetteFeaturesTest(unittest.TestCase):
+    def test_a_square_fills_its_box_and_its_hull(self):
+        m = np.zeros((64, 64), bool)
+        m[10:40, 20:50] = True
+        extent, solidity = silhouette_features(m)
+        self.assertAlmostEqual(extent, 1.0, places=6)
+        self.assertAlmostEqual(solidity, 1.0, places=6)
+
+    def test_a_disc_fills_a_quarter_pi_of_its_box(self):
+        extent, solidity = silhouette_features(disc())
+        self.assertAlmostEqual(extent, np.pi / 4, delta=0.01)
+        self.assertGreater(solidity, 0.97)
+
+    def test_a_plus_sign_leaves_gaps_in_its_hull(self):
+        m = np.zeros((64, 64), bool)
+        m[28:36, 10:54] = True
+        m[10:54, 28:36] = True
+        extent, solidity = silhouette_features(m)
+        self.assertLess(solidity, 0.6)
+        self.assertLess(extent, 0.4)
+
+    def test_the_largest_region_counts_and_speckle_is_nothing(self):
+        m = disc()
+        m[0:3, 0:3] = True  # a speck in a corner does not stretch the box
+        self.assertAlmostEqual(silhouette_features(m)[0], np.pi / 4, delta=0.01)
+        speck = np.zeros((64, 64), bool)
+        speck[5:10, 5:10] = True
+        self.assertIsNone(silhouette_features(speck))
+
+
+class OffBackdropTest(unittest.TestCase):
+    def test_only_pixels_far_from_the_backdrop_are_the_object(self):
+        f = np.full((32, 32, 3), 128, np.uint8)
+        f[4:8, 4:8] = (200, 40, 40)  # a red patch
+        f[20:24, 20:24] = (150, 150, 150)  # a faint blotch, under the threshold
+        m = off_backdrop(f)
+        self.assertEqual(int(m.sum()), 16)
+        self.assertTrue(m[4:8, 4:8].all())
+
+
+class SilhouetteReaderTest(unittest.TestCase):
+    def test_reads_unseen_renders_of_every_shape(self):
+        reader = SilhouetteReader.from_renders(n=32, seed=1)
+        test = studio_renders(32, seed=2)
+        self.assertGreaterEqual(reader.accuracy([f for _, f in test], [s for s, _ in test]), 0.9)
+
+    def test_an_empty_studio_reads_as_nothing(self):
+        reader = SilhouetteReader.from_renders(n=8, seed=1)
+        self.assertIsNone(reader.read(np.full((128, 128, 3), 120, np.uint8)))
+
+
+if __name__ == "__main__":
+    unittest.main()
