@@ -7,8 +7,8 @@ backgrounds and stopped drawing the objects (model card). Cheaper than a video t
 trains the same transformer on single latent frames of the training clips (the first block's
 prompt, flow matching, prompt dropout for guidance) with a given patch size, then samples
 studio prompts, where anything not grey is the object, and reports how much of the frame
-the object covers and how often its mean colour is nearest the prompted one
-(evaluate.studio_objects), beside the same figures for real studio frames. It writes a
+the object covers, how often its mean colour is nearest the prompted one and how often its
+silhouette reads as the prompted shape (evaluate.studio_objects), beside the same figures for real studio frames. It writes a
 contact sheet and a JSON line to --out.
 
     python3 training/probe_patch.py --patch 2 --checkpoint runs/default/teacher_stills.pt --out /tmp/stills
@@ -29,6 +29,7 @@ from PIL import Image
 from causvid.common import cosine_lr, data_dir, default_config, load, load_autoencoder, run_dir, setup_torch, token_batch
 from causvid.model import TextEncoder, VideoDiT, flow_noise
 from causvid.sampler import frames_to_u8, null_prompt_tokens, teacher_sample
+from causvid.silhouette import SilhouetteReader
 from evaluate import studio_objects
 from train_teacher import EMA, optimiser_step
 
@@ -36,9 +37,11 @@ PAIRS = [("red", "ball"), ("blue", "box"), ("yellow", "star"), ("green", "triang
 PROMPTS = [f"a {c} {s} standing still in a studio" for c, s in PAIRS]
 
 
-def figures(frames, colours):
-    """evaluate.studio_objects of decoded frames (B, 3, H, W), each a one-frame clip."""
-    return studio_objects([clip[None] for clip in frames_to_u8(frames)], colours)
+def figures(frames, descriptions, reader):
+    """evaluate.studio_objects of decoded frames (B, 3, H, W), each a one-frame clip, against
+    "a <colour> <shape> ..." descriptions."""
+    words = [d.split() for d in descriptions]
+    return studio_objects([clip[None] for clip in frames_to_u8(frames)], [w[1] for w in words], [w[2] for w in words], reader)
 
 
 def train(dit, text, ema_dit, ema_text, frames, tokens, args):
@@ -99,14 +102,15 @@ def main():
     studio = [i for i, p in enumerate(prompts) if "in a studio" in p[0] and " and " not in p[0]][: len(PROMPTS)]
     with torch.no_grad():
         real = decoder(frames[[4 * i for i in studio], 0])
-    made_figures = figures(made, [c for c, _ in PAIRS])
-    real_figures = figures(real, [prompts[i][0].split()[1] for i in studio])
+    reader = SilhouetteReader.from_renders()
+    made_figures = figures(made, PROMPTS, reader)
+    real_figures = figures(real, [prompts[i][0] for i in studio], reader)
     args.out.mkdir(parents=True, exist_ok=True)
     sheet = np.concatenate([np.concatenate(list(frames_to_u8(made)), 1), np.concatenate(list(frames_to_u8(real)), 1)], 0)
     Image.fromarray(sheet).save(args.out / "sheet.png")
     report = {"patch": args.patch, "steps": steps, "batch": args.batch, "final_loss": None if loss is None else round(loss.item(), 4), "checkpoint": str(args.checkpoint or ""),
-               "object_cover": round(made_figures["cover"], 4), "colour_right": made_figures["colour_right"],
-               "real_object_cover": round(real_figures["cover"], 4), "real_colour_right": real_figures["colour_right"],
+               "object_cover": round(made_figures["cover"], 4), "colour_right": made_figures["colour_right"], "shape_right": made_figures["shape_right"],
+               "real_object_cover": round(real_figures["cover"], 4), "real_colour_right": real_figures["colour_right"], "real_shape_right": real_figures["shape_right"],
                "seconds": round(time.time() - start)}
     (args.out / "figures.json").write_text(json.dumps(report))
     print(json.dumps(report))
