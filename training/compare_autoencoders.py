@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from causvid.common import data_dir, default_config, load, setup_torch
+from causvid.common import data_dir, default_config, load_autoencoder, setup_torch
 from causvid.model import FrameAutoencoder
 from causvid.prompts import Scene, SceneObject
 from causvid.render import render_clip
@@ -30,9 +30,7 @@ SHEET_BACKGROUNDS = (("studio", "red"), ("sky", "red"), ("sea", "yellow"), ("gra
 
 def load_run(spec: str) -> tuple[str, FrameAutoencoder]:
     path, _, config = spec.partition("=")
-    ae = FrameAutoencoder(default_config(**json.loads(config or "{}")))
-    ae.load_state_dict(load(Path(path) / "ae_final.pt")["ae"])
-    return path, ae.eval()
+    return path, load_autoencoder(Path(path), default_config(**json.loads(config or "{}")))
 
 
 def sheet_tiles() -> np.ndarray:

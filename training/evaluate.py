@@ -26,7 +26,7 @@ from causvid.common import TRAINING_DIR, default_config, load, load_autoencoder,
 from causvid.model import VideoDiT
 from causvid.prompts import BACKGROUNDS, CAMERAS, COLORS, HELD_OUT_PAIRS, MOTIONS, Scene, SceneObject, describe
 from causvid.sampler import StudentStreamer, frames_to_u8, teacher_sample
-from causvid.silhouette import SilhouetteReader
+from causvid.silhouette import SilhouetteReader, off_backdrop
 from causvid.scorer import HEADS, TRAIN_STEPS, ClipClassifier, labels_of, predict, train_scorer
 from make_ode_pairs import STUDENT_TIMESTEPS, load_teacher, student_checkpoint
 from train_scorer import autoencoder_roundtrip
@@ -72,21 +72,21 @@ def studio_objects(clips, colours, shapes, reader: SilhouetteReader) -> dict:
     (session 7's GPU teachers drew none and scored higher). Over (N, H, W, 3) uint8 studio clips:
     the share of pixels far off the grey backdrop, the share of clips whose such pixels are,
     on average, nearest the prompted colour of the seven (none drawn counts as wrong), and the
-    share of frames whose silhouette reads as the prompted shape (causvid.silhouette). "Far" is
+    share of frames whose silhouette reads as the prompted shape (causvid.silhouette, whose
+    off_backdrop makes the mask all three are read from). "Far" is
     0.25 in some channel: every object colour is, and the speckle and blotches generated
     backdrops carry mostly are not (measured: at 0.12 an objectless GPU teacher covered as much
     as the truth)."""
     names = list(COLORS)
     palette = np.asarray([COLORS[c] for c in names])
-    cover, right = [], []
-    for clip, colour in zip(clips, colours):
+    cover, right, shape_right = [], [], []
+    for clip, colour, shape in zip(clips, colours, shapes):
         f = clip.astype(np.float32) / 255
-        grey = np.median(f.reshape(len(f), -1, 3), axis=1)[:, None, None, :]
-        off = np.abs(f - grey).max(-1) > 0.25
+        off = np.stack([off_backdrop(frame) for frame in clip])
         cover.append(off.mean())
         nearest = names[int(np.abs(palette - f[off].mean(0)).sum(-1).argmin())] if off.any() else None
         right.append(nearest == colour)
-    shape_right = [reader.accuracy(clip, [shape] * len(clip)) for clip, shape in zip(clips, shapes)]
+        shape_right.append(np.mean([reader.read_mask(m) == shape for m in off]))
     return {"cover": float(np.mean(cover)), "colour_right": float(np.mean(right)), "shape_right": float(np.mean(shape_right))}
 
 

@@ -54,9 +54,10 @@ def load(path: Path):
     return torch.load(path, map_location="cpu")
 
 
-def load_autoencoder(run: Path) -> FrameAutoencoder:
-    """The finished frame autoencoder (ae_final.pt, with its latent normalisation), for inference."""
-    ae = FrameAutoencoder(default_config())
+def load_autoencoder(run: Path, cfg: ModelConfig | None = None) -> FrameAutoencoder:
+    """The finished frame autoencoder (ae_final.pt, with its latent normalisation), for inference;
+    `cfg` is the architecture it was trained with (default_config() when not given)."""
+    ae = FrameAutoencoder(cfg or default_config())
     ae.load_state_dict(load(run / "ae_final.pt")["ae"])
     return ae.eval()
 

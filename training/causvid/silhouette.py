@@ -19,7 +19,7 @@ from .prompts import COLORS, SHAPES, Scene, SceneObject
 from .render import render_clip
 
 # "Far" off the backdrop: every object colour is, and the speckle of generated backdrops mostly
-# is not (evaluate.studio_objects uses the same threshold).
+# is not (evaluate.studio_objects reads cover and colour from the same mask).
 FAR = 0.25
 # Regions smaller than this (pixels) are speckle, not an object: the smallest studio object
 # (radius 0.09 of the view at 128 px, a star) covers ~150.
@@ -72,7 +72,11 @@ class SilhouetteReader:
         return cls(studio_renders(n, seed))
 
     def read(self, frame_u8: np.ndarray) -> str | None:
-        f = silhouette_features(off_backdrop(frame_u8))
+        return self.read_mask(off_backdrop(frame_u8))
+
+    def read_mask(self, mask: np.ndarray) -> str | None:
+        """The shape of an off-backdrop mask (off_backdrop), for callers that already have it."""
+        f = silhouette_features(mask)
         if f is None:
             return None
         return min(self.centres, key=lambda s: float(np.sum((self.centres[s] - np.asarray(f)) ** 2)))
