@@ -29,6 +29,8 @@ STILLS_LR=${STILLS_LR:-1e-3}
 EXPORT=${EXPORT:-1}
 ODE_CLIPS=${ODE_CLIPS:-320}
 ODE_STEPS=${ODE_STEPS:-600}
+# The student's denoising steps per block (make_ode_pairs.py --student-steps); 4 as shipped.
+STUDENT_STEPS=${STUDENT_STEPS:-4}
 DMD_STEPS=${DMD_STEPS:-200}
 RUN=${CAUSVID_RUNS:-runs}/default
 mkdir -p "$RUN"
@@ -44,7 +46,7 @@ fi
 [ -f "$RUN/teacher_more.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE"
 [ -f "$RUN/teacher_temporal.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL"
 [ "$TEACHER_SPATIAL" = 0 ] || [ -f "$RUN/teacher_spatial.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL" --spatial "$TEACHER_SPATIAL"
-[ -f "$RUN/ode.done" ] || run make_ode_pairs.py --clips "$ODE_CLIPS"
+[ -f "$RUN/ode.done" ] || run make_ode_pairs.py --clips "$ODE_CLIPS" --student-steps "$STUDENT_STEPS"
 [ -f "$RUN/student_ode.done" ] || run train_student_ode.py --steps "$ODE_STEPS"
 [ -f "$RUN/student_dmd.done" ] || run train_dmd.py --steps "$DMD_STEPS"
 [ "$EXPORT" = 0 ] || run export_default.py

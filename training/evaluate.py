@@ -28,7 +28,7 @@ from causvid.prompts import BACKGROUNDS, CAMERAS, COLORS, HELD_OUT_PAIRS, MOTION
 from causvid.sampler import StudentStreamer, frames_to_u8, teacher_sample
 from causvid.silhouette import SilhouetteReader, off_backdrop
 from causvid.scorer import HEADS, TRAIN_STEPS, ClipClassifier, labels_of, predict, train_scorer
-from make_ode_pairs import STUDENT_TIMESTEPS, load_teacher, student_checkpoint
+from make_ode_pairs import load_teacher, run_timesteps, student_checkpoint
 from train_scorer import autoencoder_roundtrip
 
 DRIFT_SEEDS = (3, 4, 5)  # seed 3 was the only drift clip up to session 4
@@ -140,6 +140,11 @@ def main():
         student = VideoDiT(cfg)
         student.load_state_dict(load(args.student or student_checkpoint(run))["state"]["student"])
         student.eval()
+        timesteps = run_timesteps(run)
+
+    def streamer():
+        """The student as the engine runs it by default: 12 frames of context, no sink frames."""
+        return StudentStreamer(student, text, ae.decoder, timesteps, 12, 0)
 
     roundtrip = autoencoder_roundtrip(ae)
     scorer_path = run / "scorer.pt"
@@ -199,7 +204,7 @@ def main():
     t0 = time.time()
     spreds, sclips = [], []
     for i, s in enumerate(scenes):
-        st = StudentStreamer(student, text, ae.decoder, STUDENT_TIMESTEPS, 12, 0)
+        st = streamer()
         lat = st.generate({0: describe(s)}, 4, seed=1000 + i)
         with torch.no_grad():
             clip = frames_to_u8(ae.decoder(lat))
@@ -209,7 +214,7 @@ def main():
     results["student"] = accuracy(spreds, scenes)
     change["student"] = frame_change(sclips)
     with torch.no_grad():
-        made = [StudentStreamer(student, text, ae.decoder, STUDENT_TIMESTEPS, 12, 0).generate({0: describe(s)}, 4, seed=2000 + i) for i, s in enumerate(studio)]
+        made = [streamer().generate({0: describe(s)}, 4, seed=2000 + i) for i, s in enumerate(studio)]
         objects["student"] = studio_objects([frames_to_u8(ae.decoder(lat)) for lat in made], colours, shapes, reader)
     print(json.dumps(results, indent=1), flush=True)
 
@@ -221,7 +226,7 @@ def main():
     first, last, win_preds_first, win_preds_last = [], [], [], []
     with torch.no_grad():
         for seed in drift_seeds:
-            st = StudentStreamer(student, text, ae.decoder, STUDENT_TIMESTEPS, 12, 0)
+            st = streamer()
             st.set_prompt(prompt)
             window = []
             for b in range(blocks):
@@ -255,7 +260,7 @@ def main():
     # 3. A colour switch: frames until the new colour dominates, and how far the object jumps.
     latencies, jumps = [], []
     for seed in range(6):
-        st = StudentStreamer(student, text, ae.decoder, STUDENT_TIMESTEPS, 12, 0)
+        st = streamer()
         lat = st.generate({0: "a red ball standing still in a studio", 4: "a blue ball standing still in a studio"}, 10, seed=seed)
         with torch.no_grad():
             fr = frames_to_u8(ae.decoder(lat))
@@ -269,7 +274,7 @@ def main():
 
     # 3b. A background switch: the scorer's best-read attribute, so the latency is measurable
     # even where objects are not.
-    results["background_switch"] = background_switch(student, text, ae, scorer)
+    results["background_switch"] = background_switch(streamer, ae, scorer)
     print(json.dumps(results["background_switch"], indent=1), flush=True)
 
     # 4. A photo never seen in training, "the camera pans left".
@@ -277,7 +282,7 @@ def main():
     x = torch.from_numpy(photo).permute(2, 0, 1)[None]
     with torch.no_grad():
         z = ae.encoder(x)[0]
-    st = StudentStreamer(student, text, ae.decoder, STUDENT_TIMESTEPS, 12, 0)
+    st = streamer()
     lat = st.generate({0: "in a photo, the camera pans left"}, 8, seed=2, first_frame=z)
     with torch.no_grad():
         fr = frames_to_u8(ae.decoder(lat))
@@ -308,7 +313,7 @@ def frames_until(labels: list[str], start: int, target: str, hold: int = 4):
     return None
 
 
-def background_switch(student, text, ae, scorer, seeds=(0, 1)):
+def background_switch(streamer, ae, scorer, seeds=(0, 1)):
     """A red ball bouncing, its background switched at block SWITCH_BLOCK; the ground-truth
     render of the same schedule (which fades over a few frames) is the reference."""
     from causvid.render import render_clip
@@ -319,7 +324,7 @@ def background_switch(student, text, ae, scorer, seeds=(0, 1)):
         sa, sb = Scene(ball, a), Scene(ball, b)
         truth = frames_until(frame_backgrounds(scorer, render_clip([sa] * SWITCH_BLOCK + [sb] * 6, 4)), out["switch_frame"], b)
         for seed in seeds:
-            st = StudentStreamer(student, text, ae.decoder, STUDENT_TIMESTEPS, 12, 0)
+            st = streamer()
             lat = st.generate({0: describe(sa), SWITCH_BLOCK: describe(sb)}, 10, seed=seed)
             with torch.no_grad():
                 labels = frame_backgrounds(scorer, frames_to_u8(ae.decoder(lat)))

@@ -11,7 +11,7 @@ from pathlib import Path
 from causvid.common import TRAINING_DIR, default_config, load, load_autoencoder, run_dir
 from causvid.export import export_pack
 from causvid.model import VideoDiT
-from make_ode_pairs import STUDENT_TIMESTEPS, load_teacher, student_checkpoint
+from make_ode_pairs import load_teacher, run_timesteps, student_checkpoint
 
 
 def stage_summary(run, name):
@@ -38,6 +38,7 @@ def main():
     student_path = student_checkpoint(run)
     which = student_path.stem
     student.load_state_dict(load(student_path)["state"]["student"])
+    timesteps = run_timesteps(run)
     info = {
         "date": datetime.date.today().isoformat(),
         "student_from": which,
@@ -45,9 +46,10 @@ def main():
         "config": cfg.to_dict(),
     }
     export_pack(
-        args.out, cfg, ae, text, student, teacher, STUDENT_TIMESTEPS, args.context_frames, args.sink_frames,
+        args.out, cfg, ae, text, student, teacher, timesteps, args.context_frames, args.sink_frames,
         args.teacher_steps, args.guidance, name="playground-default",
-        description="CausVid playground model: 128x128 @ 16 fps, 4-frame blocks, 4-step causal student distilled from a 48-step bidirectional teacher.",
+        description=f"CausVid playground model: 128x128 @ 16 fps, {cfg.frames_per_block}-frame blocks, {len(timesteps)}-step causal student "
+        f"distilled from a {args.teacher_steps}-step bidirectional teacher.",
         training_info=info,
     )
     size = sum(p.stat().st_size for p in args.out.iterdir()) / 1e6

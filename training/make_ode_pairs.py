@@ -17,7 +17,23 @@ from causvid.common import data_dir, default_config, load, run_dir, setup_torch
 from causvid.model import TextEncoder, VideoDiT
 from causvid.sampler import teacher_sample
 
-STUDENT_TIMESTEPS = [1.0, 0.75, 0.5, 0.25]
+STUDENT_STEPS = 4  # as shipped: timesteps 1, 0.75, 0.5, 0.25
+
+
+def student_timesteps(steps: int) -> list[float]:
+    """`steps` evenly spaced denoising timesteps, from pure noise (1.0) down: 4 -> 1, .75, .5, .25."""
+    return [1.0 - i / steps for i in range(steps)]
+
+
+STUDENT_TIMESTEPS = student_timesteps(STUDENT_STEPS)
+
+
+def run_timesteps(run) -> list[float]:
+    """The timesteps a run's student is distilled at: those its ODE pairs were recorded at
+    (ode.done says; a run made before it said is at the shipped four)."""
+    done = run / "ode.done"
+    recorded = json.loads(done.read_text()).get("timesteps") if done.exists() else None
+    return recorded or STUDENT_TIMESTEPS
 
 
 def teacher_checkpoint(run):
@@ -62,6 +78,7 @@ def main():
     ap.add_argument("--steps", type=int, default=48)
     ap.add_argument("--guidance", type=float, default=3.0)
     ap.add_argument("--chunk", type=int, default=32)
+    ap.add_argument("--student-steps", type=int, default=STUDENT_STEPS, help="the student's denoising steps per block; fewer is faster, each one coarser")
     args = ap.parse_args()
     dev = setup_torch()
     run = run_dir()
@@ -71,13 +88,16 @@ def main():
     latents = np.load(run / "latents.npy", mmap_mode="r")
     rng = np.random.default_rng(7)
     chosen = rng.choice(len(prompts), args.clips, replace=False)
-    record = [round((1 - t) * args.steps) for t in STUDENT_TIMESTEPS]
+    timesteps = student_timesteps(args.student_steps)
+    record = [round((1 - t) * args.steps) for t in timesteps]
     out = run / "ode"
     out.mkdir(exist_ok=True)
     shape = (cfg.clip_frames, cfg.latent_channels, cfg.latent_size, cfg.latent_size)
     for c in range(0, args.clips, args.chunk):
         path = out / f"chunk{c // args.chunk:04d}.pt"
         if path.exists():
+            if load(path)["timesteps"] != timesteps:
+                raise SystemExit(f"{path} was recorded at other timesteps; delete {out} to record it again")
             continue
         idx = chosen[c : c + args.chunk]
         g = torch.Generator().manual_seed(int(c))
@@ -86,10 +106,10 @@ def main():
         real = torch.from_numpy(latents[idx].astype(np.float32))
         x0, states = teacher_sample(dit, text, [prompts[i] for i in idx], args.steps, args.guidance, noise.to(dev), cond=(real.to(dev), known.to(dev)), record=record)
         traj = torch.stack([states[k] for k in record], dim=1)  # (B, steps, N, C, h, w)
-        torch.save({"x0": x0.half().cpu(), "traj": traj.half().cpu(), "known": known, "timesteps": STUDENT_TIMESTEPS, "prompts": [prompts[i] for i in idx]}, path.with_suffix(".tmp"))
+        torch.save({"x0": x0.half().cpu(), "traj": traj.half().cpu(), "known": known, "timesteps": timesteps, "prompts": [prompts[i] for i in idx]}, path.with_suffix(".tmp"))
         path.with_suffix(".tmp").rename(path)
         print(f"ode pairs {c + len(idx)}/{args.clips}", flush=True)
-    (run / "ode.done").write_text(json.dumps({"clips": args.clips, "steps": args.steps, "guidance": args.guidance}))
+    (run / "ode.done").write_text(json.dumps({"clips": args.clips, "steps": args.steps, "guidance": args.guidance, "timesteps": timesteps}))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from PIL import Image
 from causvid.common import default_config, load, load_autoencoder, run_dir, setup_torch
 from causvid.model import VideoDiT
 from causvid.sampler import StudentStreamer, frames_to_u8, teacher_sample
-from make_ode_pairs import STUDENT_TIMESTEPS, load_teacher
+from make_ode_pairs import load_teacher, run_timesteps
 
 PROMPTS = [
     "a red ball bouncing at sunset",
@@ -46,7 +46,7 @@ def main():
         else:
             student = VideoDiT(cfg)
             student.load_state_dict(load(run / f"{args.who}.pt")["state"]["student"])
-            x0 = torch.stack([StudentStreamer(student.eval(), text, ae.decoder, STUDENT_TIMESTEPS, 12, 0).generate({0: p}, 4, seed=i) for i, p in enumerate(PROMPTS)])
+            x0 = torch.stack([StudentStreamer(student.eval(), text, ae.decoder, run_timesteps(run), 12, 0).generate({0: p}, 4, seed=i) for i, p in enumerate(PROMPTS)])
         for lat in x0:
             rows.append(np.concatenate(list(frames_to_u8(ae.decoder(lat[::3]))), 1))
     Image.fromarray(np.concatenate(rows, 0)).save(args.out)

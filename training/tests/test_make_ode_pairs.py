@@ -1,0 +1,31 @@
+import json
+import tempfile
+import unittest
+from pathlib import Path
+
+from make_ode_pairs import STUDENT_TIMESTEPS, run_timesteps, student_timesteps
+
+
+class StudentTimestepsTest(unittest.TestCase):
+    def test_evenly_spaced_from_pure_noise(self):
+        self.assertEqual(student_timesteps(4), [1.0, 0.75, 0.5, 0.25])
+        self.assertEqual(student_timesteps(2), [1.0, 0.5])
+        three = student_timesteps(3)
+        self.assertEqual(three[0], 1.0)
+        self.assertAlmostEqual(three[1], 2 / 3)
+        self.assertAlmostEqual(three[2], 1 / 3)
+        # The shipped pack's manifest says [1, .75, .5, .25]: the default must stay that.
+        self.assertEqual(STUDENT_TIMESTEPS, [1.0, 0.75, 0.5, 0.25])
+
+    def test_a_run_is_read_at_the_timesteps_its_pairs_were_recorded_at(self):
+        with tempfile.TemporaryDirectory() as d:
+            run = Path(d)
+            self.assertEqual(run_timesteps(run), STUDENT_TIMESTEPS)  # no pairs yet
+            (run / "ode.done").write_text(json.dumps({"clips": 8, "steps": 48, "guidance": 3.0}))
+            self.assertEqual(run_timesteps(run), STUDENT_TIMESTEPS)  # recorded before ode.done said
+            (run / "ode.done").write_text(json.dumps({"clips": 8, "timesteps": student_timesteps(3)}))
+            self.assertEqual(run_timesteps(run), student_timesteps(3))
+
+
+if __name__ == "__main__":
+    unittest.main()
