@@ -26,7 +26,7 @@ from causvid.common import TRAINING_DIR, default_config, load, load_autoencoder,
 from causvid.model import VideoDiT
 from causvid.prompts import BACKGROUNDS, CAMERAS, COLORS, HELD_OUT_PAIRS, MOTIONS, Scene, SceneObject, describe
 from causvid.sampler import StudentStreamer, frames_to_u8, teacher_sample
-from causvid.silhouette import SilhouetteReader, off_backdrop
+from causvid.silhouette import SilhouetteReader, off_backdrop, pieces
 from causvid.scorer import HEADS, TRAIN_STEPS, ClipClassifier, labels_of, predict, train_scorer
 from make_ode_pairs import load_teacher, run_timesteps, student_checkpoint
 from train_scorer import autoencoder_roundtrip
@@ -67,6 +67,16 @@ def studio_scenes():
     return [Scene((SceneObject(c, sh, "standing still"),), "studio") for c, sh in sorted(HELD_OUT_PAIRS) for _ in range(2)]
 
 
+def nearest_colour(rgb) -> str:
+    """The prompt colour nearest an object's mean colour (RGB in [0, 1]), compared as
+    chromaticity (each divided by its brightest channel): the renderer shades its objects, and
+    by plain distance a shaded yellow star read as orange on ground truth."""
+    names = list(COLORS)
+    palette = np.asarray([COLORS[c] for c in names])
+    chroma = lambda c: c / np.maximum(c.max(-1, keepdims=True), 1e-6)
+    return names[int(np.abs(chroma(palette) - chroma(np.asarray(rgb, np.float64))).sum(-1).argmin())]
+
+
 def studio_objects(clips, colours, shapes, reader: SilhouetteReader) -> dict:
     """Whether a generator draws the objects at all, which the classifier's mean does not tell
     (session 7's GPU teachers drew none and scored higher). Over (N, H, W, 3) uint8 studio clips:
@@ -77,17 +87,16 @@ def studio_objects(clips, colours, shapes, reader: SilhouetteReader) -> dict:
     0.25 in some channel: every object colour is, and the speckle and blotches generated
     backdrops carry mostly are not (measured: at 0.12 an objectless GPU teacher covered as much
     as the truth)."""
-    names = list(COLORS)
-    palette = np.asarray([COLORS[c] for c in names])
-    cover, right, shape_right = [], [], []
+    cover, right, shape_right, parts = [], [], [], []
     for clip, colour, shape in zip(clips, colours, shapes):
         f = clip.astype(np.float32) / 255
         off = np.stack([off_backdrop(frame) for frame in clip])
         cover.append(off.mean())
-        nearest = names[int(np.abs(palette - f[off].mean(0)).sum(-1).argmin())] if off.any() else None
+        nearest = nearest_colour(f[off].mean(0)) if off.any() else None
         right.append(nearest == colour)
         shape_right.append(np.mean([reader.read_mask(m) == shape for m in off]))
-    return {"cover": float(np.mean(cover)), "colour_right": float(np.mean(right)), "shape_right": float(np.mean(shape_right))}
+        parts.append(np.mean([pieces(m) for m in off]))
+    return {"cover": float(np.mean(cover)), "colour_right": float(np.mean(right)), "shape_right": float(np.mean(shape_right)), "pieces": float(np.mean(parts))}
 
 
 def image_stats(frames_u8):
@@ -417,6 +426,7 @@ def studio_object_lines(r: dict) -> list[str]:
         row("share of the frame far off the backdrop", "cover", lambda v: f"{100 * v:.1f}%"),
         row("clips whose such pixels are nearest the prompted colour", "colour_right", lambda v: f"{100 * v:.0f}%"),
         row("frames whose silhouette reads as the prompted shape", "shape_right", lambda v: f"{100 * v:.0f}%"),
+        row("separate pieces the object is drawn in, per frame (one: whole)", "pieces", lambda v: f"{v:.2f}"),
         "",
     ]
 

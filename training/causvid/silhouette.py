@@ -33,13 +33,25 @@ def off_backdrop(frame_u8: np.ndarray) -> np.ndarray:
     return np.abs(f - grey).max(-1) > FAR
 
 
+def regions(mask: np.ndarray) -> list:
+    """The mask's connected regions (8-neighbour) bigger than speckle, as skimage regionprops."""
+    return [r for r in regionprops(label(mask, connectivity=2)) if r.area >= MIN_AREA]
+
+
+def pieces(mask: np.ndarray) -> int:
+    """How many separate regions an off-backdrop mask has: 1 for one object drawn whole. An
+    undertrained generator draws one object as several token-sized pieces (model card, session
+    10), which cover and colour do not show."""
+    return len(regions(mask))
+
+
 def silhouette_features(mask: np.ndarray) -> tuple[float, float] | None:
     """(extent, solidity) of the largest connected region of a mask; None when it has none
     bigger than speckle."""
-    regions = [r for r in regionprops(label(mask, connectivity=2)) if r.area >= MIN_AREA]
-    if not regions:
+    regions_ = regions(mask)
+    if not regions_:
         return None
-    r = max(regions, key=lambda r: r.area)
+    r = max(regions_, key=lambda r: r.area)
     return float(r.extent), float(r.solidity)
 
 

@@ -2,7 +2,7 @@ import unittest
 
 import numpy as np
 
-from evaluate import frame_change, frames_until
+from evaluate import frame_change, frames_until, nearest_colour, studio_objects
 
 
 class FrameChangeTest(unittest.TestCase):
@@ -34,3 +34,39 @@ class FramesUntilTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class NearestColourTest(unittest.TestCase):
+    def test_every_prompt_colour_reads_as_itself_lit_or_shaded(self):
+        from causvid.prompts import COLORS
+
+        for name, rgb in COLORS.items():
+            self.assertEqual(nearest_colour(rgb), name)
+            if name != "white":  # a shaded white is grey: not a prompt colour
+                self.assertEqual(nearest_colour(0.75 * np.asarray(rgb)), name)
+
+    def test_a_shaded_yellow_is_yellow(self):
+        # The mean of a rendered yellow star's pixels in the studio (session 10).
+        self.assertEqual(nearest_colour((0.717, 0.651, 0.116)), "yellow")
+
+
+class StudioObjectsTest(unittest.TestCase):
+    def test_ground_truth_is_one_whole_object_of_the_prompted_colour_and_shape(self):
+        from causvid.prompts import Scene, SceneObject
+        from causvid.render import render_clip
+        from causvid.silhouette import SilhouetteReader
+
+        scenes = [Scene((SceneObject(c, s, "standing still"),), "studio", seed=i) for i, (c, s) in enumerate([("red", "box"), ("blue", "ball"), ("yellow", "star"), ("green", "triangle")])]
+        clips = [render_clip([s], 4) for s in scenes]
+        colours, shapes = [s.objects[0].color for s in scenes], [s.objects[0].shape for s in scenes]
+        o = studio_objects(clips, colours, shapes, SilhouetteReader.from_renders())
+        self.assertEqual(o["colour_right"], 1.0)
+        self.assertGreaterEqual(o["shape_right"], 0.75)
+        self.assertEqual(o["pieces"], 1.0)
+        self.assertGreater(o["cover"], 0.005)
+        # The same objects cut in two by a grey band: the same colour, in two pieces.
+        cut = [c.copy() for c in clips]
+        for c, scene in zip(cut, scenes):
+            centre = int(scene.objects[0].y * c.shape[1])
+            c[:, centre - 2 : centre + 2] = np.median(c[0].reshape(-1, 3), axis=0).astype(np.uint8)
+        self.assertEqual(studio_objects(cut, colours, shapes, SilhouetteReader.from_renders())["pieces"], 2.0)

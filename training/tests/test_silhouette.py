@@ -2,7 +2,7 @@ import unittest
 
 import numpy as np
 
-from causvid.silhouette import SilhouetteReader, off_backdrop, silhouette_features, studio_renders
+from causvid.silhouette import SilhouetteReader, off_backdrop, pieces, silhouette_features, studio_renders
 
 
 def disc(size=64, radius=20.0):
@@ -38,6 +38,20 @@ class SilhouetteFeaturesTest(unittest.TestCase):
         speck = np.zeros((64, 64), bool)
         speck[5:10, 5:10] = True
         self.assertIsNone(silhouette_features(speck))
+
+
+class PiecesTest(unittest.TestCase):
+    def test_counts_separate_regions_bigger_than_speckle(self):
+        m = np.zeros((64, 64), bool)
+        self.assertEqual(pieces(m), 0)
+        m[5:15, 5:15] = True
+        self.assertEqual(pieces(m), 1)
+        m[40:50, 40:50] = True
+        m[30:33, 5:8] = True  # speckle
+        self.assertEqual(pieces(m), 2)
+        m[15:16, 15:40] = True  # joined corner to corner (8-neighbour) and along a line: one object
+        m[16:40, 39:40] = True
+        self.assertEqual(pieces(m), 1)
 
 
 class OffBackdropTest(unittest.TestCase):
