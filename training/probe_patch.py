@@ -31,7 +31,7 @@ from causvid.model import TextEncoder, VideoDiT, flow_noise
 from causvid.sampler import frames_to_u8, null_prompt_tokens, teacher_sample
 from causvid.silhouette import SilhouetteReader
 from evaluate import studio_objects
-from train_teacher import EMA, optimiser_step
+from train_teacher import EMA, optimiser_step, shift_times
 
 PAIRS = [("red", "ball"), ("blue", "box"), ("yellow", "star"), ("green", "triangle"), ("purple", "ball"), ("white", "box"), ("orange", "star"), ("red", "box")]
 PROMPTS = [f"a {c} {s} standing still in a studio" for c, s in PAIRS]
@@ -56,7 +56,7 @@ def train(dit, text, ema_dit, ema_text, frames, tokens, args):
         idx = torch.from_numpy(rng.choice(len(frames), args.batch, replace=False))
         x0, tok = frames[idx], tokens[idx].clone()
         tok[torch.from_numpy(rng.random(args.batch) < 0.1)] = null_prompt_tokens(1)
-        t = torch.sigmoid(torch.randn(args.batch, 1))
+        t = shift_times(torch.sigmoid(torch.randn(args.batch, 1)), args.time_shift)
         eps = torch.randn_like(x0)
         v = dit.bidirectional(flow_noise(x0, eps, t), t, text(tok)[:, None], (tok != 0).float()[:, None])
         loss = ((v - (eps - x0)) ** 2).mean()
@@ -75,6 +75,8 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--checkpoint", type=Path, help="score this teacher checkpoint's EMA weights instead of training")
+    ap.add_argument("--init", type=Path, help="train on from this teacher checkpoint's EMA weights instead of from scratch")
+    ap.add_argument("--time-shift", type=float, default=1.0, help="as train_teacher.py: draw more noise levels at high noise (1: none)")
     args = ap.parse_args()
     setup_torch(args.threads)
     torch.manual_seed(0)
@@ -94,6 +96,12 @@ def main():
         ema_text.load_state_dict(state["ema_text"])
         steps, loss = 0, None
     else:
+        if args.init:
+            state = load(args.init)["state"]
+            for module in (dit, ema_dit.model):
+                module.load_state_dict(state["ema_dit"])
+            for module in (text, ema_text.model):
+                module.load_state_dict(state["ema_text"])
         steps, loss = args.steps, train(dit, text, ema_dit, ema_text, frames, tokens, args)
     decoder = load_autoencoder(run).decoder
     noise = torch.randn(len(PROMPTS), 1, cfg.latent_channels, cfg.latent_size, cfg.latent_size, generator=torch.Generator().manual_seed(0))
@@ -108,7 +116,7 @@ def main():
     args.out.mkdir(parents=True, exist_ok=True)
     sheet = np.concatenate([np.concatenate(list(frames_to_u8(made)), 1), np.concatenate(list(frames_to_u8(real)), 1)], 0)
     Image.fromarray(sheet).save(args.out / "sheet.png")
-    report = {"patch": args.patch, "steps": steps, "batch": args.batch, "final_loss": None if loss is None else round(loss.item(), 4), "checkpoint": str(args.checkpoint or ""),
+    report = {"patch": args.patch, "steps": steps, "init": str(args.init or ""), "time_shift": args.time_shift, "batch": args.batch, "final_loss": None if loss is None else round(loss.item(), 4), "checkpoint": str(args.checkpoint or ""),
                "object_cover": round(made_figures["cover"], 4), "colour_right": made_figures["colour_right"], "shape_right": made_figures["shape_right"], "pieces": round(made_figures["pieces"], 2),
                "real_object_cover": round(real_figures["cover"], 4), "real_colour_right": real_figures["colour_right"], "real_shape_right": real_figures["shape_right"], "real_pieces": round(real_figures["pieces"], 2),
                "seconds": round(time.time() - start)}
