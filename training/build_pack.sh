@@ -26,6 +26,8 @@ TEACHER_SPATIAL=${TEACHER_SPATIAL:-0}
 TEACHER_STILLS=${TEACHER_STILLS:-0}
 STILLS_BATCH=${STILLS_BATCH:-64}
 STILLS_LR=${STILLS_LR:-1e-3}
+# Single frames trained beside each clip round's clips (train_teacher.py --joint-stills); 0 as shipped.
+JOINT_STILLS=${JOINT_STILLS:-0}
 EXPORT=${EXPORT:-1}
 ODE_CLIPS=${ODE_CLIPS:-320}
 ODE_STEPS=${ODE_STEPS:-600}
@@ -38,14 +40,15 @@ run() { echo "== $*"; "$PY" "$@"; }
 [ -f data/frames.npy ] || run make_data.py --clips "$CLIPS"
 [ -f "$RUN/ae_more.done" ] && [ -f "$RUN/latents.npy" ] || run train_ae.py --steps "$AE_STEPS" --more "$AE_MORE" --edge-weight "$AE_EDGE" --gradient-weight "$AE_GRADIENT"
 init=()
+joint=(--joint-stills "$JOINT_STILLS")
 if [ "$TEACHER_STILLS" != 0 ]; then
   [ -f "$RUN/teacher_stills.done" ] || run train_teacher.py --stills "$TEACHER_STILLS" --batch "$STILLS_BATCH" --lr "$STILLS_LR"
   init=(--init "$RUN/teacher_stills.pt")
 fi
-[ -f "$RUN/teacher.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" "${init[@]}"
-[ -f "$RUN/teacher_more.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE"
-[ -f "$RUN/teacher_temporal.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL"
-[ "$TEACHER_SPATIAL" = 0 ] || [ -f "$RUN/teacher_spatial.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL" --spatial "$TEACHER_SPATIAL"
+[ -f "$RUN/teacher.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" "${init[@]}" "${joint[@]}"
+[ -f "$RUN/teacher_more.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" "${joint[@]}"
+[ -f "$RUN/teacher_temporal.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL" "${joint[@]}"
+[ "$TEACHER_SPATIAL" = 0 ] || [ -f "$RUN/teacher_spatial.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL" --spatial "$TEACHER_SPATIAL" "${joint[@]}"
 [ -f "$RUN/ode.done" ] || run make_ode_pairs.py --clips "$ODE_CLIPS" --student-steps "$STUDENT_STEPS"
 [ -f "$RUN/student_ode.done" ] || run train_student_ode.py --steps "$ODE_STEPS"
 [ -f "$RUN/student_dmd.done" ] || run train_dmd.py --steps "$DMD_STEPS"

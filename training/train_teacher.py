@@ -21,6 +21,11 @@ on two cores, so the frame's objects, backgrounds and colours are learned where 
 and the clip rounds are left with time and motion. Session 7's still probe at 2x2 drew the
 objects that every 4x4 teacher left out (docs/model-card.md).
 
+`--joint-stills K` goes on training single frames in the clip rounds: K of them a step beside
+the clips, their flow loss added (joint image and video training, as video models commonly do).
+A still costs a sixteenth of a clip, and the frame's layout (one object, whole, in one place)
+is what the clip rounds learned slowest (model card, session 10).
+
 A fourth round (`--spatial`, stage teacher_spatial) continues the third round's recipe after
 the network gained its attention bias by place in the frame (causvid.model), which starts at
 zero in a warm restart and so learns at a higher rate. Session 4 measured it and did not ship
@@ -126,6 +131,7 @@ def main():
     ap.add_argument("--difference-weight", type=float, default=2.0, help="weight of the frame-difference loss (third round)")
     ap.add_argument("--seconds", type=float, default=0.0, help="train the round for this long instead of its step count (on a rented GPU)")
     ap.add_argument("--time-shift", type=float, default=1.0, help="shift the noise levels drawn towards high noise (1: none), where a small object's place is decided")
+    ap.add_argument("--joint-stills", type=int, default=0, help="in the clip rounds, also this many single frames a step (their flow loss added), so the frame's layout keeps learning beside time")
     ap.add_argument("--init", type=Path, help="start the first round from this teacher's EMA weights instead of from scratch")
     ap.add_argument("--stills", type=int, default=0, help="instead of the clip rounds: pretrain on single frames for this many steps (stage teacher_stills), a start for --init")
     args = ap.parse_args()
@@ -171,33 +177,38 @@ def main():
     temporal = name in ("teacher_temporal", "teacher_spatial")
     stills = name == "teacher_stills"
     per_block, diff_weight = (args.per_block, args.difference_weight) if temporal else (0.0, 0.0)
+    joint = args.joint_stills
     # Seeded by the stage's step so a resumed run draws on; each later round's offset keeps
     # its draws apart from the round before at the same step numbers.
     seed = 1000 + stage.step + {"teacher_temporal": 7, "teacher_spatial": 13, "teacher_stills": 17}.get(name, 0)
     rng = np.random.default_rng(seed)
     torch.manual_seed(seed)  # the noise and noise levels too (a fresh network's initial weights are drawn before, unseeded)
 
-    def step(i):
-        for g in opt.param_groups:
-            g["lr"] = cosine_lr(i, stage.total, args.lr, warmup=100) * g["lr_scale"]
-        idx = np.sort(rng.choice(n_clips, args.batch, replace=False))
+    def flow_matching(k, one_frame):
+        """The flow loss on k clips drawn from the set, or on one frame of each (a still)."""
+        idx = np.sort(rng.choice(n_clips, k, replace=False))
         x0 = latents[torch.from_numpy(idx).to(dev)].float()
         tok = tokens[idx].clone()
-        if stills:
-            x0, tok = one_frame_each(x0, tok, rng.integers(0, n, args.batch), fpb)
-        drop = torch.from_numpy(rng.random(args.batch) < 0.1)
+        if one_frame:
+            x0, tok = one_frame_each(x0, tok, rng.integers(0, n, k), fpb)
+        drop = torch.from_numpy(rng.random(k) < 0.1)
         tok[drop] = null_prompt_tokens(int(drop.sum()), tok.shape[1])
         b, nb, L = tok.shape
         emb = text(tok.reshape(b * nb, L).to(dev)).reshape(b, nb, L, -1)
         mask = (tok != 0).float().to(dev)
-        if stills:
+        if one_frame:
             t = shift_times(torch.sigmoid(torch.randn(b, 1)), args.time_shift).to(dev)
         else:
             t = conditioning_times(b, n, fpb, rng, per_block, args.time_shift).to(dev)
         eps = torch.randn_like(x0)
         x_t = flow_noise(x0, eps, t)
         v = dit.bidirectional(x_t, t, emb, mask)
-        flow = frame_weighted_mse(v, eps - x0, (t > 0).float())
+        return frame_weighted_mse(v, eps - x0, (t > 0).float()), (x0, x_t, v, t)
+
+    def step(i):
+        for g in opt.param_groups:
+            g["lr"] = cosine_lr(i, stage.total, args.lr, warmup=100) * g["lr_scale"]
+        flow, (x0, x_t, v, t) = flow_matching(args.batch, stills)
         metrics = {"loss": flow.item()}
         if name == "teacher_spatial":
             metrics["bias"] = dit.spatial_bias.detach().abs().max().item()
@@ -208,6 +219,10 @@ def main():
             diff = frame_difference_loss(x0_from_v(x_t, v, t), x0, both)
             loss = loss + diff_weight * diff
             metrics["difference"] = diff.item()
+        if joint and not stills:
+            still_flow, _ = flow_matching(joint, True)
+            loss = loss + still_flow
+            metrics["stills"] = still_flow.item()
         optimiser_step(loss, opt, params, (ema_dit, dit), (ema_text, text))
         return metrics
 
