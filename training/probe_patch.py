@@ -14,7 +14,10 @@ contact sheet and a JSON line to --out.
     python3 training/probe_patch.py --patch 2 --checkpoint runs/default/teacher_stills.pt --out /tmp/stills
 
 scores a teacher checkpoint's averaged weights the same way instead of training (the stills
-round of train_teacher.py, or any clip round: it is drawn one frame at a time).
+round of train_teacher.py, or any clip round: it is drawn one frame at a time). With `--clips`
+a clip round's checkpoint draws whole 16-frame clips instead (~2 min on one core), scored over
+every frame, and the sheet shows frames 0, 3, ... 15 of each. `--guidance` sets the
+classifier-free guidance of either (3, as the teacher is used).
 """
 
 import argparse
@@ -31,6 +34,7 @@ from causvid.model import TextEncoder, VideoDiT, flow_noise
 from causvid.sampler import frames_to_u8, null_prompt_tokens, teacher_sample
 from causvid.silhouette import SilhouetteReader
 from evaluate import studio_objects
+from make_ode_pairs import load_teacher
 from train_teacher import EMA, optimiser_step, shift_times
 
 PAIRS = [("red", "ball"), ("blue", "box"), ("yellow", "star"), ("green", "triangle"), ("purple", "ball"), ("white", "box"), ("orange", "star"), ("red", "box")]
@@ -42,6 +46,22 @@ def figures(frames, descriptions, reader):
     "a <colour> <shape> ..." descriptions."""
     words = [d.split() for d in descriptions]
     return studio_objects([clip[None] for clip in frames_to_u8(frames)], [w[1] for w in words], [w[2] for w in words], reader)
+
+
+def probe_clips(args, run) -> dict:
+    """The studio prompts drawn as whole clips by a clip round's checkpoint, as the card's studio
+    check draws them (fewer steps: 24); figures over every frame, and a sheet in args.out."""
+    cfg = default_config(patch=args.patch)
+    dit, text = load_teacher(run, cfg, args.checkpoint)
+    decoder = load_autoencoder(run).decoder
+    noise = torch.randn(len(PROMPTS), cfg.clip_frames, cfg.latent_channels, cfg.latent_size, cfg.latent_size, generator=torch.Generator().manual_seed(0))
+    blocks = cfg.clip_frames // cfg.frames_per_block
+    with torch.no_grad():
+        x0, _ = teacher_sample(dit, text, [[p] * blocks for p in PROMPTS], 24, args.guidance, noise)
+        clips = [frames_to_u8(decoder(lat)) for lat in x0]
+    args.out.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(np.concatenate([np.concatenate(list(c[::3]), 1) for c in clips], 0)).save(args.out / "sheet.png")
+    return studio_objects(clips, [c for c, _ in PAIRS], [s for _, s in PAIRS], SilhouetteReader.from_renders())
 
 
 def train(dit, text, ema_dit, ema_text, frames, tokens, args):
@@ -75,12 +95,23 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--checkpoint", type=Path, help="score this teacher checkpoint's EMA weights instead of training")
+    ap.add_argument("--clips", action="store_true", help="with --checkpoint: draw whole clips, not single frames")
+    ap.add_argument("--guidance", type=float, default=3.0)
     ap.add_argument("--init", type=Path, help="train on from this teacher checkpoint's EMA weights instead of from scratch")
     ap.add_argument("--time-shift", type=float, default=1.0, help="as train_teacher.py: draw more noise levels at high noise (1: none)")
     args = ap.parse_args()
     setup_torch(args.threads)
     torch.manual_seed(0)
     run = run_dir()
+    if args.clips:
+        if not args.checkpoint:
+            raise SystemExit("--clips draws a clip round's --checkpoint")
+        start = time.time()
+        o = probe_clips(args, run)
+        report = {"checkpoint": str(args.checkpoint), "clips": len(PROMPTS), "guidance": args.guidance, **{k: round(v, 4) for k, v in o.items()}, "seconds": round(time.time() - start)}
+        (args.out / "figures.json").write_text(json.dumps(report))
+        print(json.dumps(report))
+        return
     cfg = default_config(patch=args.patch, clip_frames=1, frames_per_block=1)
     latents = np.load(run / "latents.npy", mmap_mode="r")
     prompts = json.loads((data_dir() / "prompts.json").read_text())
@@ -106,7 +137,7 @@ def main():
     decoder = load_autoencoder(run).decoder
     noise = torch.randn(len(PROMPTS), 1, cfg.latent_channels, cfg.latent_size, cfg.latent_size, generator=torch.Generator().manual_seed(0))
     with torch.no_grad():
-        made = decoder(teacher_sample(ema_dit.model, ema_text.model, [[p] for p in PROMPTS], 24, 3.0, noise)[0][:, 0])
+        made = decoder(teacher_sample(ema_dit.model, ema_text.model, [[p] for p in PROMPTS], 24, args.guidance, noise)[0][:, 0])
     studio = [i for i, p in enumerate(prompts) if "in a studio" in p[0] and " and " not in p[0]][: len(PROMPTS)]
     with torch.no_grad():
         real = decoder(frames[[4 * i for i in studio], 0])
