@@ -67,6 +67,27 @@ def studio_scenes():
     return [Scene((SceneObject(c, sh, "standing still"),), "studio") for c, sh in sorted(HELD_OUT_PAIRS) for _ in range(2)]
 
 
+def studio_object_figures(cfg, ae, roundtrip, teacher, text, guidance, streamer=None) -> dict:
+    """The card's "Are the objects drawn at all?": studio_objects of the studio scenes as
+    ground truth, through the autoencoder, drawn by the teacher and (given its `streamer`
+    factory) by the student."""
+    from causvid.render import render_clip
+
+    studio = studio_scenes()
+    colours, shapes = [s.objects[0].color for s in studio], [s.objects[0].shape for s in studio]
+    reader = SilhouetteReader.from_renders()
+    truth = [render_clip([s] * 4, 4) for s in studio]
+    objects = {"truth": studio_objects(truth, colours, shapes, reader), "autoencoded_truth": studio_objects([roundtrip(c) for c in truth], colours, shapes, reader)}
+    with torch.no_grad():
+        noise = torch.randn(len(studio), 16, cfg.latent_channels, cfg.latent_size, cfg.latent_size, generator=torch.Generator().manual_seed(99))
+        x0, _ = teacher_sample(teacher, text, [[describe(s)] * 4 for s in studio], 48, guidance, noise)
+        objects["teacher"] = studio_objects([frames_to_u8(ae.decoder(lat)) for lat in x0], colours, shapes, reader)
+        if streamer is not None:
+            made = [streamer().generate({0: describe(s)}, 4, seed=2000 + i) for i, s in enumerate(studio)]
+            objects["student"] = studio_objects([frames_to_u8(ae.decoder(lat)) for lat in made], colours, shapes, reader)
+    return objects
+
+
 def nearest_colour(rgb) -> str:
     """The prompt colour nearest an object's mean colour (RGB in [0, 1]), compared as
     chromaticity (each divided by its brightest channel): the renderer shades its objects, and
@@ -138,6 +159,7 @@ def main():
     ap.add_argument("--student", type=Path, help="a student checkpoint (default: student_dmd, else student_ode)")
     ap.add_argument("--guidance", type=float, default=3.0, help="the teacher's classifier-free guidance scale (3, as in distillation)")
     ap.add_argument("--teacher-only", action="store_true", help="print the teacher's accuracy and flicker, and stop (no student, no card)")
+    ap.add_argument("--studio-only", action="store_true", help="print only \"Are the objects drawn at all?\" (teacher and student; the teacher alone with --teacher-only), and stop")
     ap.add_argument("--results", type=Path, help="where the figures go as JSON (default: <run>/eval.json; with --teacher-only, printed only unless given)")
     args = ap.parse_args()
     setup_torch()
@@ -156,6 +178,12 @@ def main():
         return StudentStreamer(student, text, ae.decoder, timesteps, 12, 0)
 
     roundtrip = autoencoder_roundtrip(ae)
+    if args.studio_only:
+        results = {"studio_objects": studio_object_figures(cfg, ae, roundtrip, teacher, text, args.guidance, None if args.teacher_only else streamer)}
+        print(json.dumps(results, indent=1), flush=True)
+        if args.results:
+            args.results.write_text(json.dumps(results, indent=1))
+        return
     scorer_path = run / "scorer.pt"
     if scorer_path.exists():
         scorer = ClipClassifier()
@@ -195,16 +223,7 @@ def main():
     results["teacher"] = accuracy(tpreds, scenes)
     change["teacher"] = frame_change(tclips)
     results["frame_change"] = change
-    studio = studio_scenes()
-    colours, shapes = [s.objects[0].color for s in studio], [s.objects[0].shape for s in studio]
-    reader = SilhouetteReader.from_renders()
-    truth = [render_clip([s] * 4, 4) for s in studio]
-    objects = {"truth": studio_objects(truth, colours, shapes, reader), "autoencoded_truth": studio_objects([roundtrip(c) for c in truth], colours, shapes, reader)}
-    with torch.no_grad():
-        noise = torch.randn(len(studio), 16, cfg.latent_channels, cfg.latent_size, cfg.latent_size, generator=torch.Generator().manual_seed(99))
-        x0, _ = teacher_sample(teacher, text, [[describe(s)] * 4 for s in studio], 48, args.guidance, noise)
-        objects["teacher"] = studio_objects([frames_to_u8(ae.decoder(lat)) for lat in x0], colours, shapes, reader)
-    results["studio_objects"] = objects
+    results["studio_objects"] = studio_object_figures(cfg, ae, roundtrip, teacher, text, args.guidance, None if args.teacher_only else streamer)
     if args.teacher_only:
         print(json.dumps(results, indent=1), flush=True)
         if args.results:
@@ -222,9 +241,6 @@ def main():
     results["student_seconds_per_clip"] = (time.time() - t0) / len(scenes)
     results["student"] = accuracy(spreds, scenes)
     change["student"] = frame_change(sclips)
-    with torch.no_grad():
-        made = [streamer().generate({0: describe(s)}, 4, seed=2000 + i) for i, s in enumerate(studio)]
-        objects["student"] = studio_objects([frames_to_u8(ae.decoder(lat)) for lat in made], colours, shapes, reader)
     print(json.dumps(results, indent=1), flush=True)
 
     # 2. Drift over a long clip: first 10 s against the last minute. Pooled over a few seeds:
