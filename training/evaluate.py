@@ -67,6 +67,14 @@ def studio_scenes():
     return [Scene((SceneObject(c, sh, "standing still"),), "studio") for c, sh in sorted(HELD_OUT_PAIRS) for _ in range(2)]
 
 
+def print_partial(results: dict, path: Path | None):
+    """The figures of a partial run (--teacher-only, --studio-only): printed, and written to
+    `path` only when given, so the run's eval.json (the card's source) is left alone."""
+    print(json.dumps(results, indent=1), flush=True)
+    if path:
+        path.write_text(json.dumps(results, indent=1))
+
+
 def studio_object_figures(cfg, ae, roundtrip, teacher, text, guidance, streamer=None) -> dict:
     """The card's "Are the objects drawn at all?": studio_objects of the studio scenes as
     ground truth, through the autoencoder, drawn by the teacher and (given its `streamer`
@@ -180,9 +188,7 @@ def main():
     roundtrip = autoencoder_roundtrip(ae)
     if args.studio_only:
         results = {"studio_objects": studio_object_figures(cfg, ae, roundtrip, teacher, text, args.guidance, None if args.teacher_only else streamer)}
-        print(json.dumps(results, indent=1), flush=True)
-        if args.results:
-            args.results.write_text(json.dumps(results, indent=1))
+        print_partial(results, args.results)
         return
     scorer_path = run / "scorer.pt"
     if scorer_path.exists():
@@ -225,9 +231,7 @@ def main():
     results["frame_change"] = change
     results["studio_objects"] = studio_object_figures(cfg, ae, roundtrip, teacher, text, args.guidance, None if args.teacher_only else streamer)
     if args.teacher_only:
-        print(json.dumps(results, indent=1), flush=True)
-        if args.results:
-            args.results.write_text(json.dumps(results, indent=1))
+        print_partial(results, args.results)
         return
     t0 = time.time()
     spreds, sclips = [], []

@@ -46,7 +46,8 @@ def main():
         else:
             student = VideoDiT(cfg)
             student.load_state_dict(load(run / f"{args.who}.pt")["state"]["student"])
-            x0 = torch.stack([StudentStreamer(student.eval(), text, ae.decoder, run_timesteps(run), 12, 0).generate({0: p}, 4, seed=i) for i, p in enumerate(PROMPTS)])
+            timesteps = run_timesteps(run)
+            x0 = torch.stack([StudentStreamer(student.eval(), text, ae.decoder, timesteps, 12, 0).generate({0: p}, 4, seed=i) for i, p in enumerate(PROMPTS)])
         for lat in x0:
             rows.append(np.concatenate(list(frames_to_u8(ae.decoder(lat[::3]))), 1))
     Image.fromarray(np.concatenate(rows, 0)).save(args.out)

@@ -48,10 +48,10 @@ def pieces(mask: np.ndarray) -> int:
 def silhouette_features(mask: np.ndarray) -> tuple[float, float] | None:
     """(extent, solidity) of the largest connected region of a mask; None when it has none
     bigger than speckle."""
-    regions_ = regions(mask)
-    if not regions_:
+    found = regions(mask)
+    if not found:
         return None
-    r = max(regions_, key=lambda r: r.area)
+    r = max(found, key=lambda r: r.area)
     return float(r.extent), float(r.solidity)
 
 

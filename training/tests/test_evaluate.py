@@ -59,7 +59,8 @@ class StudioObjectsTest(unittest.TestCase):
         scenes = [Scene((SceneObject(c, s, "standing still"),), "studio", seed=i) for i, (c, s) in enumerate([("red", "box"), ("blue", "ball"), ("yellow", "star"), ("green", "triangle")])]
         clips = [render_clip([s], 4) for s in scenes]
         colours, shapes = [s.objects[0].color for s in scenes], [s.objects[0].shape for s in scenes]
-        o = studio_objects(clips, colours, shapes, SilhouetteReader.from_renders())
+        reader = SilhouetteReader.from_renders()
+        o = studio_objects(clips, colours, shapes, reader)
         self.assertEqual(o["colour_right"], 1.0)
         self.assertGreaterEqual(o["shape_right"], 0.75)
         self.assertEqual(o["pieces"], 1.0)
@@ -69,4 +70,4 @@ class StudioObjectsTest(unittest.TestCase):
         for c, scene in zip(cut, scenes):
             centre = int(scene.objects[0].y * c.shape[1])
             c[:, centre - 2 : centre + 2] = np.median(c[0].reshape(-1, 3), axis=0).astype(np.uint8)
-        self.assertEqual(studio_objects(cut, colours, shapes, SilhouetteReader.from_renders())["pieces"], 2.0)
+        self.assertEqual(studio_objects(cut, colours, shapes, reader)["pieces"], 2.0)
