@@ -10,12 +10,18 @@
 # With DISTIL=1 the teachers get TEACHER_SHARE of the budget and the first arm is then
 # distilled: ODE pairs, the student's ODE regression and DMD (1 : 2 of what is left).
 #
+# With AE_SECONDS > 0 the frame autoencoder is trained there too, for that long (AE_FLAGS: the
+# flags of train_ae.py; a trial architecture in CAUSVID_MODEL_CONFIG needs its own), and its
+# weights come back as ae_final.pt; otherwise the shipped one is copied in from .gpu.
+#
 # Every finished stage's weights are copied to $OUT at once, slimmed to what later stages and
-# the export load (<arm>.pt: the teacher's EMA; <arm>_student.pt: the student), so a run cut
-# short still returns what it finished. CAUSVID_MODEL_CONFIG (JSON) trains another architecture.
+# the export load (<arm>.pt: the teacher's EMA; <arm>_student_ode.pt, <arm>_student_dmd.pt: the
+# student after each stage; <arm>_ode.done: its timesteps; logs.tar: the stages' logs), so a run
+# cut short still returns what it finished; gpu_unpack.sh makes a run folder of them here. CAUSVID_MODEL_CONFIG (JSON) trains another architecture.
 #
 # Prepare here (ignored by git, carried to the machine):
 #   python3 -m causvid.photos .gpu/photos && cp training/runs/default/ae_final.pt .gpu/
+# (the second only where the shipped autoencoder is used, AE_SECONDS=0)
 # Run there:  OUT=... training/gpu_train.sh
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -31,6 +37,9 @@ TEACHER_SHARE=${TEACHER_SHARE:-60}   # per cent of the budget, with DISTIL=1
 ODE_CLIPS=${ODE_CLIPS:-1024}
 STUDENT_BATCH=${STUDENT_BATCH:-64}
 DMD_BATCH=${DMD_BATCH:-32}
+STUDENT_STEPS=${STUDENT_STEPS:-4}
+AE_SECONDS=${AE_SECONDS:-0}
+AE_FLAGS=${AE_FLAGS:-"--batch 64 --edge-weight 2 --gradient-weight 1"}
 WORK=${WORK:-/tmp/causvid}
 OUT=${OUT:?set OUT to the folder the weights go to}
 start=$(date +%s)
@@ -41,11 +50,22 @@ export CAUSVID_DATA=$WORK/data CAUSVID_PHOTOS=$PWD/../.gpu/photos
 mkdir -p "$WORK/enc/default" "$OUT"
 
 "$PY" make_data.py --clips "$CLIPS" --workers "$(nproc)" | tail -n 1
-cp ../.gpu/ae_final.pt "$WORK/enc/default/"
-CAUSVID_RUNS=$WORK/enc "$PY" train_ae.py --encode-only
+if [ "$AE_SECONDS" = 0 ]; then
+    cp ../.gpu/ae_final.pt "$WORK/enc/default/"
+    CAUSVID_RUNS=$WORK/enc "$PY" train_ae.py --encode-only
+else
+    # shellcheck disable=SC2086
+    CAUSVID_RUNS=$WORK/enc "$PY" train_ae.py --steps 600 --more 700 --seconds "$AE_SECONDS" $AE_FLAGS >"$WORK/enc/default/ae.out" 2>&1
+    cp "$WORK/enc/default/ae_final.pt" "$OUT/"
+fi
+
+keep_logs() {  # every stage's own log (JSON lines, what the export summarises) and the autoencoder's output
+    (cd "$WORK" && tar -cf "$OUT/logs.tar" ./*/default/*.log ./*/default/*.out 2>/dev/null) || true
+}
+keep_logs
 
 slim() {  # $1 checkpoint, $2 out, $3... the state keys to keep
-    "$PY" -c "import sys, torch; c = torch.load(sys.argv[1], map_location='cpu'); torch.save({'step': c['step'], 'state': {k: c['state'][k] for k in sys.argv[3:]}}, sys.argv[2])" "$@"
+    "$PY" -c "import sys, torch; c = torch.load(sys.argv[1], map_location='cpu', weights_only=False); torch.save({'step': c['step'], 'state': {k: c['state'][k] for k in sys.argv[3:]}}, sys.argv[2])" "$@"
 }
 
 arm() {  # $1: name:flags
@@ -66,6 +86,7 @@ arm() {  # $1: name:flags
         echo "== ${names[$i]} for ${seconds}s" >>"$log"
         CAUSVID_RUNS=$runs "$PY" train_teacher.py "${flags[@]}" --seconds "$seconds" >>"$log" 2>&1
         slim "$runs/default/${names[$i]}.pt" "$OUT/$name.pt" ema_dit ema_text
+        keep_logs
     done
 }
 
@@ -73,15 +94,18 @@ distil() {  # $1: the arm whose teacher is distilled
     local runs=$WORK/arm_$1 log=$OUT/$1_student.log
     export CAUSVID_RUNS=$runs
     echo "== ODE pairs" >>"$log"
-    "$PY" make_ode_pairs.py --clips "$ODE_CLIPS" --chunk 256 >>"$log" 2>&1
+    "$PY" make_ode_pairs.py --clips "$ODE_CLIPS" --chunk 256 --student-steps "$STUDENT_STEPS" >>"$log" 2>&1
+    cp "$runs/default/ode.done" "$OUT/$1_ode.done"  # the student's timesteps, which its export needs
     local seconds=$(( (deadline - $(date +%s)) / 3 - 15 ))
     echo "== student ODE for ${seconds}s" >>"$log"
     "$PY" train_student_ode.py --batch "$STUDENT_BATCH" --steps 1000000 --seconds "$seconds" >>"$log" 2>&1
-    slim "$runs/default/student_ode.pt" "$OUT/$1_student.pt" student
+    slim "$runs/default/student_ode.pt" "$OUT/$1_student_ode.pt" student
+    keep_logs
     seconds=$(( deadline - $(date +%s) - 20 ))
     echo "== DMD for ${seconds}s" >>"$log"
     "$PY" train_dmd.py --batch "$DMD_BATCH" --steps 1000000 --seconds "$seconds" >>"$log" 2>&1
-    slim "$runs/default/student_dmd.pt" "$OUT/$1_student.pt" student
+    slim "$runs/default/student_dmd.pt" "$OUT/$1_student_dmd.pt" student
+    keep_logs
 }
 
 for spec in $ARMS; do arm "$spec" & done

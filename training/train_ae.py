@@ -22,6 +22,7 @@ def main():
     ap.add_argument("--edge-weight", type=float, default=0.0, help="extra weight on pixels where the frame differs from its local mean (object outlines); 0 as shipped")
     ap.add_argument("--gradient-weight", type=float, default=0.0, help="weight of an L1 loss on horizontal and vertical pixel differences (sharp edges); 0 as shipped")
     ap.add_argument("--more", type=int, default=0, help="a second round of this many steps (stage ae_more), starting from the first")
+    ap.add_argument("--seconds", type=float, default=0.0, help="train both rounds for this long instead of their step counts, shared as steps : more (on a rented GPU)")
     ap.add_argument("--encode-only", action="store_true", help="encode newly rendered clips with the finished autoencoder (ae_final.pt), keeping its normalisation")
     args = ap.parse_args()
     dev = setup_torch()
@@ -33,11 +34,12 @@ def main():
         return
     ae = FrameAutoencoder(cfg).to(dev)
     opt = torch.optim.AdamW(ae.parameters(), lr=args.lr, weight_decay=0.0)
-    train_round(ae, frames, Stage("ae", args.steps, {"ae": ae, "opt": opt}, run), opt, args.lr, args, dev)
+    share = args.steps / (args.steps + args.more)
+    train_round(ae, frames, Stage("ae", args.steps, {"ae": ae, "opt": opt}, run), opt, args.lr, args, dev, args.seconds * share)
     if args.more:
         # A fresh cosine cycle from the first round's weights: longer training, same code path.
         opt = torch.optim.AdamW(ae.parameters(), lr=args.lr / 2, weight_decay=0.0)
-        train_round(ae, frames, Stage("ae_more", args.more, {"ae": ae, "opt": opt}, run), opt, args.lr / 2, args, dev)
+        train_round(ae, frames, Stage("ae_more", args.more, {"ae": ae, "opt": opt}, run), opt, args.lr / 2, args, dev, args.seconds * (1 - share))
     encode_all(ae, frames, run, dev)
 
 
@@ -64,8 +66,9 @@ def reconstruction_loss(rec, x, edge_weight: float = 0.0, gradient_weight: float
     return loss
 
 
-def train_round(ae, frames, stage, opt, lr, args, dev):
-    """One round to its stage's total (nothing when it is done), resuming where it stopped."""
+def train_round(ae, frames, stage, opt, lr, args, dev, seconds=0.0):
+    """One round to its stage's total (nothing when it is done), resuming where it stopped;
+    with `seconds`, a fresh round runs as many steps as fit in them instead."""
     if stage.done():
         return
     n_clips, n_frames = frames.shape[:2]
@@ -86,11 +89,11 @@ def train_round(ae, frames, stage, opt, lr, args, dev):
         opt.step()
         return {"l1": l1.item()}
 
-    stage.run_loop(step)
+    stage.run_loop(step, seconds=seconds)
 
 
 @torch.no_grad()
-def encode_all(ae, frames, run, dev):
+def encode_all(ae, frames, run, dev, batch=32):
     """Latents of every clip, normalised per channel; the statistics go into both halves."""
     ae.eval()
     raw = []
@@ -98,10 +101,12 @@ def encode_all(ae, frames, run, dev):
     mean, std = enc.mean.clone(), enc.std.clone()
     enc.mean.zero_()
     enc.std.fill_(1)
-    for c in range(frames.shape[0]):
-        x = torch.from_numpy(np.ascontiguousarray(frames[c])).to(dev).permute(0, 3, 1, 2).float() / 255
-        raw.append(enc(x).cpu())
-    raw = torch.stack(raw)  # (clips, N, C, h, w)
+    for c in range(0, frames.shape[0], batch):
+        x = torch.from_numpy(np.array(frames[c : c + batch])).to(dev)
+        b, n = x.shape[:2]
+        z = enc(x.reshape(b * n, *x.shape[2:]).permute(0, 3, 1, 2).float() / 255)
+        raw.append(z.reshape(b, n, *z.shape[1:]).cpu())
+    raw = torch.cat(raw)  # (clips, N, C, h, w)
     mean = raw.mean(dim=(0, 1, 3, 4))
     std = raw.std(dim=(0, 1, 3, 4))
     ae.set_normalisation(mean.to(dev), std.to(dev))

@@ -51,7 +51,9 @@ def save_atomic(obj, path: Path):
 
 
 def load(path: Path):
-    return torch.load(path, map_location="cpu")
+    # Our own checkpoints hold plain Python beside tensors (timesteps, prompts); torch >= 2.6
+    # would refuse them by default (weights_only), and a rented GPU runs a current torch.
+    return torch.load(path, map_location="cpu", weights_only=False)
 
 
 def load_autoencoder(run: Path, cfg: ModelConfig | None = None) -> FrameAutoencoder:
