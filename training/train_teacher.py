@@ -171,6 +171,7 @@ def main():
         init = load(args.init)["state"]  # network and average both start from the average
         for k, module in weights.items():
             module.load_state_dict(init["ema_" + k.removeprefix("ema_")])
+        print(f"[{rounds[0][0]}] starting from the averaged weights of {args.init}", flush=True)
     name, args.steps, args.lr = rounds[-1]
     opt, params = teacher_optimizer(dit, text, name, args.lr, args.bias_lr_scale)
     stage = Stage(name, args.steps, {**weights, "opt": opt}, run)

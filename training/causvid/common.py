@@ -109,13 +109,20 @@ class Stage:
     def _loop(self, step_fn, log, log_every, seconds, timed_steps):
         last_save = time.time()
         t0, n0 = time.time(), self.step
+        warm = t0
         while self.step < self.total:
             metrics = step_fn(self.step)
             self.step += 1
             if seconds and n0 == 0 and self.step == timed_steps:
-                elapsed = time.time() - t0
-                self.total = max(timed_steps, int(seconds / (elapsed / timed_steps)))
-                print(f"[{self.name}] {elapsed / timed_steps:.3f}s/step: {self.total} steps fit in {seconds:.0f}s", flush=True)
+                warm = time.time()
+                self.total = max(timed_steps, int(seconds / ((warm - t0) / timed_steps)))
+                print(f"[{self.name}] {(warm - t0) / timed_steps:.3f}s/step: {self.total} steps fit in {seconds:.0f}s", flush=True)
+            elif seconds and n0 == 0 and self.step == 4 * timed_steps and self.total >= self.step:
+                # The first steps carry the start-up (a GPU's kernels warming up: measured, up
+                # to 1.7x the steady rate), so the total is fitted again on warm steps.
+                rate = (time.time() - warm) / (3 * timed_steps)
+                self.total = self.step + max(0, int((seconds - (time.time() - t0)) / rate))
+                print(f"[{self.name}] {rate:.3f}s/step once warm: {self.total} steps fit in {seconds:.0f}s", flush=True)
             if self.step % log_every == 0 or self.step == self.total:
                 rate = (time.time() - t0) / max(1, self.step - n0)
                 line = f"[{self.name}] step {self.step}/{self.total} " + " ".join(f"{k}={v:.4f}" for k, v in metrics.items()) + f" ({rate:.2f}s/step)"
