@@ -3,6 +3,8 @@
 #
 # A GPU machine has none of the Debian packages the data is rendered from, little time and
 # no way back for a 3 GB data set, so this renders the set there (from copies of the photos).
+#  0. causvid.sdpa_check: the fused attention kernel, on (CAUSVID_SDPA) where it computes what
+#     the plain product does.
 #  1. The frame autoencoder: trained there for AE_SECONDS (AE_FLAGS: train_ae.py's flags), or,
 #     with AE_SECONDS=0, the shipped one copied in from .gpu (its normalisation kept, so the
 #     shipped decoder still fits); then every clip is encoded.
@@ -67,7 +69,13 @@ slim() {  # $1 checkpoint, $2 out, $3... the state keys to keep
     "$PY" -c "import sys, torch; c = torch.load(sys.argv[1], map_location='cpu', weights_only=False); torch.save({'step': c['step'], 'state': {k: c['state'][k] for k in sys.argv[3:]}}, sys.argv[2])" "$@"
 }
 
+# The fused attention kernel is checked on this machine's torch while the data renders; where
+# it disagrees with the plain product, or fails, every stage runs without it.
+"$PY" -m causvid.sdpa_check --batch "$BATCH" >"$enc/sdpa.out" 2>&1 &
+check=$!
 "$PY" make_data.py --clips "$CLIPS" --workers "$(nproc)" | tail -n 1
+wait "$check" || export CAUSVID_SDPA=0
+cat "$enc/sdpa.out"
 if [ "$AE_SECONDS" = 0 ]; then
     cp ../.gpu/ae_final.pt "$enc/"
     CAUSVID_RUNS=$WORK/enc "$PY" train_ae.py --encode-only >"$enc/ae.out" 2>&1

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import asdict, dataclass
 
 import torch
@@ -125,8 +126,19 @@ class FrameAutoencoder(nn.Module):
 # Attention pieces shared by the text encoder and the video transformer
 
 
+# On a GPU with a current torch, attention goes through its fused kernel, which never stores the
+# (Nq, Nk) scores: at 1024 tokens a clip they are most of a training step's memory traffic. The
+# plain product below is the same function; it is what the CPU runs (Debian's torch 1.13 has no
+# fused kernel) and what the ONNX export traces. CAUSVID_SDPA=0 turns the kernel off, as
+# gpu_train.sh does when causvid.sdpa_check finds the two disagree on that machine.
+_fused_attention = getattr(F, "scaled_dot_product_attention", None)
+FUSED_DEVICES = {"cuda"} if _fused_attention is not None and os.environ.get("CAUSVID_SDPA", "1") != "0" else set()
+
+
 def attend(q, k, v, bias):
     """q (B,H,Nq,hd), k/v (B,H,Nk,hd), bias additive and broadcastable to (B,H,Nq,Nk)."""
+    if q.device.type in FUSED_DEVICES:
+        return _fused_attention(q, k, v, attn_mask=bias.to(q.dtype))
     att = torch.matmul(q, k.transpose(-1, -2)) * (1.0 / math.sqrt(q.shape[-1])) + bias
     return torch.matmul(att.softmax(-1), v)
 
