@@ -14,8 +14,9 @@
 #     from stills drew them (docs/model-card.md).
 #  3. Teacher arms side by side on the one card (ARMS: name:flags, the flags of
 #     train_teacher.py joined by commas), each through ROUNDS of the three clip rounds, each
-#     round for its share of the teacher's time (3 : 4 : 2, as build_pack.sh's steps). At small
-#     batches a step is bound by Python, not the card, so a second arm costs the first little.
+#     round for its share of the teacher's time (3 : 4 : 2, as build_pack.sh's steps). Arms
+#     share the card: on the H200 a step's time grew nearly with its batch (0.03 s at 32, 0.10
+#     at 128), so a second arm takes its steps from the first.
 #  4. With DISTIL=1 the teachers end at TEACHER_SHARE per cent of the budget and every arm is
 #     then distilled, side by side too: ODE pairs at STUDENT_STEPS, the student's ODE regression
 #     and DMD (1 : 2 of what is left).
@@ -62,7 +63,10 @@ enc=$WORK/enc/default
 mkdir -p "$enc" "$OUT"
 
 keep_logs() {  # every stage's own log (JSON lines, what the export summarises), .done and output
-    (cd "$WORK" && tar -cf "$OUT/logs.tar" ./*/default/*.log ./*/default/*.done ./*/default/*.out 2>/dev/null) || true
+    # Arms call this side by side: each writes its own file and renames it into place.
+    local tmp=$OUT/logs.tar.$BASHPID
+    (cd "$WORK" && tar -cf "$tmp" ./*/default/*.log ./*/default/*.done ./*/default/*.out 2>/dev/null) || true
+    mv -f "$tmp" "$OUT/logs.tar" || true
 }
 
 slim() {  # $1 checkpoint, $2 out, $3... the state keys to keep
