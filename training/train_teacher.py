@@ -74,13 +74,14 @@ def one_frame_each(x0, tok, frames, fpb):
     return x0[rows.to(x0.device), frames.to(x0.device)][:, None], tok[rows, frames // fpb][:, None]
 
 
-def teacher_optimizer(dit, text, round_name, lr, bias_lr_scale):
+def teacher_optimizer(dit, text, round_name, lr, bias_lr_scale, learn_bias=False):
     """AdamW over the round's trainable parameters; returns it and the parameters for clipping.
 
     The spatial attention bias starts at zero in a warm restart; at the network's rate it would
-    barely move in one round, so it learns faster (and is not decayed). Only the spatial round
-    trains it, so a rebuild of the shipped chain keeps it at zero, as the shipped pack has it."""
-    bias = [dit.spatial_bias] if round_name == "teacher_spatial" else []
+    barely move in one round, so it learns faster (and is not decayed). By default only the
+    spatial round trains it, so a rebuild of the shipped chain keeps it at zero, as the shipped
+    pack has it; `learn_bias` trains it in every round (--learn-spatial-bias)."""
+    bias = [dit.spatial_bias] if learn_bias or round_name == "teacher_spatial" else []
     dit.spatial_bias.requires_grad_(bool(bias))
     rest = [p for p in list(dit.parameters()) + list(text.parameters()) if p is not dit.spatial_bias]
     groups = [{"params": rest, "lr_scale": 1.0}]
@@ -132,6 +133,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=0.0, help="train the round for this long instead of its step count (on a rented GPU)")
     ap.add_argument("--time-shift", type=float, default=1.0, help="shift the noise levels drawn towards high noise (1: none), where a small object's place is decided")
     ap.add_argument("--joint-stills", type=int, default=0, help="in the clip rounds, also this many single frames a step (their flow loss added), so the frame's layout keeps learning beside time")
+    ap.add_argument("--learn-spatial-bias", action="store_true", help="train the spatial attention bias in every round, not only the spatial one (a run-wide choice: a round's optimiser state then holds it)")
     ap.add_argument("--init", type=Path, help="start the first round from this teacher's EMA weights instead of from scratch")
     ap.add_argument("--stills", type=int, default=0, help="instead of the clip rounds: pretrain on single frames for this many steps (stage teacher_stills), a start for --init")
     args = ap.parse_args()
@@ -173,7 +175,7 @@ def main():
             module.load_state_dict(init["ema_" + k.removeprefix("ema_")])
         print(f"[{rounds[0][0]}] starting from the averaged weights of {args.init}", flush=True)
     name, args.steps, args.lr = rounds[-1]
-    opt, params = teacher_optimizer(dit, text, name, args.lr, args.bias_lr_scale)
+    opt, params = teacher_optimizer(dit, text, name, args.lr, args.bias_lr_scale, args.learn_spatial_bias)
     stage = Stage(name, args.steps, {**weights, "opt": opt}, run)
     temporal = name in ("teacher_temporal", "teacher_spatial")
     stills = name == "teacher_stills"
@@ -211,7 +213,7 @@ def main():
             g["lr"] = cosine_lr(i, stage.total, args.lr, warmup=100) * g["lr_scale"]
         flow, (x0, x_t, v, t) = flow_matching(args.batch, stills)
         metrics = {"loss": flow.item()}
-        if name == "teacher_spatial":
+        if name == "teacher_spatial" or args.learn_spatial_bias:
             metrics["bias"] = dit.spatial_bias.detach().abs().max().item()
         loss = flow
         if diff_weight:

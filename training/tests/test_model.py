@@ -153,13 +153,13 @@ class FrameDifferenceLossTest(unittest.TestCase):
 
 
 class TeacherOptimizerTest(unittest.TestCase):
-    def step(self, round_name):
+    def step(self, round_name, learn_bias=False):
         from train_teacher import teacher_optimizer
 
         cfg, dit, te = tiny()
         with torch.no_grad():
             dit.spatial_bias.zero_()
-        opt, params = teacher_optimizer(dit.train(), te, round_name, 1e-2, 20.0)
+        opt, params = teacher_optimizer(dit.train(), te, round_name, 1e-2, 20.0, learn_bias)
         emb, mask = text_for(cfg, te, 1, 4)
         x = torch.randn(1, 16, cfg.latent_channels, 16, 16)
         dit.bidirectional(x, torch.rand(1, 16), emb, mask).pow(2).mean().backward()
@@ -173,6 +173,12 @@ class TeacherOptimizerTest(unittest.TestCase):
         dit, params = self.step("teacher_spatial")
         self.assertGreater(dit.spatial_bias.abs().max().item(), 0.0)
         self.assertTrue(any(p is dit.spatial_bias for p in params))
+
+    def test_learn_spatial_bias_moves_it_in_any_round(self):
+        for round_name in ("teacher_stills", "teacher", "teacher_temporal"):
+            dit, params = self.step(round_name, learn_bias=True)
+            self.assertGreater(dit.spatial_bias.abs().max().item(), 0.0, round_name)
+            self.assertTrue(any(p is dit.spatial_bias for p in params))
 
 
 class TimeShiftTest(unittest.TestCase):
