@@ -213,7 +213,7 @@ def main():
             g["lr"] = cosine_lr(i, stage.total, args.lr, warmup=100) * g["lr_scale"]
         flow, (x0, x_t, v, t) = flow_matching(args.batch, stills)
         metrics = {"loss": flow.item()}
-        if name == "teacher_spatial" or args.learn_spatial_bias:
+        if dit.spatial_bias.requires_grad:  # teacher_optimizer decided whether it learns
             metrics["bias"] = dit.spatial_bias.detach().abs().max().item()
         loss = flow
         if diff_weight:

@@ -17,6 +17,7 @@ import argparse
 import math
 import sys
 import time
+from contextlib import contextmanager
 
 import torch
 
@@ -81,36 +82,46 @@ def relative_error(a, b):
     return float((a - b).abs().max() / b.abs().max().clamp_min(1e-6))
 
 
-def compare(cfg, dev) -> dict:
-    """{compared tensor: relative error of the fused kernel against the plain product}."""
-    dit, text = M.VideoDiT(cfg).to(dev), M.TextEncoder(cfg).to(dev)
-    randomise(dit, text)
+@contextmanager
+def attention(dev, fused: bool):
+    """Within it, attention on `dev` goes through the fused kernel or the plain product;
+    afterwards it goes where it went before."""
     saved = set(M.FUSED_DEVICES)
-    try:
-        M.FUSED_DEVICES.clear()
-        plain = run_paths(dit, text, cfg, dev)
+    M.FUSED_DEVICES.clear()
+    if fused:
         M.FUSED_DEVICES.add(dev.type)
-        fused = run_paths(dit, text, cfg, dev)
+    try:
+        yield
     finally:
         M.FUSED_DEVICES.clear()
         M.FUSED_DEVICES.update(saved)
+
+
+def random_networks(cfg, dev):
+    dit, text = M.VideoDiT(cfg).to(dev), M.TextEncoder(cfg).to(dev)
+    randomise(dit, text)
+    return dit, text
+
+
+def compare(cfg, dev) -> dict:
+    """{compared tensor: relative error of the fused kernel against the plain product}."""
+    dit, text = random_networks(cfg, dev)
+    with attention(dev, fused=False):
+        plain = run_paths(dit, text, cfg, dev)
+    with attention(dev, fused=True):
+        fused = run_paths(dit, text, cfg, dev)
     # A gradient the fused run lacks (its kernel dropped the bias) is as wrong as can be.
     return {k: relative_error(fused[k], plain[k]) if k in fused else math.inf for k in plain}
 
 
 def step_seconds(cfg, dev, batch, fused: bool, repeats=5) -> float:
     """One teacher training step's forward and backward at `batch` clips."""
-    dit, text = M.VideoDiT(cfg).to(dev), M.TextEncoder(cfg).to(dev)
-    randomise(dit, text)
+    dit, text = random_networks(cfg, dev)
     x = torch.randn(batch, cfg.clip_frames, cfg.latent_channels, cfg.latent_size, cfg.latent_size, device=dev)
     t = torch.rand(batch, cfg.clip_frames, device=dev)
     nb = cfg.clip_frames // cfg.frames_per_block
     tok = torch.ones(batch * nb, cfg.max_tokens, dtype=torch.long, device=dev)
-    saved = set(M.FUSED_DEVICES)
-    M.FUSED_DEVICES.clear()
-    if fused:
-        M.FUSED_DEVICES.add(dev.type)
-    try:
+    with attention(dev, fused):
         for i in range(repeats + 2):  # two to warm up
             if i == 2:
                 sync(dev)
@@ -118,10 +129,7 @@ def step_seconds(cfg, dev, batch, fused: bool, repeats=5) -> float:
             emb = text(tok).reshape(batch, nb, cfg.max_tokens, -1)
             dit.bidirectional(x, t, emb, (tok != 0).float().reshape(batch, nb, -1)).square().mean().backward()
         sync(dev)
-        return (time.perf_counter() - t0) / repeats
-    finally:
-        M.FUSED_DEVICES.clear()
-        M.FUSED_DEVICES.update(saved)
+    return (time.perf_counter() - t0) / repeats
 
 
 def sync(dev):
