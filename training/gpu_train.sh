@@ -9,7 +9,8 @@
 #     with AE_SECONDS=0, the shipped one copied in from .gpu (its normalisation kept, so the
 #     shipped decoder still fits); then every clip is encoded.
 #  2. With STILLS_SECONDS > 0, one stills round (train_teacher.py --stills: single frames at
-#     STILLS_BATCH), which every arm's first clip round starts from. Measured in session 11:
+#     STILLS_BATCH; STILLS_FLAGS: more of train_teacher.py's flags), which every arm's first
+#     clip round starts from. Measured in session 11:
 #     a teacher trained from scratch on clips at batch 128 drew no objects at all, one started
 #     from stills drew them (docs/model-card.md).
 #  3. Teacher arms side by side on the one card (ARMS: name:flags, the flags of
@@ -43,6 +44,7 @@ AE_FLAGS=${AE_FLAGS:-"--batch 64 --edge-weight 2 --gradient-weight 1"}
 STILLS_SECONDS=${STILLS_SECONDS:-0}
 STILLS_BATCH=${STILLS_BATCH:-64}
 STILLS_LR=${STILLS_LR:-1e-3}
+STILLS_FLAGS=${STILLS_FLAGS:-}
 ARMS=${ARMS:-"lr1e-3:--lr=1e-3 lr2e-3:--lr=2e-3"}
 ROUNDS=${ROUNDS:-3}
 BATCH=${BATCH:-256}
@@ -92,7 +94,8 @@ keep_logs
 
 init=()
 if [ "$STILLS_SECONDS" != 0 ]; then
-    if CAUSVID_RUNS=$WORK/enc "$PY" train_teacher.py --stills 1000000 --batch "$STILLS_BATCH" --lr "$STILLS_LR" --seconds "$STILLS_SECONDS" >"$enc/stills.out" 2>&1; then
+    # shellcheck disable=SC2086
+    if CAUSVID_RUNS=$WORK/enc "$PY" train_teacher.py --stills 1000000 --batch "$STILLS_BATCH" --lr "$STILLS_LR" --seconds "$STILLS_SECONDS" $STILLS_FLAGS >"$enc/stills.out" 2>&1; then
         init=(--init "$enc/teacher_stills.pt")
     else
         echo "the stills round failed (stills.out in logs.tar): the clip rounds start from scratch"

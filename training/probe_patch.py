@@ -35,7 +35,7 @@ from causvid.sampler import frames_to_u8, null_prompt_tokens, teacher_sample
 from causvid.silhouette import SilhouetteReader
 from evaluate import studio_objects
 from make_ode_pairs import load_teacher
-from train_teacher import EMA, optimiser_step, shift_times
+from train_teacher import EMA, optimiser_step, shift_times, teacher_optimizer
 
 PAIRS = [("red", "ball"), ("blue", "box"), ("yellow", "star"), ("green", "triangle"), ("purple", "ball"), ("white", "box"), ("orange", "star"), ("red", "box")]
 PROMPTS = [f"a {c} {s} standing still in a studio" for c, s in PAIRS]
@@ -66,13 +66,12 @@ def probe_clips(args, run) -> dict:
 
 def train(dit, text, ema_dit, ema_text, frames, tokens, args):
     """Flow matching on single frames with prompt dropout; returns the last step's loss."""
-    params = list(dit.parameters()) + list(text.parameters())
-    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
+    opt, params = teacher_optimizer(dit, text, "teacher", args.lr, args.bias_lr_scale, args.learn_spatial_bias)
     rng = np.random.default_rng(0)
     start = time.time()
     for i in range(args.steps):
         for g in opt.param_groups:
-            g["lr"] = cosine_lr(i, args.steps, args.lr, warmup=100)
+            g["lr"] = cosine_lr(i, args.steps, args.lr, warmup=100) * g["lr_scale"]
         idx = torch.from_numpy(rng.choice(len(frames), args.batch, replace=False))
         x0, tok = frames[idx], tokens[idx].clone()
         tok[torch.from_numpy(rng.random(args.batch) < 0.1)] = null_prompt_tokens(1)
@@ -98,6 +97,10 @@ def main():
     ap.add_argument("--clips", action="store_true", help="with --checkpoint: draw whole clips, not single frames")
     ap.add_argument("--guidance", type=float, default=3.0)
     ap.add_argument("--init", type=Path, help="train on from this teacher checkpoint's EMA weights instead of from scratch")
+    ap.add_argument("--learn-spatial-bias", action="store_true", help="as train_teacher.py: train the spatial attention bias, at --bias-lr-scale x the rate")
+    ap.add_argument("--bias-lr-scale", type=float, default=20.0)
+    ap.add_argument("--random-position", action="store_true", help="start the tokens' place-in-frame embedding random (std 0.02), as before session 12, not from 2-D sin-cos")
+    ap.add_argument("--samples", type=int, default=1, help="draw each studio prompt this many times (the first with the noise of a one-sample probe)")
     ap.add_argument("--time-shift", type=float, default=1.0, help="as train_teacher.py: draw more noise levels at high noise (1: none)")
     args = ap.parse_args()
     setup_torch(args.threads)
@@ -119,6 +122,9 @@ def main():
     frames = torch.from_numpy(np.array(latents[:, :4])).float().reshape(-1, 1, *latents.shape[2:])
     tokens = token_batch([p[0] for p in prompts]).repeat_interleave(4, dim=0)
     dit, text = VideoDiT(cfg), TextEncoder(cfg)
+    if args.random_position:
+        with torch.no_grad():
+            dit.spatial_pos.normal_(0.0, 0.02)
     ema_dit, ema_text = EMA(dit, 0.998), EMA(text, 0.998)
     start = time.time()
     if args.checkpoint:
@@ -134,20 +140,24 @@ def main():
             for module in (text, ema_text.model):
                 module.load_state_dict(state["ema_text"])
         steps, loss = args.steps, train(dit, text, ema_dit, ema_text, frames, tokens, args)
+        args.out.mkdir(parents=True, exist_ok=True)
+        torch.save({"state": {"ema_dit": ema_dit.state_dict(), "ema_text": ema_text.state_dict()}}, args.out / "probe.pt")
     decoder = load_autoencoder(run).decoder
-    noise = torch.randn(len(PROMPTS), 1, cfg.latent_channels, cfg.latent_size, cfg.latent_size, generator=torch.Generator().manual_seed(0))
+    drawn = PROMPTS * args.samples
+    noise = torch.randn(len(drawn), 1, cfg.latent_channels, cfg.latent_size, cfg.latent_size, generator=torch.Generator().manual_seed(0))
     with torch.no_grad():
-        made = decoder(teacher_sample(ema_dit.model, ema_text.model, [[p] for p in PROMPTS], 24, args.guidance, noise)[0][:, 0])
+        made = decoder(teacher_sample(ema_dit.model, ema_text.model, [[p] for p in drawn], 24, args.guidance, noise)[0][:, 0])
     studio = [i for i, p in enumerate(prompts) if "in a studio" in p[0] and " and " not in p[0]][: len(PROMPTS)]
     with torch.no_grad():
         real = decoder(frames[[4 * i for i in studio], 0])
     reader = SilhouetteReader.from_renders()
-    made_figures = figures(made, PROMPTS, reader)
+    made_figures = figures(made, drawn, reader)
     real_figures = figures(real, [prompts[i][0] for i in studio], reader)
     args.out.mkdir(parents=True, exist_ok=True)
-    sheet = np.concatenate([np.concatenate(list(frames_to_u8(made)), 1), np.concatenate(list(frames_to_u8(real)), 1)], 0)
+    rows = [np.concatenate(list(frames_to_u8(made[i : i + len(PROMPTS)])), 1) for i in range(0, len(drawn), len(PROMPTS))]
+    sheet = np.concatenate(rows + [np.concatenate(list(frames_to_u8(real)), 1)], 0)
     Image.fromarray(sheet).save(args.out / "sheet.png")
-    report = {"patch": args.patch, "steps": steps, "init": str(args.init or ""), "time_shift": args.time_shift, "batch": args.batch, "final_loss": None if loss is None else round(loss.item(), 4), "checkpoint": str(args.checkpoint or ""),
+    report = {"patch": args.patch, "steps": steps, "init": str(args.init or ""), "time_shift": args.time_shift, "batch": args.batch, "random_position": args.random_position, "learn_spatial_bias": args.learn_spatial_bias, "samples": args.samples, "final_loss": None if loss is None else round(loss.item(), 4), "checkpoint": str(args.checkpoint or ""),
                "object_cover": round(made_figures["cover"], 4), "colour_right": made_figures["colour_right"], "shape_right": made_figures["shape_right"], "pieces": round(made_figures["pieces"], 2),
                "real_object_cover": round(real_figures["cover"], 4), "real_colour_right": real_figures["colour_right"], "real_shape_right": real_figures["shape_right"], "real_pieces": round(real_figures["pieces"], 2),
                "seconds": round(time.time() - start)}

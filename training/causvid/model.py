@@ -9,10 +9,11 @@
     * one block at a time against a KV cache (the student's streaming step, exported to ONNX).
   Time is encoded with rotary embeddings applied at attention time from frame positions, so
   the cache stores keys *before* rotation and the engine can re-number slots as it rolls.
-  Space is encoded twice: an absolute embedding added to each token, and a learned attention
-  bias per layer and head on the offset between two tokens' places in their frames. The bias
-  makes "look at the same place in another frame" one parameter away; measured, a network with
-  only the absolute embedding failed to copy a clean neighbouring frame (model card, session 3).
+  Space is encoded twice: an absolute embedding added to each token (learned, started from
+  2-D sin-cos), and a learned attention bias per layer and head on the offset between two
+  tokens' places in their frames. The bias makes "look at the same place in another frame"
+  one parameter away; measured, a network with only the absolute embedding failed to copy a
+  clean neighbouring frame (model card, session 3).
 """
 
 from __future__ import annotations
@@ -261,14 +262,30 @@ class DiTLayer(nn.Module):
         return x, new_kv
 
 
+def sincos_2d(grid: int, dim: int) -> torch.Tensor:
+    """(grid*grid, dim) fixed 2-D sin-cos position embedding, row-major as patchify orders the
+    tokens: half the channels encode the row, half the column, each at dim/4 frequencies from
+    1 to 1/10 radians per token (as DiT embeds its patches, at frequencies for a small grid)."""
+    quarter = dim // 4
+    freq = 1.0 / (10.0 ** (torch.arange(quarter, dtype=torch.float32) / max(quarter - 1, 1)))
+    coord = torch.arange(grid, dtype=torch.float32)
+    ang = coord[:, None] * freq[None, :]  # (grid, quarter)
+    one_axis = torch.cat([ang.sin(), ang.cos()], dim=1)  # (grid, dim/2)
+    rows = one_axis[:, None, :].expand(grid, grid, -1)
+    cols = one_axis[None, :, :].expand(grid, grid, -1)
+    return torch.cat([rows, cols], dim=-1).reshape(grid * grid, -1)
+
+
 class VideoDiT(nn.Module):
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.cfg = cfg
         d, p, c = cfg.dim, cfg.patch, cfg.latent_channels
         self.patch_embed = nn.Linear(c * p * p, d)
-        self.spatial_pos = nn.Parameter(torch.randn(cfg.tokens_per_frame, d) * 0.02)
         g = cfg.latent_size // p
+        # Learned, but started from 2-D sin-cos so that neighbouring tokens begin alike: from
+        # a random start, objects came out in more scattered pieces (model card, session 12).
+        self.spatial_pos = nn.Parameter(sincos_2d(g, d))
         # Zero at first, so a checkpoint from before the bias loads as the same function.
         self.spatial_bias = nn.Parameter(torch.zeros(cfg.layers, cfg.heads, (2 * g - 1) ** 2))
         self.register_buffer("spatial_offset", relative_offset_index(g), persistent=False)

@@ -1,6 +1,7 @@
 """The causal student: a later block never changes an earlier one, and the KV-cached
 streaming step equals the full-sequence forward."""
 
+import math
 import unittest
 
 import numpy as np
@@ -242,3 +243,23 @@ class StillsBatchTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class PositionEmbeddingTest(unittest.TestCase):
+    def test_sincos_golden(self):
+        from causvid.model import sincos_2d
+
+        e = sincos_2d(3, 8)  # two frequencies per axis: 1 and 0.1 radians per token
+        self.assertEqual(e.shape, (9, 8))
+        # token 5 is row 1, column 2: [sin(1), sin(0.1), cos(1), cos(0.1)] then the same at 2
+        expected = [math.sin(1), math.sin(0.1), math.cos(1), math.cos(0.1), math.sin(2), math.sin(0.2), math.cos(2), math.cos(0.2)]
+        torch.testing.assert_close(e[5], torch.tensor(expected))
+        torch.testing.assert_close(e[0], torch.tensor([0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0]))
+
+    def test_a_new_network_starts_with_neighbours_alike(self):
+        cfg = ModelConfig(latent_size=32, latent_channels=4, dim=64, layers=1, heads=2)
+        pos = VideoDiT(cfg).spatial_pos.detach()  # an 8 x 8 grid of tokens
+        similarity = (pos @ pos[27]).reshape(8, 8)  # token (3, 3)
+        self.assertEqual(similarity.argmax().item(), 27)
+        self.assertGreater(similarity[3, 4], similarity[3, 6])
+        self.assertGreater(similarity[2, 3], similarity[0, 3])
