@@ -59,7 +59,6 @@ def probe_clips(args, run) -> dict:
     with torch.no_grad():
         x0, _ = teacher_sample(dit, text, [[p] * blocks for p in PROMPTS], 24, args.guidance, noise)
         clips = [frames_to_u8(decoder(lat)) for lat in x0]
-    args.out.mkdir(parents=True, exist_ok=True)
     Image.fromarray(np.concatenate([np.concatenate(list(c[::3]), 1) for c in clips], 0)).save(args.out / "sheet.png")
     return studio_objects(clips, [c for c, _ in PAIRS], [s for _, s in PAIRS], SilhouetteReader.from_renders())
 
@@ -98,11 +97,12 @@ def main():
     ap.add_argument("--guidance", type=float, default=3.0)
     ap.add_argument("--init", type=Path, help="train on from this teacher checkpoint's EMA weights instead of from scratch")
     ap.add_argument("--learn-spatial-bias", action="store_true", help="as train_teacher.py: train the spatial attention bias, at --bias-lr-scale x the rate")
-    ap.add_argument("--bias-lr-scale", type=float, default=20.0)
+    ap.add_argument("--bias-lr-scale", type=float, default=20.0, help="as train_teacher.py: the bias's rate relative to the network's")
     ap.add_argument("--random-position", action="store_true", help="start the tokens' place-in-frame embedding random (std 0.02), as before session 12, not from 2-D sin-cos")
     ap.add_argument("--samples", type=int, default=1, help="draw each studio prompt this many times (the first with the noise of a one-sample probe)")
     ap.add_argument("--time-shift", type=float, default=1.0, help="as train_teacher.py: draw more noise levels at high noise (1: none)")
     args = ap.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
     setup_torch(args.threads)
     torch.manual_seed(0)
     run = run_dir()
@@ -140,7 +140,6 @@ def main():
             for module in (text, ema_text.model):
                 module.load_state_dict(state["ema_text"])
         steps, loss = args.steps, train(dit, text, ema_dit, ema_text, frames, tokens, args)
-        args.out.mkdir(parents=True, exist_ok=True)
         torch.save({"state": {"ema_dit": ema_dit.state_dict(), "ema_text": ema_text.state_dict()}}, args.out / "probe.pt")
     decoder = load_autoencoder(run).decoder
     drawn = PROMPTS * args.samples
@@ -153,7 +152,6 @@ def main():
     reader = SilhouetteReader.from_renders()
     made_figures = figures(made, drawn, reader)
     real_figures = figures(real, [prompts[i][0] for i in studio], reader)
-    args.out.mkdir(parents=True, exist_ok=True)
     rows = [np.concatenate(list(frames_to_u8(made[i : i + len(PROMPTS)])), 1) for i in range(0, len(drawn), len(PROMPTS))]
     sheet = np.concatenate(rows + [np.concatenate(list(frames_to_u8(real)), 1)], 0)
     Image.fromarray(sheet).save(args.out / "sheet.png")

@@ -241,10 +241,6 @@ class StillsBatchTest(unittest.TestCase):
         self.assertEqual(t[:, 0, 0].tolist(), [0, 11, 23])
 
 
-if __name__ == "__main__":
-    unittest.main()
-
-
 class PositionEmbeddingTest(unittest.TestCase):
     def test_sincos_golden(self):
         from causvid.model import sincos_2d
@@ -263,3 +259,7 @@ class PositionEmbeddingTest(unittest.TestCase):
         self.assertEqual(similarity.argmax().item(), 27)
         self.assertGreater(similarity[3, 4], similarity[3, 6])
         self.assertGreater(similarity[2, 3], similarity[0, 3])
+
+
+if __name__ == "__main__":
+    unittest.main()
