@@ -136,8 +136,9 @@ def main():
     ap.add_argument("--learn-spatial-bias", action="store_true", help="train the spatial attention bias in every round, not only the spatial one (a run-wide choice: a round's optimiser state then holds it)")
     ap.add_argument("--init", type=Path, help="start the first round from this teacher's EMA weights instead of from scratch")
     ap.add_argument("--stills", type=int, default=0, help="instead of the clip rounds: pretrain on single frames for this many steps (stage teacher_stills), a start for --init")
+    ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: every core; 1 to run two trainings side by side)")
     args = ap.parse_args()
-    dev = setup_torch()
+    dev = setup_torch(args.threads)
     run = run_dir()
     cfg = default_config()
     # The whole set (fp16, ~0.26 GB for 4000 clips) in memory, on the card when there is one,

@@ -14,19 +14,40 @@ SKIMAGE_DATA = Path("/usr/lib/python3/dist-packages/skimage/data")
 SKIMAGE_PHOTOS = ["astronaut.png", "chelsea.png", "coffee.png", "motorcycle_left.png", "hubble_deep_field.jpg", "retina.jpg", "ihc.png"]
 # Never used for training: the "photo never seen in training" of the evaluation.
 HELD_OUT_PHOTO = SKIMAGE_DATA / "rocket.jpg"
-GNOME_BACKGROUNDS = Path("/usr/share/backgrounds/gnome")
+# The photographs among two desktops' wallpapers (the rest are drawings and gradients). With
+# scikit-image's seven alone, a network can learn the bank's look by heart and paint it after
+# a user's photo instead of carrying the photo on (model card, session 13).
+MATE_NATURE = Path("/usr/share/backgrounds/mate/nature")  # mate-backgrounds: all twelve are photos
+PLASMA_WALLPAPERS = Path("/usr/share/wallpapers")  # plasma-workspace-wallpapers
+PLASMA_PHOTOS = ["BytheWater", "ColdRipple", "ColorfulCups", "DarkestHour", "EveningGlow", "FallenLeaf",
+                 "Grey", "Kite", "OneStandsOut", "Path", "Volna", "summer_1am"]
 TEXTURE = 192
 
 
 def training_photo_paths() -> list[Path]:
-    """The Debian packages' photos, or on a machine without them (a rented GPU) the folder
-    CAUSVID_PHOTOS, which `python3 -m causvid.photos DIR` fills with copies of them."""
+    """The Debian packages' photos that are installed, or on a machine without them (a rented
+    GPU) the folder CAUSVID_PHOTOS, which `python3 -m causvid.photos DIR` fills with copies."""
     if os.environ.get("CAUSVID_PHOTOS"):
         return sorted(Path(os.environ["CAUSVID_PHOTOS"]).glob("*.png"))
     paths = [SKIMAGE_DATA / n for n in SKIMAGE_PHOTOS if (SKIMAGE_DATA / n).exists()]
-    if GNOME_BACKGROUNDS.is_dir():
-        paths += sorted(p for p in GNOME_BACKGROUNDS.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png", ".webp"))
+    if MATE_NATURE.is_dir():
+        paths += sorted(MATE_NATURE.glob("*.jpg"))
+    for name in PLASMA_PHOTOS:
+        image = plasma_image(PLASMA_WALLPAPERS / name / "contents" / "images")
+        if image:
+            paths.append(image)
     return paths
+
+
+def plasma_image(folder: Path, short_side: int = 512) -> Path | None:
+    """A Plasma wallpaper ships one file per screen size, named WIDTHxHEIGHT: the smallest
+    landscape one whose short side is at least `short_side` (load_photo shrinks it anyway)."""
+    sizes = []
+    for f in folder.glob("*x*.*") if folder.is_dir() else ():
+        w, _, h = f.stem.partition("x")
+        if w.isdigit() and h.isdigit() and int(w) >= int(h) >= short_side:
+            sizes.append((int(w) * int(h), f))
+    return min(sizes)[1] if sizes else None
 
 
 def load_photo(path: Path, max_side: int = 512) -> np.ndarray:
@@ -45,7 +66,17 @@ def random_texture(photo: np.ndarray, rng: random.Random) -> np.ndarray:
     if rng.random() < 0.5:
         crop = crop[:, ::-1]
     img = Image.fromarray((crop * 255).astype(np.uint8)).resize((TEXTURE, TEXTURE), Image.BILINEAR)
-    return np.asarray(img, np.float32) / 255.0
+    return jitter_colours(np.asarray(img, np.float32) / 255.0, rng)
+
+
+def jitter_colours(img: np.ndarray, rng: random.Random) -> np.ndarray:
+    """Saturation x0.7-1.3, contrast x0.8-1.2 and exposure x0.8-1.2: each photo is seen in many
+    lights, so that a photo's palette is not a signature the generator can learn by heart."""
+    grey = img.mean(-1, keepdims=True)
+    img = grey + rng.uniform(0.7, 1.3) * (img - grey)
+    mean = img.mean()
+    img = mean + rng.uniform(0.8, 1.2) * (img - mean)
+    return np.clip(img * rng.uniform(0.8, 1.2), 0.0, 1.0).astype(np.float32)
 
 
 def center_texture(photo: np.ndarray, size: int = TEXTURE) -> np.ndarray:
