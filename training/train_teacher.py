@@ -51,15 +51,17 @@ def shift_times(t, shift):
     return shift * t / (1 + (shift - 1) * t)
 
 
-def conditioning_times(b, n, fpb, rng, per_block=0.0, shift=1.0):
-    """Per-frame t (B, N): one logit-normal level per clip (shifted by `shift`), some frames
-    clean (t = 0); with `per_block`, that share of the other clips draws a level per block."""
+def conditioning_times(b, n, fpb, rng, per_block=0.0, shift=1.0, context=0.35):
+    """Per-frame t (B, N): one logit-normal level per clip (shifted by `shift`), and a share
+    `context` of the clips with clean frames (t = 0) to read: five in seven a clean prefix of
+    blocks, the others a clean first frame. With `per_block`, that share of the other clips
+    draws a level per block."""
     t = shift_times(torch.sigmoid(torch.randn(b, 1)), shift).expand(b, n).clone()
     for i in range(b):
         r = rng.random()
-        if r < 0.25:
+        if r < context * 5 / 7:
             t[i, : fpb * int(rng.integers(1, n // fpb))] = 0.0  # clean prefix blocks
-        elif r < 0.35:
+        elif r < context:
             t[i, 0] = 0.0  # clean first frame
         elif rng.random() < per_block:
             t[i] = shift_times(torch.sigmoid(torch.randn(n // fpb)), shift).repeat_interleave(fpb)
@@ -136,6 +138,7 @@ def main():
     ap.add_argument("--learn-spatial-bias", action="store_true", help="train the spatial attention bias in every round, not only the spatial one (a run-wide choice: a round's optimiser state then holds it)")
     ap.add_argument("--init", type=Path, help="start the first round from this teacher's EMA weights instead of from scratch")
     ap.add_argument("--stills", type=int, default=0, help="instead of the clip rounds: pretrain on single frames for this many steps (stage teacher_stills), a start for --init")
+    ap.add_argument("--context-share", type=float, default=0.35, help="share of clips given clean frames to continue from (a prefix of blocks, or the first frame)")
     ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: every core; 1 to run two trainings side by side)")
     args = ap.parse_args()
     dev = setup_torch(args.threads)
@@ -203,7 +206,7 @@ def main():
         if one_frame:
             t = shift_times(torch.sigmoid(torch.randn(b, 1)), args.time_shift).to(dev)
         else:
-            t = conditioning_times(b, n, fpb, rng, per_block, args.time_shift).to(dev)
+            t = conditioning_times(b, n, fpb, rng, per_block, args.time_shift, args.context_share).to(dev)
         eps = torch.randn_like(x0)
         x_t = flow_noise(x0, eps, t)
         v = dit.bidirectional(x_t, t, emb, mask)

@@ -1,0 +1,43 @@
+"""The teacher's noise levels: which clips get clean frames to continue from."""
+
+import unittest
+
+import numpy as np
+import torch
+
+from train_teacher import conditioning_times, shift_times
+
+
+class ConditioningTimesTest(unittest.TestCase):
+    def draw(self, context, b=2000, n=16, fpb=4, **kw):
+        torch.manual_seed(0)
+        return conditioning_times(b, n, fpb, np.random.default_rng(0), context=context, **kw)
+
+    def test_no_context_leaves_every_frame_noisy(self):
+        t = self.draw(0.0)
+        self.assertTrue(bool((t > 0).all()))
+
+    def test_full_context_gives_every_clip_a_clean_first_frame(self):
+        t = self.draw(1.0)
+        self.assertTrue(bool((t[:, 0] == 0).all()))
+        self.assertTrue(bool((t[:, -1] > 0).all()), "the last block is always left to denoise")
+
+    def test_shares_of_prefixes_and_first_frames(self):
+        t = self.draw(0.35)
+        first_only = ((t[:, 0] == 0) & (t[:, 1] > 0)).float().mean().item()
+        prefix = (t[:, :4] == 0).all(1).float().mean().item()
+        self.assertAlmostEqual(prefix, 0.25, delta=0.03)
+        self.assertAlmostEqual(first_only, 0.10, delta=0.02)
+        # a clean prefix is whole blocks
+        for row in t[(t[:, 0] == 0) & (t[:, 1] == 0)]:
+            clean = int((row == 0).sum())
+            self.assertEqual(clean % 4, 0)
+            self.assertTrue(bool((row[:clean] == 0).all()))
+
+    def test_shift_moves_draws_to_high_noise(self):
+        t = torch.tensor([0.0, 0.25, 0.5, 1.0])
+        np.testing.assert_allclose(shift_times(t, 3.0).numpy(), [0.0, 0.5, 0.75, 1.0], atol=1e-6)
+
+
+if __name__ == "__main__":
+    unittest.main()
