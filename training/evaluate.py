@@ -195,7 +195,7 @@ def main():
         scorer = ClipClassifier()
         try:
             scorer.load_state_dict(load(scorer_path))
-        except RuntimeError as e:  # a scorer.pt from before session 5's architecture
+        except RuntimeError as e:  # a scorer.pt from an older architecture (sessions 5 and 13 changed it)
             raise SystemExit(f"{scorer_path} does not fit today's scorer ({str(e).splitlines()[0]}); "
                              "delete it and run train_scorer.py, or let evaluate.py train one.") from e
         scorer.eval()

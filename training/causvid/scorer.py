@@ -1,7 +1,7 @@
 """A small video classifier trained on rendered ground truth, used to score generated clips.
 
-It reads 16 frames at 64x64 and predicts the first object's colour, shape and motion, the
-background and the camera move. "none" is a colour/shape/motion class for clips without an
+It reads every other frame of 16, at full size, and predicts the first object's colour, shape
+and motion, the background and the camera move. "none" is a colour/shape/motion class for clips without an
 object (photos).
 """
 
@@ -66,13 +66,18 @@ class ClipClassifier(nn.Module):
     The change channels let a frame's features carry motion directly (an object sliding one
     way while the background slides the other is a pan plus a move), and the max matters: an
     object covers a few percent of the frame, and a mean alone dilutes it into the background.
-    Group norms keep the deeper stack trainable at the learning rate the old scorer used."""
+    Group norms keep the deeper stack trainable at the learning rate the old scorer used.
+
+    Frames come in at full size, each 2x2 square of pixels folded into channels (space to
+    depth), so the first layer sees every pixel at the cost of a half-size frame. Up to session
+    12 the frames were averaged down to 64x64 first; an object ~15 px across became ~8, and its
+    shape was read on 48% of fresh renders (model card, session 13)."""
 
     def __init__(self, width: int = 32):
         super().__init__()
         w = width
-        self.frame = nn.Sequential(  # per frame, 64 -> 8
-            _conv(6, w, 2), _conv(w, 2 * w, 2), _conv(2 * w, 2 * w, 1), _conv(2 * w, 4 * w, 2),
+        self.frame = nn.Sequential(  # per frame, 64 -> 8 after the fold
+            _conv(24, w, 2), _conv(w, 2 * w, 2), _conv(2 * w, 2 * w, 1), _conv(2 * w, 4 * w, 2),
         )
         self.time = nn.Sequential(
             nn.Conv3d(4 * w, 4 * w, (3, 3, 3), (2, 1, 1), 1), nn.GroupNorm(8, 4 * w), nn.SiLU(),
@@ -80,11 +85,12 @@ class ClipClassifier(nn.Module):
         )
         self.heads = nn.ModuleDict({k: nn.Linear(8 * w, len(v)) for k, v in HEADS.items()})
 
-    def forward(self, clip):  # (B, 8, 3, 64, 64) in [0, 1] -> {head: logits}
+    def forward(self, clip):  # (B, 8, 3, 128, 128) in [0, 1] -> {head: logits}
         b, n = clip.shape[:2]
         x = clip * 2 - 1
         change = torch.cat([torch.zeros_like(x[:, :1]), x[:, 1:] - x[:, :-1]], 1)
-        h = self.frame(torch.cat([x, change], 2).reshape(b * n, 6, *clip.shape[3:]))
+        h = F.pixel_unshuffle(torch.cat([x, change], 2).reshape(b * n, 6, *clip.shape[3:]), 2)
+        h = self.frame(h)
         h = h.reshape(b, n, *h.shape[1:]).transpose(1, 2)  # (B, C, 8, 8, 8)
         h = self.time(h)
         h = torch.cat([h.mean(dim=(2, 3, 4)), h.amax(dim=(2, 3, 4))], 1)
@@ -92,11 +98,11 @@ class ClipClassifier(nn.Module):
 
 
 def to_input(frames_u8: np.ndarray, stride: int = 2) -> torch.Tensor:
-    """(16, 128, 128, 3) uint8 -> (1, 8, 3, 64, 64) float: every other frame at half size,
-    which keeps every motion class apart at a quarter of the cost. `stride=1` takes frames
-    that were already thinned out."""
+    """(16, 128, 128, 3) uint8 -> (1, 8, 3, 128, 128) float: every other frame, which keeps
+    every motion class apart at half the cost. `stride=1` takes frames that were already
+    thinned out."""
     x = torch.from_numpy(np.ascontiguousarray(frames_u8[::stride])).permute(0, 3, 1, 2).float() / 255
-    return F.avg_pool2d(x, 2)[None]
+    return x[None]
 
 
 def train_scorer(steps: int, batch: int, pool_size: int = 1600, log=print, seed: int = 0, roundtrip=None, refresh: int = 2) -> ClipClassifier:
@@ -113,7 +119,7 @@ def train_scorer(steps: int, batch: int, pool_size: int = 1600, log=print, seed:
         clip = clip[::2]  # only the frames the scorer reads go through the autoencoder
         if roundtrip is not None and rng.random() < 0.5:
             clip = roundtrip(clip)
-        return to_input(clip, stride=1), labels
+        return clip, labels  # kept as uint8: the pool at full size is 0.6 GB so, 2.5 GB as floats
 
     pool = [sample() for _ in range(pool_size)]
     model = ClipClassifier()
@@ -122,7 +128,7 @@ def train_scorer(steps: int, batch: int, pool_size: int = 1600, log=print, seed:
         for g in opt.param_groups:
             g["lr"] = 2e-3 * min(1.0, (step + 1) / 50) * 0.5 * (1 + np.cos(np.pi * step / steps))
         picks = [pool[rng.randrange(len(pool))] for _ in range(batch)]
-        x = torch.cat([c for c, _ in picks])
+        x = torch.cat([to_input(c, stride=1) for c, _ in picks])
         out = model(x)
         loss = sum(F.cross_entropy(out[k], torch.tensor([l[k] for _, l in picks])) for k in HEADS)
         opt.zero_grad()

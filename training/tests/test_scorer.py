@@ -11,13 +11,13 @@ from causvid.scorer import HEADS, ClipClassifier, labels_of, predict, to_input, 
 
 
 class ToInputTest(unittest.TestCase):
-    def test_every_other_frame_at_half_size_in_unit_range(self):
+    def test_every_other_frame_at_full_size_in_unit_range(self):
         frames = np.zeros((16, 128, 128, 3), np.uint8)
         for i in range(16):
             frames[i, :, :, 0] = 10 * i  # red encodes the frame number
-        frames[0, :2, :2, 1] = 255  # one 2x2 green patch -> one full pixel at half size
+        frames[0, 0, 0, 1] = 255  # one green pixel stays one pixel
         x = to_input(frames)
-        self.assertEqual(tuple(x.shape), (1, 8, 3, 64, 64))
+        self.assertEqual(tuple(x.shape), (1, 8, 3, 128, 128))
         self.assertEqual([round(v * 255) for v in x[0, :, 0, 5, 5].tolist()], [0, 20, 40, 60, 80, 100, 120, 140])
         self.assertAlmostEqual(x[0, 0, 1, 0, 0].item(), 1.0)
         self.assertAlmostEqual(x[0, 0, 1, 0, 1].item(), 0.0)
@@ -39,7 +39,7 @@ class LabelsTest(unittest.TestCase):
 class ClassifierTest(unittest.TestCase):
     def test_every_head_gives_one_logit_per_class(self):
         torch.manual_seed(0)
-        out = ClipClassifier()(torch.rand(2, 8, 3, 64, 64))
+        out = ClipClassifier()(torch.rand(2, 8, 3, 128, 128))
         self.assertEqual({k: tuple(v.shape) for k, v in out.items()}, {k: (2, len(v)) for k, v in HEADS.items()})
 
     def test_a_tiny_run_learns_its_own_pool(self):
