@@ -41,6 +41,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from causvid import prompts as P
 from causvid.common import Stage, cosine_lr, data_dir, default_config, load, run_dir, setup_torch, token_batch
 from causvid.model import TextEncoder, VideoDiT, flow_noise, frame_difference_loss, frame_weighted_mse, x0_from_v
 from causvid.sampler import null_prompt_tokens
@@ -66,6 +67,12 @@ def conditioning_times(b, n, fpb, rng, per_block=0.0, shift=1.0, context=0.35):
         elif rng.random() < per_block:
             t[i] = shift_times(torch.sigmoid(torch.randn(n // fpb)), shift).repeat_interleave(fpb)
     return t
+
+
+def photo_draw_odds(is_photo: np.ndarray, weight: float) -> np.ndarray:
+    """Each clip's chance of being drawn when photo clips are `weight` times as likely."""
+    odds = np.where(is_photo, weight, 1.0)
+    return odds / odds.sum()
 
 
 def one_frame_each(x0, tok, frames, fpb):
@@ -138,6 +145,7 @@ def main():
     ap.add_argument("--learn-spatial-bias", action="store_true", help="train the spatial attention bias in every round, not only the spatial one (a run-wide choice: a round's optimiser state then holds it)")
     ap.add_argument("--init", type=Path, help="start the first round from this teacher's EMA weights instead of from scratch")
     ap.add_argument("--stills", type=int, default=0, help="instead of the clip rounds: pretrain on single frames for this many steps (stage teacher_stills), a start for --init")
+    ap.add_argument("--photo-weight", type=float, default=1.0, help="draw clips whose prompt is set in a photo this many times as often as the others")
     ap.add_argument("--context-share", type=float, default=0.35, help="share of clips given clean frames to continue from (a prefix of blocks, or the first frame)")
     ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: every core; 1 to run two trainings side by side)")
     args = ap.parse_args()
@@ -191,9 +199,14 @@ def main():
     rng = np.random.default_rng(seed)
     torch.manual_seed(seed)  # the noise and noise levels too (a fresh network's initial weights are drawn before, unseeded)
 
+    # Photo clips are where continuing a given frame pays most (a procedural background can be
+    # drawn from its prompt alone), and one clip in seven is one (model card, session 13).
+    photo = np.array([any(P.BACKGROUNDS["photo"] in b for b in blocks) for blocks in prompts])
+    draw_odds = None if args.photo_weight == 1 else photo_draw_odds(photo, args.photo_weight)
+
     def flow_matching(k, one_frame):
         """The flow loss on k clips drawn from the set, or on one frame of each (a still)."""
-        idx = np.sort(rng.choice(n_clips, k, replace=False))
+        idx = np.sort(rng.choice(n_clips, k, replace=False, p=draw_odds))
         x0 = latents[torch.from_numpy(idx).to(dev)].float()
         tok = tokens[idx].clone()
         if one_frame:

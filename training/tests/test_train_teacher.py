@@ -5,7 +5,7 @@ import unittest
 import numpy as np
 import torch
 
-from train_teacher import conditioning_times, shift_times
+from train_teacher import conditioning_times, photo_draw_odds, shift_times
 
 
 class ConditioningTimesTest(unittest.TestCase):
@@ -37,6 +37,15 @@ class ConditioningTimesTest(unittest.TestCase):
     def test_shift_moves_draws_to_high_noise(self):
         t = torch.tensor([0.0, 0.25, 0.5, 1.0])
         np.testing.assert_allclose(shift_times(t, 3.0).numpy(), [0.0, 0.5, 0.75, 1.0], atol=1e-6)
+
+
+class PhotoDrawOddsTest(unittest.TestCase):
+    def test_photo_clips_weighted(self):
+        odds = photo_draw_odds(np.array([True, False, False, True]), 3.0)
+        np.testing.assert_allclose(odds, [3 / 8, 1 / 8, 1 / 8, 3 / 8])
+
+    def test_no_photo_clips_is_uniform(self):
+        np.testing.assert_allclose(photo_draw_odds(np.zeros(4, bool), 3.0), [0.25] * 4)
 
 
 if __name__ == "__main__":
