@@ -93,4 +93,6 @@ if __name__ == "__main__":
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
     for i, path in enumerate(training_photo_paths()):
-        Image.fromarray((load_photo(path) * 255).round().astype(np.uint8)).save(out / f"{i:02d}_{path.stem}.png")
+        # A Plasma wallpaper's file is named by its size; its folder three up has the name.
+        name = path.parents[2].name if path.parent.name == "images" else path.stem
+        Image.fromarray((load_photo(path) * 255).round().astype(np.uint8)).save(out / f"{i:02d}_{name}.png")
