@@ -12,7 +12,7 @@ draws the other 15 frames from that prompt (24 Euler steps, guidance 3, one nois
 Per camera move, over frames 4-15 (decoded, 0-1):
 - error: mean absolute difference from the truth's frames;
 - held: the same for a clip that holds the first frame still, the error of not moving at all;
-- copy: the same for the truth's first frame put through the autoencoder and back, the floor;
+- copy: the autoencoder's own error on the truth's first frame (encoded and decoded), the floor;
 - direction: for the pans, the share of frame pairs whose horizontal shift (phase correlation)
   has the truth's sign;
 - kept: correlation of frame 15 with the truth's frame 15 (1: the photo carried on; near 0: lost).
@@ -85,7 +85,7 @@ def sheet(made: np.ndarray, truth: np.ndarray, path: Path, frames=(0, 5, 10, 15)
     rows = []
     for m, t in zip(made, truth):
         rows.append(np.concatenate([t[i] for i in frames] + [np.full_like(t[0][:, :8], 255)] + [m[i] for i in frames], axis=1))
-    Image.fromarray(np.concatenate(rows, axis=0)).save(path, quality=90)
+    Image.fromarray(np.concatenate(rows, axis=0)).save(path)
 
 
 def main():

@@ -41,9 +41,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from causvid import prompts as P
 from causvid.common import Stage, cosine_lr, data_dir, default_config, load, run_dir, setup_torch, token_batch
 from causvid.model import TextEncoder, VideoDiT, flow_noise, frame_difference_loss, frame_weighted_mse, x0_from_v
+from causvid.prompts import BACKGROUNDS
 from causvid.sampler import null_prompt_tokens
 
 
@@ -201,7 +201,7 @@ def main():
 
     # Photo clips are where continuing a given frame pays most (a procedural background can be
     # drawn from its prompt alone), and one clip in seven is one (model card, session 13).
-    photo = np.array([any(P.BACKGROUNDS["photo"] in b for b in blocks) for blocks in prompts])
+    photo = np.array([any(BACKGROUNDS["photo"] in b for b in blocks) for blocks in prompts])
     draw_odds = None if args.photo_weight == 1 else photo_draw_odds(photo, args.photo_weight)
 
     def flow_matching(k, one_frame):

@@ -1,8 +1,8 @@
 """A small video classifier trained on rendered ground truth, used to score generated clips.
 
 It reads every other frame of 16, at full size, and predicts the first object's colour, shape
-and motion, the background and the camera move. "none" is a colour/shape/motion class for clips without an
-object (photos).
+and motion, the background and the camera move. "none" is a colour/shape/motion class for
+clips without an object (photos).
 """
 
 from __future__ import annotations
