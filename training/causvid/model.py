@@ -46,6 +46,12 @@ class ModelConfig:
     vocab_size: int = 64
     max_tokens: int = 16
     ae_channels: tuple = (16, 32, 48, 64)
+    # What the last layer's output means: "velocity" (v = eps - x0) or "clean" (x0, turned into
+    # v inside forward). Every caller and the exported graphs see v either way, so the pack's
+    # contract does not change. A network predicting v must rebuild the input's noise to give a
+    # clean estimate; at high noise its estimate of the frame after a clean one was half a copy
+    # and half invented (model card, session 14).
+    predicts: str = "velocity"
 
     @property
     def tokens_per_frame(self) -> int:
@@ -279,6 +285,8 @@ def sincos_2d(grid: int, dim: int) -> torch.Tensor:
 class VideoDiT(nn.Module):
     def __init__(self, cfg: ModelConfig):
         super().__init__()
+        if cfg.predicts not in ("velocity", "clean"):
+            raise ValueError(f"predicts must be 'velocity' or 'clean', not {cfg.predicts!r}")
         self.cfg = cfg
         d, p, c = cfg.dim, cfg.patch, cfg.latent_channels
         self.patch_embed = nn.Linear(c * p * p, d)
@@ -340,8 +348,10 @@ class VideoDiT(nn.Module):
             h, kv = layer(h, temb, pos, self.inv_freq, self_bias, text_flat, tbias, cache, spatial)
             new.append(torch.stack(kv))
         shift, scale = self.ada_out(F.silu(temb))[:, :, None, :].chunk(2, dim=-1)
-        out = self.out(self.norm_out(h) * (1 + scale) + shift)
-        return self.unpatchify(out), torch.stack(new)
+        out = self.unpatchify(self.out(self.norm_out(h) * (1 + scale) + shift))
+        if self.cfg.predicts == "clean":
+            out = velocity_from_clean(x, out, t)
+        return out, torch.stack(new)
 
     # ----- the three ways to run it ---------------------------------------------------
 
@@ -424,6 +434,17 @@ def flow_noise(x0, eps, t):
     """x_t = (1 - t) x0 + t eps, with t (B, N) per frame."""
     tt = t[:, :, None, None, None]
     return (1 - tt) * x0 + tt * eps
+
+
+# Below this noise level a clean prediction is turned into v as if the noise were this: the
+# velocity is x_t - x0 over t, and dividing by a t near 0 would blow the loss up there. Frames at
+# t = 0 are given, never denoised, so their v is never used.
+CLEAN_PREDICTION_MIN_T = 0.05
+
+
+def velocity_from_clean(x_t, x0, t):
+    """v = (x_t - x0) / t for (B,N,C,h,w) tensors, t (B,N), with t floored as above."""
+    return (x_t - x0) / t.clamp(min=CLEAN_PREDICTION_MIN_T)[:, :, None, None, None]
 
 
 def x0_from_v(x_t, v, t):

@@ -15,12 +15,14 @@ from causvid.model import (
     frame_difference_loss,
     relative_offset_index,
     spatial_attention_bias,
+    velocity_from_clean,
+    x0_from_v,
 )
 from causvid.sampler import KvCache, encode_block_prompts, teacher_sample
 
 
-def tiny():
-    cfg = ModelConfig(vocab_size=40, dim=32, layers=2, heads=2, text_dim=16, text_layers=1, text_heads=2)
+def tiny(**overrides):
+    cfg = ModelConfig(vocab_size=40, dim=32, layers=2, heads=2, text_dim=16, text_layers=1, text_heads=2, **overrides)
     torch.manual_seed(0)
     dit = VideoDiT(cfg)
     with torch.no_grad():
@@ -35,6 +37,30 @@ def text_for(cfg, te, b, nb):
     tok[:, 0] = 1
     tok[:, 8:] = 0
     return te(tok).reshape(b, nb, cfg.max_tokens, -1), (tok != 0).float().reshape(b, nb, -1)
+
+
+class CleanPredictionTest(unittest.TestCase):
+    def test_the_clean_estimate_is_the_network_s_output(self):
+        # The same weights read both ways: the velocity network's output is what the clean-
+        # predicting one gives as x0, so x0_from_v of the latter's v must give it back.
+        _, velocity_net, te = tiny()
+        _, clean_net, _ = tiny(predicts="clean")
+        clean_net.load_state_dict(velocity_net.state_dict())
+        x, t = torch.randn(2, 16, 8, 16, 16), 0.05 + 0.95 * torch.rand(2, 16)
+        emb, mask = text_for(velocity_net.cfg, te, 2, 4)
+        with torch.no_grad():
+            out = velocity_net.bidirectional(x, t, emb, mask)
+            v = clean_net.bidirectional(x, t, emb, mask)
+        torch.testing.assert_close(x0_from_v(x, v, t), out, atol=1e-4, rtol=1e-4)
+
+    def test_low_noise_is_floored(self):
+        x, x0 = torch.ones(1, 2, 1, 1, 1), torch.zeros(1, 2, 1, 1, 1)
+        v = velocity_from_clean(x, x0, torch.tensor([[0.0, 0.5]]))
+        self.assertEqual(v.flatten().tolist(), [20.0, 2.0])  # 1 / 0.05, 1 / 0.5
+
+    def test_an_unknown_parameterisation_is_refused(self):
+        with self.assertRaises(ValueError):
+            tiny(predicts="noise")
 
 
 class CausalTest(unittest.TestCase):
@@ -52,7 +78,12 @@ class CausalTest(unittest.TestCase):
         self.assertFalse(torch.allclose(v1[:, 8:], v2[:, 8:], atol=1e-3))
 
     def test_kv_cached_step_equals_full_sequence(self):
-        cfg, dit, te = tiny()
+        self.check_kv_cached_step_equals_full_sequence(*tiny())
+
+    def test_kv_cached_step_equals_full_sequence_when_predicting_clean_frames(self):
+        self.check_kv_cached_step_equals_full_sequence(*tiny(predicts="clean"))
+
+    def check_kv_cached_step_equals_full_sequence(self, cfg, dit, te):
         b = 2
         clean, noisy = torch.randn(b, 16, 8, 16, 16), torch.randn(b, 16, 8, 16, 16)
         t = torch.rand(b, 16)
