@@ -49,12 +49,14 @@ def student_checkpoint(run):
     return run / ("student_dmd.pt" if (run / "student_dmd.pt").exists() else "student_ode.pt")
 
 
-def load_teacher(run, cfg, checkpoint=None):
-    """The teacher's EMA weights: `checkpoint`, or the finished teacher of `run`."""
+def load_teacher(run, cfg, checkpoint=None, averaged=True):
+    """The teacher of `checkpoint`, or the finished teacher of `run`: its EMA weights, or with
+    averaged=False the network's own (a short run's average lags far behind them)."""
     ckpt = load(checkpoint or teacher_checkpoint(run))["state"]
+    prefix = "ema_" if averaged else ""
     dit, text = VideoDiT(cfg), TextEncoder(cfg)
-    dit.load_state_dict(ckpt["ema_dit"])
-    text.load_state_dict(ckpt["ema_text"])
+    dit.load_state_dict(ckpt[prefix + "dit"])
+    text.load_state_dict(ckpt[prefix + "text"])
     return dit.eval(), text.eval()
 
 

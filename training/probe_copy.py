@@ -21,14 +21,13 @@ reads a single step (seconds) and says why a teacher fails the other.
 import argparse
 import contextlib
 import json
-import math
 from pathlib import Path
 
 import torch
 
 from causvid import model as M
 from causvid import photos as P
-from causvid.common import default_config, load, load_autoencoder, run_dir, setup_torch
+from causvid.common import default_config, load_autoencoder, run_dir, setup_torch
 from causvid.model import flow_noise, x0_from_v
 from causvid.sampler import encode_block_prompts
 from make_ode_pairs import load_teacher
@@ -54,7 +53,7 @@ def recorded_self_attention(query_frame: int, tokens_per_frame: int):
 
     def spy(q, k, v, bias):
         if q.shape[2] == k.shape[2] and q.shape[2] > T:  # the clip's self-attention, not text
-            att = (torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(q.shape[-1]) + bias).softmax(-1)
+            att = M.attention_weights(q, k, bias)
             records.append(att[:, :, query_frame * T : (query_frame + 1) * T])
         return plain(q, k, v, bias)
 
@@ -74,11 +73,7 @@ def main():
     args = ap.parse_args()
     setup_torch(args.threads)
     run, cfg = run_dir(), default_config()
-    dit, text = load_teacher(run, cfg, args.checkpoint)
-    if args.raw:
-        state = load(args.checkpoint)["state"]
-        dit.load_state_dict(state["dit"])
-        text.load_state_dict(state["text"])
+    dit, text = load_teacher(run, cfg, args.checkpoint, averaged=not args.raw)
     truth, prompts = truth_clips(views(P.load_photo(P.HELD_OUT_PHOTO)), cfg.clip_frames, cfg.frames_per_block)
     with torch.no_grad():
         frames = torch.from_numpy(truth).flatten(0, 1).permute(0, 3, 1, 2).float() / 255

@@ -146,8 +146,13 @@ def attend(q, k, v, bias):
     """q (B,H,Nq,hd), k/v (B,H,Nk,hd), bias additive and broadcastable to (B,H,Nq,Nk)."""
     if q.device.type in FUSED_DEVICES:
         return _fused_attention(q, k, v, attn_mask=bias.to(q.dtype))
+    return torch.matmul(attention_weights(q, k, bias), v)
+
+
+def attention_weights(q, k, bias):
+    """The softmax weights (B,H,Nq,Nk) that `attend` applies to the values."""
     att = torch.matmul(q, k.transpose(-1, -2)) * (1.0 / math.sqrt(q.shape[-1])) + bias
-    return torch.matmul(att.softmax(-1), v)
+    return att.softmax(-1)
 
 
 def rotary(x, pos, inv_freq):
