@@ -8,6 +8,11 @@
 #  1. The frame autoencoder: trained there for AE_SECONDS (AE_FLAGS: train_ae.py's flags), or,
 #     with AE_SECONDS=0, the shipped one copied in from .gpu (its normalisation kept, so the
 #     shipped decoder still fits); then every clip is encoded.
+#     TEACHER_INIT (a teacher's averaged weights, e.g. .gpu/teacher.pt: <arm>.pt of an earlier
+#     run, or a round trained on here since) starts every arm's first clip round from it instead,
+#     and no stills round is run: a 15-minute lease then goes on from where the last one (and
+#     these cores) left off. Its autoencoder must come with it (AE_SECONDS=0 and that run's
+#     ae_final.pt in .gpu), since the teacher only knows that autoencoder's latents.
 #  2. With STILLS_SECONDS > 0, one stills round (train_teacher.py --stills: single frames at
 #     STILLS_BATCH; STILLS_FLAGS: more of train_teacher.py's flags), which every arm's first
 #     clip round starts from. Measured in session 11:
@@ -45,6 +50,7 @@ STILLS_SECONDS=${STILLS_SECONDS:-0}
 STILLS_BATCH=${STILLS_BATCH:-64}
 STILLS_LR=${STILLS_LR:-1e-3}
 STILLS_FLAGS=${STILLS_FLAGS:-}
+TEACHER_INIT=${TEACHER_INIT:-}
 ARMS=${ARMS:-"lr1e-3:--lr=1e-3 lr2e-3:--lr=2e-3"}
 ROUNDS=${ROUNDS:-3}
 BATCH=${BATCH:-256}
@@ -56,6 +62,11 @@ STUDENT_BATCH=${STUDENT_BATCH:-64}
 DMD_BATCH=${DMD_BATCH:-32}
 WORK=${WORK:-/tmp/causvid}
 OUT=${OUT:?set OUT to the folder the weights go to}
+if [ -n "$TEACHER_INIT" ]; then  # checked before anything renders: a lease is short
+    [ "$AE_SECONDS" = 0 ] || { echo "TEACHER_INIT needs AE_SECONDS=0 and its own autoencoder in .gpu: the teacher knows only that one's latents" >&2; exit 2; }
+    found=$(cd .. && realpath -e "$TEACHER_INIT" 2>/dev/null) || { echo "no teacher at $TEACHER_INIT (a path from the repository root)" >&2; exit 2; }
+    TEACHER_INIT=$found
+fi
 start=$(date +%s)
 deadline=$((start + BUDGET))
 teacher_deadline=$deadline
@@ -93,7 +104,9 @@ fi
 keep_logs
 
 init=()
-if [ "$STILLS_SECONDS" != 0 ]; then
+if [ -n "$TEACHER_INIT" ]; then
+    init=(--init "$TEACHER_INIT")
+elif [ "$STILLS_SECONDS" != 0 ]; then
     # shellcheck disable=SC2086
     if CAUSVID_RUNS=$WORK/enc "$PY" train_teacher.py --stills 1000000 --batch "$STILLS_BATCH" --lr "$STILLS_LR" --seconds "$STILLS_SECONDS" $STILLS_FLAGS >"$enc/stills.out" 2>&1; then
         init=(--init "$enc/teacher_stills.pt")
