@@ -3,6 +3,11 @@ engine's tests. The weights are random; the contract (shapes, semantics, noise, 
 rolling with sinks, prompt re-cache, image-to-video) is what is being tested.
 
     python3 training/make_test_pack.py engine/src/test/resources
+    python3 training/make_test_pack.py --predicts clean engine/src/test/resources
+
+The second writes tiny-pack-clean/, the same pack with networks whose last layer gives the clean
+latent (ModelConfig.predicts), and goldens for its two diffusion graphs and a streamed clip only:
+its graphs must still give the velocity, and that is all its test needs to check.
 """
 
 import argparse
@@ -23,9 +28,10 @@ TIMESTEPS = [1.0, 0.5]
 CONTEXT, SINK = 8, 4
 
 
-def tiny_config() -> ModelConfig:
+def tiny_config(predicts: str = "velocity") -> ModelConfig:
     return ModelConfig(
-        vocab_size=len(VOCABULARY), max_tokens=MAX_TOKENS, dim=32, layers=2, heads=2, text_dim=16, text_layers=1, text_heads=2, ae_channels=(4, 4, 8, 8)
+        vocab_size=len(VOCABULARY), max_tokens=MAX_TOKENS, dim=32, layers=2, heads=2, text_dim=16, text_layers=1, text_heads=2, ae_channels=(4, 4, 8, 8),
+        predicts=predicts,
     )
 
 
@@ -58,21 +64,47 @@ def to_u8(frames: torch.Tensor) -> bytes:
     return np.clip(np.floor(frames.numpy() * 255 + 0.5), 0, 255).astype(np.uint8).tobytes()
 
 
+def write_stream(gold: Path, streamer: StudentStreamer, ae, schedule: dict, frames: bool = True) -> dict:
+    """Streaming with a prompt switch at block 2 and a rolling window with a sink block: the
+    latents, and with `frames` the decoded 8-bit frames too."""
+    lat = streamer.generate(schedule, n_blocks=4, seed=7)
+    with torch.no_grad():
+        decoded = ae.decoder(lat)
+    (gold / "stream.latents.bin").write_bytes(lat.numpy().astype("<f4").tobytes())
+    entry = {"seed": 7, "blocks": 4, "schedule": {str(k): v for k, v in schedule.items()}}
+    if frames:
+        (gold / "stream.frames.u8").write_bytes(to_u8(decoded))
+        entry["frames_u8"] = "stream.frames.u8"
+    return entry | {"latents": "stream.latents.bin", "shape": list(decoded.shape)}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out", type=Path, help="directory receiving tiny-pack/ and tiny-pack-golden/")
+    ap.add_argument("--predicts", choices=("velocity", "clean"), default="velocity", help="what the networks' last layer gives; clean: tiny-pack-clean/ and a shorter golden set")
     args = ap.parse_args()
+    clean = args.predicts == "clean"
     torch.manual_seed(0)
-    cfg = tiny_config()
+    cfg = tiny_config(args.predicts)
     ae, text = randomise(FrameAutoencoder(cfg), 1), randomise(TextEncoder(cfg), 2)
     student, teacher = randomise(VideoDiT(cfg), 3), randomise(VideoDiT(cfg), 4)
-    pack = args.out / "tiny-pack"
+    suffix = "-clean" if clean else ""
+    pack = args.out / f"tiny-pack{suffix}"
     export_pack(
         pack, cfg, ae, text, student, teacher, TIMESTEPS, CONTEXT, SINK, teacher_steps=4, guidance=2.0,
-        name="tiny-random", description="Random weights, for engine tests only.", training_info={"random": True},
+        name=f"tiny-random{suffix}", description="Random weights, for engine tests only.", training_info={"random": True},
     )
-    gold = args.out / "tiny-pack-golden"
-    index = {"graphs": write_goldens(gold, as_modules(student, teacher, ae, text), cfg, CONTEXT)}
+    gold = args.out / f"tiny-pack{suffix}-golden"
+    modules = as_modules(student, teacher, ae, text)
+    if clean:  # the autoencoder and text encoder are the first pack's: only the diffusion graphs differ
+        modules = {k: modules[k] for k in ("student_step", "teacher")}
+    index = {"graphs": write_goldens(gold, modules, cfg, CONTEXT)}
+    schedule = {0: "a red ball bouncing at sunset", 2: "a blue box moving left in the sky"}
+    if clean:
+        index["stream"] = write_stream(gold, StudentStreamer(student, text, ae.decoder, TIMESTEPS, CONTEXT, SINK), ae, schedule, frames=False)
+        (gold / "index.json").write_text(json.dumps(index, indent=1) + "\n")
+        print(f"wrote {pack} and {gold}")
+        return
 
     shape = (cfg.frames_per_block, cfg.latent_channels, cfg.latent_size, cfg.latent_size)
     noise = block_noise(42, 3, shape)
@@ -82,15 +114,7 @@ def main():
     prompts = ["a red ball bouncing at sunset", "A Blue BOX, moving left!", "a zebra dancing in the sky", ""]
     index["tokenizer"] = [{"prompt": p, "ids": tokenize(p).ids, "unknown": tokenize(p).unknown_words} for p in prompts]
 
-    # Streaming with a prompt switch at block 2 and a rolling window with a sink block.
-    schedule = {0: "a red ball bouncing at sunset", 2: "a blue box moving left in the sky"}
-    streamer = StudentStreamer(student, text, ae.decoder, TIMESTEPS, CONTEXT, SINK)
-    lat = streamer.generate(schedule, n_blocks=4, seed=7)
-    with torch.no_grad():
-        frames = ae.decoder(lat)
-    (gold / "stream.frames.u8").write_bytes(to_u8(frames))
-    (gold / "stream.latents.bin").write_bytes(lat.numpy().astype("<f4").tobytes())
-    index["stream"] = {"seed": 7, "blocks": 4, "schedule": {str(k): v for k, v in schedule.items()}, "frames_u8": "stream.frames.u8", "latents": "stream.latents.bin", "shape": list(frames.shape)}
+    index["stream"] = write_stream(gold, StudentStreamer(student, text, ae.decoder, TIMESTEPS, CONTEXT, SINK), ae, schedule)
 
     # Image-to-video: the photo (centre-cropped, resized) pins frame 0 of block 0.
     photo = test_photo()
