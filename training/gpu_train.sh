@@ -27,11 +27,11 @@
 #     then distilled, side by side too: ODE pairs at STUDENT_STEPS, the student's ODE regression
 #     and DMD (1 : 2 of what is left).
 #
-# What comes back in $OUT (at most 8 files: two arms with DISTIL=1), each as soon as its stage
+# What comes back in $OUT (at most 9 files: two arms with DISTIL=1), each as soon as its stage
 # ends, so a run cut short still returns what it finished: ae_final.pt; per arm <arm>.pt (the
 # teacher's EMA), <arm>_student.pt (the student, after its ODE regression, then after DMD) and
 # <arm>.log; logs.tar (every stage's own log and .done file, the ODE pairs' timesteps among
-# them). gpu_unpack.sh makes a run folder of them here. CAUSVID_MODEL_CONFIG (JSON) trains
+# them); timeline.txt (the seconds from the start at which each stage ended). gpu_unpack.sh makes a run folder of them here. CAUSVID_MODEL_CONFIG (JSON) trains
 # another architecture.
 #
 # Prepare here (ignored by git, carried to the machine):
@@ -82,6 +82,10 @@ keep_logs() {  # every stage's own log (JSON lines, what the export summarises),
     mv -f "$tmp" "$OUT/logs.tar" || true
 }
 
+mark() {  # where the lease's seconds went: printed, and kept in $OUT/timeline.txt
+    echo "[gpu_train] +$(($(date +%s) - start))s $*" | tee -a "$OUT/timeline.txt"
+}
+
 slim() {  # $1 checkpoint, $2 out, $3... the state keys to keep
     "$PY" -c "import sys, torch; c = torch.load(sys.argv[1], map_location='cpu', weights_only=False); torch.save({'step': c['step'], 'state': {k: c['state'][k] for k in sys.argv[3:]}}, sys.argv[2])" "$@"
 }
@@ -91,6 +95,7 @@ slim() {  # $1 checkpoint, $2 out, $3... the state keys to keep
 "$PY" -m causvid.sdpa_check --batch "$BATCH" >"$enc/sdpa.out" 2>&1 &
 check=$!
 "$PY" make_data.py --clips "$CLIPS" --workers "$(nproc)" | tail -n 1
+mark "data rendered"
 wait "$check" || export CAUSVID_SDPA=0
 cat "$enc/sdpa.out"
 if [ "$AE_SECONDS" = 0 ]; then
@@ -102,6 +107,7 @@ else
     cp "$enc/ae_final.pt" "$OUT/"
 fi
 keep_logs
+mark "autoencoder ready, clips encoded"
 
 init=()
 if [ -n "$TEACHER_INIT" ]; then
@@ -114,6 +120,7 @@ elif [ "$STILLS_SECONDS" != 0 ]; then
         echo "the stills round failed (stills.out in logs.tar): the clip rounds start from scratch"
     fi
     keep_logs
+    mark "stills round done"
 fi
 
 arm() {  # $1: name:flags
@@ -135,22 +142,26 @@ arm() {  # $1: name:flags
         CAUSVID_RUNS=$runs "$PY" train_teacher.py "${flags[@]}" --seconds "$seconds" >>"$log" 2>&1
         slim "$runs/default/${names[$i]}.pt" "$OUT/$name.pt" ema_dit ema_text
         keep_logs
+        mark "$name: ${names[$i]} done"
     done
     [ "$DISTIL" = 1 ] || return 0
     export CAUSVID_RUNS=$runs
     echo "== ODE pairs" >>"$log"
     "$PY" make_ode_pairs.py --clips "$ODE_CLIPS" --chunk 256 --student-steps "$STUDENT_STEPS" >>"$log" 2>&1
     keep_logs
+    mark "$name: ODE pairs done"
     seconds=$(( (deadline - $(date +%s)) / 3 - 15 ))
     echo "== student ODE for ${seconds}s" >>"$log"
     "$PY" train_student_ode.py --batch "$STUDENT_BATCH" --steps 1000000 --seconds "$seconds" >>"$log" 2>&1
     slim "$runs/default/student_ode.pt" "$OUT/${name}_student.pt" student
     keep_logs
+    mark "$name: student regression done"
     seconds=$(( deadline - $(date +%s) - 20 ))
     echo "== DMD for ${seconds}s" >>"$log"
     "$PY" train_dmd.py --batch "$DMD_BATCH" --steps 1000000 --seconds "$seconds" >>"$log" 2>&1
     slim "$runs/default/student_dmd.pt" "$OUT/${name}_student.pt" student
     keep_logs
+    mark "$name: DMD done"
 }
 
 for spec in $ARMS; do arm "$spec" & done
