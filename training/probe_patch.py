@@ -30,7 +30,7 @@ import torch
 from PIL import Image
 
 from causvid.common import cosine_lr, data_dir, default_config, load, load_autoencoder, run_dir, setup_torch, token_batch
-from causvid.model import TextEncoder, VideoDiT, flow_noise
+from causvid.model import TextEncoder, VideoDiT, clean_error_weight, flow_noise
 from causvid.sampler import frames_to_u8, null_prompt_tokens, teacher_sample
 from causvid.silhouette import SilhouetteReader
 from evaluate import studio_objects
@@ -77,7 +77,8 @@ def train(dit, text, ema_dit, ema_text, frames, tokens, args):
         t = shift_times(torch.sigmoid(torch.randn(args.batch, 1)), args.time_shift)
         eps = torch.randn_like(x0)
         v = dit.bidirectional(flow_noise(x0, eps, t), t, text(tok)[:, None], (tok != 0).float()[:, None])
-        loss = ((v - (eps - x0)) ** 2).mean()
+        err = ((v - (eps - x0)) ** 2).mean(dim=tuple(range(2, v.dim())))  # per frame
+        loss = (err * clean_error_weight(t, args.clean_weight_floor)).mean() if args.clean_weight_floor else err.mean()
         optimiser_step(loss, opt, params, (ema_dit, dit), (ema_text, text))
         if (i + 1) % 250 == 0:
             print(f"patch {args.patch} step {i + 1}/{args.steps} loss {loss.item():.4f} ({(time.time() - start) / (i + 1):.2f}s/step)", flush=True)
@@ -100,6 +101,7 @@ def main():
     ap.add_argument("--bias-lr-scale", type=float, default=20.0, help="as train_teacher.py: the bias's rate relative to the network's")
     ap.add_argument("--random-position", action="store_true", help="start the tokens' place-in-frame embedding random (std 0.02), as before session 12, not from 2-D sin-cos")
     ap.add_argument("--samples", type=int, default=1, help="draw each studio prompt this many times (the first with the noise of a one-sample probe)")
+    ap.add_argument("--clean-weight-floor", type=float, default=0.0, help="with a network predicting clean latents: weight each frame's loss by min(1, (t/F)^2) (causvid.model.clean_error_weight); 0: unweighted")
     ap.add_argument("--time-shift", type=float, default=1.0, help="as train_teacher.py: draw more noise levels at high noise (1: none)")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)

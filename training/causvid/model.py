@@ -50,7 +50,9 @@ class ModelConfig:
     # v inside forward). Every caller and the exported graphs see v either way, so the pack's
     # contract does not change. A network predicting v must rebuild the input's noise to give a
     # clean estimate; at high noise its estimate of the frame after a clean one was half a copy
-    # and half invented (model card, session 14).
+    # and half invented (model card, session 14). But trained on the same velocity loss, whose
+    # weight on the clean estimate is 1/t^2, a clean-predicting network stopped drawing the
+    # objects (session 15): a lever for photos, not a default.
     predicts: str = "velocity"
 
     @property
@@ -463,6 +465,15 @@ def frame_difference_loss(pred, target, pair_weight):
     that stays coherent with its neighbours (or with a clean frame before it) does not."""
     d_pred, d_true = pred[:, 1:] - pred[:, :-1], target[:, 1:] - target[:, :-1]
     return frame_weighted_mse(d_pred, d_true, pair_weight)
+
+
+def clean_error_weight(t: torch.Tensor, floor: float) -> torch.Tensor:
+    """A weight per sample, min(1, (t / floor)^2), for the velocity loss of a network predicting
+    the clean latent. That loss weighs the clean estimate's error by 1/t^2 (up to 400 at forward's
+    floor of 0.05); times this weight it is min(1/t^2, 1/floor^2), so the nearly clean samples no
+    longer swamp the gradient of the noisy ones, where an object's place is decided (model card,
+    session 15)."""
+    return (t / floor).clamp(max=1.0) ** 2
 
 
 def frame_weighted_mse(pred, target, w):

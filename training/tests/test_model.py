@@ -11,6 +11,7 @@ from causvid.model import (
     ModelConfig,
     TextEncoder,
     VideoDiT,
+    clean_error_weight,
     doubled_block_causal_bias,
     frame_difference_loss,
     relative_offset_index,
@@ -57,6 +58,13 @@ class CleanPredictionTest(unittest.TestCase):
         x, x0 = torch.ones(1, 2, 1, 1, 1), torch.zeros(1, 2, 1, 1, 1)
         v = velocity_from_clean(x, x0, torch.tensor([[0.0, 0.5]]))
         self.assertEqual(v.flatten().tolist(), [20.0, 2.0])  # 1 / 0.05, 1 / 0.5
+
+    def test_the_clean_error_weight_caps_the_weight_on_the_clean_estimate(self):
+        t = torch.tensor([0.05, 0.25, 0.5, 1.0])
+        w = clean_error_weight(t, 0.5)
+        torch.testing.assert_close(w, torch.tensor([0.01, 0.25, 1.0, 1.0]))
+        # The velocity loss weighs the clean estimate's error by 1/t^2: times w, at most 1/0.5^2.
+        torch.testing.assert_close(w / t**2, torch.tensor([4.0, 4.0, 4.0, 1.0]))
 
     def test_an_unknown_parameterisation_is_refused(self):
         with self.assertRaises(ValueError):
