@@ -50,9 +50,9 @@ class ModelConfig:
     # v inside forward). Every caller and the exported graphs see v either way, so the pack's
     # contract does not change. A network predicting v must rebuild the input's noise to give a
     # clean estimate; at high noise its estimate of the frame after a clean one was half a copy
-    # and half invented (model card, session 14). But trained on the same velocity loss, whose
-    # weight on the clean estimate is 1/t^2, a clean-predicting network stopped drawing the
-    # objects (session 15): a lever for photos, not a default.
+    # and half invented (model card, session 14). But a clean-predicting network stopped drawing
+    # the objects, with the loss's weight on its estimate capped or not (session 15): a lever
+    # for photos that costs the prompt's objects, not a default.
     predicts: str = "velocity"
 
     @property
