@@ -31,8 +31,8 @@
 # ends, so a run cut short still returns what it finished: ae_final.pt; per arm <arm>.pt (the
 # teacher's EMA), <arm>_student.pt (the student, after its ODE regression, then after DMD) and
 # <arm>.log; logs.tar (every stage's own log and .done file, the ODE pairs' timesteps among
-# them); timeline.txt (the seconds from the start at which each stage ended). gpu_unpack.sh makes a run folder of them here. CAUSVID_MODEL_CONFIG (JSON) trains
-# another architecture.
+# them); timeline.txt (the seconds from the start at which each stage ended). gpu_unpack.sh
+# makes a run folder of them here. CAUSVID_MODEL_CONFIG (JSON) trains another architecture.
 #
 # Prepare here (ignored by git, carried to the machine):
 #   python3 -m causvid.photos .gpu/photos
