@@ -154,8 +154,8 @@ def main(argv=None) -> int:
     worst = max(errors, key=errors.get)
     print(f"sdpa_check: largest relative difference {errors[worst]:.2e} ({worst}), tolerance {TOLERANCE:.0e}")
     if errors[worst] > TOLERANCE:
-        # Which tensors disagree says where to look (session 15's H200 failed on the place
-        # embedding's gradient alone, a lease that had no time left to ask why).
+        # Which tensors disagree says where to look (session 15's H200 failed, worst on the place
+        # embedding's gradient, and printed nothing more).
         over = sorted((k for k in errors if errors[k] > TOLERANCE), key=errors.get, reverse=True)
         print("sdpa_check: over the tolerance: " + ", ".join(f"{k} {errors[k]:.2e}" for k in over))
         print("sdpa_check: within it: " + ", ".join(f"{k} {errors[k]:.1e}" for k in errors if k not in over))
