@@ -75,15 +75,17 @@ export CAUSVID_DATA=$WORK/data CAUSVID_PHOTOS=$PWD/../.gpu/photos
 enc=$WORK/enc/default
 mkdir -p "$enc" "$OUT"
 
-keep_logs() {  # every stage's own log (JSON lines, what the export summarises), .done and output
-    # Arms call this side by side: each writes its own file and renames it into place.
+mark() {  # where the lease's seconds went: printed, and kept in $OUT/timeline.txt
+    echo "[gpu_train] +$(($(date +%s) - start))s $*" | tee -a "$OUT/timeline.txt"
+}
+
+keep_logs() {  # $1: the stage just ended. Every stage's own log (JSON lines, what the export
+    # summarises), .done and output, then the time it ended (mark). Arms call this side by side:
+    # each writes its own file and renames it into place.
     local tmp=$OUT/logs.tar.$BASHPID
     (cd "$WORK" && tar -cf "$tmp" ./*/default/*.log ./*/default/*.done ./*/default/*.out 2>/dev/null) || true
     mv -f "$tmp" "$OUT/logs.tar" || true
-}
-
-mark() {  # where the lease's seconds went: printed, and kept in $OUT/timeline.txt
-    echo "[gpu_train] +$(($(date +%s) - start))s $*" | tee -a "$OUT/timeline.txt"
+    mark "$1"
 }
 
 slim() {  # $1 checkpoint, $2 out, $3... the state keys to keep
@@ -106,8 +108,7 @@ else
     CAUSVID_RUNS=$WORK/enc "$PY" train_ae.py --steps 600 --more 700 --seconds "$AE_SECONDS" $AE_FLAGS >"$enc/ae.out" 2>&1
     cp "$enc/ae_final.pt" "$OUT/"
 fi
-keep_logs
-mark "autoencoder ready, clips encoded"
+keep_logs "autoencoder ready, clips encoded"
 
 init=()
 if [ -n "$TEACHER_INIT" ]; then
@@ -119,8 +120,7 @@ elif [ "$STILLS_SECONDS" != 0 ]; then
     else
         echo "the stills round failed (stills.out in logs.tar): the clip rounds start from scratch"
     fi
-    keep_logs
-    mark "stills round done"
+    keep_logs "stills round done"
 fi
 
 arm() {  # $1: name:flags
@@ -141,27 +141,23 @@ arm() {  # $1: name:flags
         echo "== ${names[$i]} for ${seconds}s" >>"$log"
         CAUSVID_RUNS=$runs "$PY" train_teacher.py "${flags[@]}" --seconds "$seconds" >>"$log" 2>&1
         slim "$runs/default/${names[$i]}.pt" "$OUT/$name.pt" ema_dit ema_text
-        keep_logs
-        mark "$name: ${names[$i]} done"
+        keep_logs "$name: ${names[$i]} done"
     done
     [ "$DISTIL" = 1 ] || return 0
     export CAUSVID_RUNS=$runs
     echo "== ODE pairs" >>"$log"
     "$PY" make_ode_pairs.py --clips "$ODE_CLIPS" --chunk 256 --student-steps "$STUDENT_STEPS" >>"$log" 2>&1
-    keep_logs
-    mark "$name: ODE pairs done"
+    keep_logs "$name: ODE pairs done"
     seconds=$(( (deadline - $(date +%s)) / 3 - 15 ))
     echo "== student ODE for ${seconds}s" >>"$log"
     "$PY" train_student_ode.py --batch "$STUDENT_BATCH" --steps 1000000 --seconds "$seconds" >>"$log" 2>&1
     slim "$runs/default/student_ode.pt" "$OUT/${name}_student.pt" student
-    keep_logs
-    mark "$name: student regression done"
+    keep_logs "$name: student regression done"
     seconds=$(( deadline - $(date +%s) - 20 ))
     echo "== DMD for ${seconds}s" >>"$log"
     "$PY" train_dmd.py --batch "$DMD_BATCH" --steps 1000000 --seconds "$seconds" >>"$log" 2>&1
     slim "$runs/default/student_dmd.pt" "$OUT/${name}_student.pt" student
-    keep_logs
-    mark "$name: DMD done"
+    keep_logs "$name: DMD done"
 }
 
 for spec in $ARMS; do arm "$spec" & done

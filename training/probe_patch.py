@@ -78,7 +78,9 @@ def train(dit, text, ema_dit, ema_text, frames, tokens, args):
         eps = torch.randn_like(x0)
         v = dit.bidirectional(flow_noise(x0, eps, t), t, text(tok)[:, None], (tok != 0).float()[:, None])
         err = ((v - (eps - x0)) ** 2).mean(dim=tuple(range(2, v.dim())))  # per frame
-        loss = (err * clean_error_weight(t, args.clean_weight_floor)).mean() if args.clean_weight_floor else err.mean()
+        if args.clean_weight_floor:
+            err = err * clean_error_weight(t, args.clean_weight_floor)
+        loss = err.mean()
         optimiser_step(loss, opt, params, (ema_dit, dit), (ema_text, text))
         if (i + 1) % 250 == 0:
             print(f"patch {args.patch} step {i + 1}/{args.steps} loss {loss.item():.4f} ({(time.time() - start) / (i + 1):.2f}s/step)", flush=True)
