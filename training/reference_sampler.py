@@ -3,7 +3,7 @@
     python3 training/reference_sampler.py --pack models/default --seconds 10 --seed 1 \
         --prompt "a red ball bouncing at sunset" [--bench] [--out frames.npy]
 
-Rebuilds the torch modules from the pack's ONNX initializers (export keeps their names), then
+Rebuilds the torch modules from the pack's ONNX initializers (causvid.pack), then
 streams with the same block loop as the engine. `--bench` prints one JSON line with the
 frames per second, which `./studio bench` compares with the Java engine.
 """
@@ -16,39 +16,15 @@ import time
 from pathlib import Path
 
 import numpy as np
-import onnx
 import torch
-from onnx import numpy_helper
 
-from causvid.model import FrameAutoencoder, ModelConfig, TextEncoder, VideoDiT
+from causvid.pack import read_pack
 from causvid.sampler import StudentStreamer, frames_to_u8
 
 
-def weights(path: Path, prefix: str = "") -> dict:
-    model = onnx.load(str(path))
-    return {i.name[len(prefix):]: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in model.graph.initializer if i.name.startswith(prefix)}
-
-
-def load_into(module, state: dict):
-    """The exporter merges identical initializers (e.g. LayerNorm scales still at 1), so a
-    missing name is a parameter equal to another one: it keeps its constructor value, which
-    is the shared value for every parameter initialised deterministically."""
-    missing, unexpected = module.load_state_dict(state, strict=False)
-    if unexpected:
-        raise ValueError(f"pack has weights the model does not: {unexpected[:5]}")
-    return module
-
-
 def load_pack(pack: Path):
-    manifest = json.loads((pack / "manifest.json").read_text())
-    cfg = ModelConfig.from_dict(manifest["training"]["config"])
-    g = manifest["graphs"]
-    text, ae, student = TextEncoder(cfg), FrameAutoencoder(cfg), VideoDiT(cfg)
-    load_into(text, weights(pack / g["text_encoder"]["file"]))
-    load_into(ae.encoder, weights(pack / g["frame_encoder"]["file"]))
-    load_into(ae.decoder, weights(pack / g["frame_decoder"]["file"]))
-    load_into(student, weights(pack / g["student_step"]["file"], "dit."))
-    return manifest, cfg, text.eval(), ae.eval(), student.eval()
+    m = read_pack(pack, teacher=False)
+    return m.manifest, m.cfg, m.text, m.ae, m.student
 
 
 def main():

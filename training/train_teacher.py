@@ -83,6 +83,15 @@ def one_frame_each(x0, tok, frames, fpb):
     return x0[rows.to(x0.device), frames.to(x0.device)][:, None], tok[rows, frames // fpb][:, None]
 
 
+def round_recipe(name, temporal_recipe, per_block, difference_weight):
+    """(share of clips with a noise level per block, weight of the frame-difference loss) for a
+    round: the third round's recipe in it and the round after, and in any round asked for it
+    (a continuation of a teacher that learned it, --temporal-recipe); none otherwise."""
+    if temporal_recipe or name in ("teacher_temporal", "teacher_spatial"):
+        return per_block, difference_weight
+    return 0.0, 0.0
+
+
 def teacher_optimizer(dit, text, round_name, lr, bias_lr_scale, learn_bias=False):
     """AdamW over the round's trainable parameters; returns it and the parameters for clipping.
 
@@ -144,6 +153,7 @@ def main():
     ap.add_argument("--joint-stills", type=int, default=0, help="in the clip rounds, also this many single frames a step (their flow loss added), so the frame's layout keeps learning beside time")
     ap.add_argument("--learn-spatial-bias", action="store_true", help="train the spatial attention bias in every round, not only the spatial one (a run-wide choice: a round's optimiser state then holds it)")
     ap.add_argument("--init", type=Path, help="start the first round from this teacher's EMA weights instead of from scratch")
+    ap.add_argument("--temporal-recipe", action="store_true", help="train the round with the third round's per-block noise levels and frame-difference loss: for a round started with --init from a teacher that learned them, such as the shipped one (import_pack.py)")
     ap.add_argument("--stills", type=int, default=0, help="instead of the clip rounds: pretrain on single frames for this many steps (stage teacher_stills), a start for --init")
     ap.add_argument("--photo-weight", type=float, default=1.0, help="draw clips whose prompt is set in a photo this many times as often as the others")
     ap.add_argument("--context-share", type=float, default=0.35, help="share of clips given clean frames to continue from (a prefix of blocks, or the first frame)")
@@ -189,9 +199,8 @@ def main():
     name, args.steps, args.lr = rounds[-1]
     opt, params = teacher_optimizer(dit, text, name, args.lr, args.bias_lr_scale, args.learn_spatial_bias)
     stage = Stage(name, args.steps, {**weights, "opt": opt}, run)
-    temporal = name in ("teacher_temporal", "teacher_spatial")
     stills = name == "teacher_stills"
-    per_block, diff_weight = (args.per_block, args.difference_weight) if temporal else (0.0, 0.0)
+    per_block, diff_weight = round_recipe(name, args.temporal_recipe, args.per_block, args.difference_weight)
     joint = args.joint_stills
     # Seeded by the stage's step so a resumed run draws on; each later round's offset keeps
     # its draws apart from the round before at the same step numbers.

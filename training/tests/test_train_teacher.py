@@ -5,7 +5,7 @@ import unittest
 import numpy as np
 import torch
 
-from train_teacher import conditioning_times, photo_draw_odds, shift_times
+from train_teacher import conditioning_times, photo_draw_odds, round_recipe, shift_times
 
 
 class ConditioningTimesTest(unittest.TestCase):
@@ -46,6 +46,19 @@ class PhotoDrawOddsTest(unittest.TestCase):
 
     def test_no_photo_clips_is_uniform(self):
         np.testing.assert_allclose(photo_draw_odds(np.zeros(4, bool), 3.0), [0.25] * 4)
+
+
+class RoundRecipeTest(unittest.TestCase):
+    def test_first_rounds_train_without_the_temporal_terms(self):
+        self.assertEqual(round_recipe("teacher", False, 0.5, 2.0), (0.0, 0.0))
+        self.assertEqual(round_recipe("teacher_more", False, 0.5, 2.0), (0.0, 0.0))
+
+    def test_third_and_fourth_rounds_use_them(self):
+        self.assertEqual(round_recipe("teacher_temporal", False, 0.5, 2.0), (0.5, 2.0))
+        self.assertEqual(round_recipe("teacher_spatial", False, 0.25, 1.0), (0.25, 1.0))
+
+    def test_a_continuation_asks_for_them(self):
+        self.assertEqual(round_recipe("teacher", True, 0.5, 2.0), (0.5, 2.0))
 
 
 if __name__ == "__main__":

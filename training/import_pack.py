@@ -1,0 +1,51 @@
+"""A model pack back into a run folder, so that training resumes from what ships.
+
+    python3 training/import_pack.py [--pack models/default]     # into $CAUSVID_RUNS/default
+
+Run folders live outside git and a new machine starts without them, so the trained weights a
+session can count on are the pack's. This writes, from its graphs (causvid.pack):
+- ae_final.pt: the frame autoencoder with its latent normalisation, as train_ae.py leaves it
+  (then `train_ae.py --encode-only` encodes freshly rendered clips with it);
+- teacher_pack.pt: the teacher and its text encoder, as network and average both, for
+  `train_teacher.py --init`, `--teacher` of evaluate.py and the probes, and gpu_train.sh's
+  TEACHER_INIT;
+- student_pack.pt: the student, for `--student` of evaluate.py and export_default.py;
+- pack_training.json: the pack's own account of its training, which export_default.py carries
+  into the next pack's manifest as its lineage.
+It prints the CAUSVID_MODEL_CONFIG the pack's architecture needs when it is not the default.
+"""
+
+import argparse
+import json
+from pathlib import Path
+
+from causvid.common import TRAINING_DIR, default_config, run_dir, save_atomic
+from causvid.pack import read_pack
+
+
+def import_pack(pack: Path, run: Path) -> dict:
+    m = read_pack(pack)
+    if m.teacher is None:
+        raise SystemExit(f"{pack} has no teacher graph: nothing to train on from")
+    save_atomic({"ae": m.ae.state_dict()}, run / "ae_final.pt")
+    dit, text = m.teacher.state_dict(), m.text.state_dict()
+    save_atomic({"step": 0, "pack": str(pack), "state": {"dit": dit, "ema_dit": dit, "text": text, "ema_text": text}}, run / "teacher_pack.pt")
+    save_atomic({"step": 0, "pack": str(pack), "state": {"student": m.student.state_dict()}}, run / "student_pack.pt")
+    (run / "pack_training.json").write_text(json.dumps({"name": m.manifest["name"], **m.manifest["training"]}, indent=1) + "\n")
+    return m.cfg.to_dict()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pack", type=Path, default=TRAINING_DIR.parent / "models" / "default")
+    args = ap.parse_args()
+    run = run_dir()
+    config = import_pack(args.pack, run)
+    print(f"imported {args.pack} into {run}: ae_final.pt, teacher_pack.pt, student_pack.pt, pack_training.json")
+    differs = {k: v for k, v in config.items() if default_config().to_dict().get(k) != v}
+    if differs:
+        print(f"its architecture is not the default: export CAUSVID_MODEL_CONFIG='{json.dumps(differs)}'")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""A pack's graphs give back the exact modules that were exported, and import_pack.py turns them
+into checkpoints that the training stages read: the shipped pack is where training resumes."""
+
+import json
+import os
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+from unittest import mock
+
+import onnx
+import torch
+
+import import_pack
+import make_test_pack
+from causvid.common import load, load_autoencoder
+from causvid.model import FrameAutoencoder, TextEncoder, VideoDiT
+from causvid.pack import PackWeightsError, read_pack
+from make_ode_pairs import load_teacher
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def assert_same_state(case, module, expected):
+    got, want = module.state_dict(), expected.state_dict()
+    case.assertEqual(sorted(got), sorted(want))
+    for k in want:
+        case.assertTrue(torch.equal(got[k], want[k]), k)
+
+
+class TinyPackTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        with mock.patch.object(sys, "argv", ["make_test_pack.py", cls.tmp.name]):
+            make_test_pack.main()
+        cls.pack = Path(cls.tmp.name) / "tiny-pack"
+        # make_test_pack's own modules, drawn again from the same seeds
+        cfg = make_test_pack.tiny_config()
+        cls.ae = make_test_pack.randomise(FrameAutoencoder(cfg), 1)
+        cls.text = make_test_pack.randomise(TextEncoder(cfg), 2)
+        cls.student = make_test_pack.randomise(VideoDiT(cfg), 3)
+        cls.teacher = make_test_pack.randomise(VideoDiT(cfg), 4)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_every_module_comes_back_exactly(self):
+        m = read_pack(self.pack)
+        assert_same_state(self, m.ae, self.ae)
+        assert_same_state(self, m.text, self.text)
+        assert_same_state(self, m.student, self.student)
+        assert_same_state(self, m.teacher, self.teacher)
+        self.assertEqual(m.cfg.to_dict(), make_test_pack.tiny_config().to_dict())
+
+    def test_import_writes_checkpoints_the_stages_read(self):
+        with tempfile.TemporaryDirectory() as runs, mock.patch.dict(os.environ, {"CAUSVID_RUNS": runs}):
+            run = Path(runs) / "default"
+            run.mkdir()
+            cfg_dict = import_pack.import_pack(self.pack, run)
+            cfg = make_test_pack.tiny_config()
+            self.assertEqual(cfg_dict, cfg.to_dict())
+            # train_teacher.py --init reads the averages; the probes and evaluate.py read through load_teacher
+            init = load(run / "teacher_pack.pt")["state"]
+            self.assertEqual(set(init), {"dit", "ema_dit", "text", "ema_text"})
+            dit, text = load_teacher(run, cfg, checkpoint=run / "teacher_pack.pt")
+            assert_same_state(self, dit, self.teacher)
+            assert_same_state(self, text, self.text)
+            assert_same_state(self, load_autoencoder(run, cfg), self.ae)
+            student = VideoDiT(cfg)
+            student.load_state_dict(load(run / "student_pack.pt")["state"]["student"])
+            assert_same_state(self, student, self.student)
+            lineage = json.loads((run / "pack_training.json").read_text())
+            self.assertEqual(lineage["name"], "tiny-random")
+            self.assertTrue(lineage["random"])
+
+    def test_a_graph_missing_a_weight_is_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            broken = Path(d) / "pack"
+            broken.mkdir()
+            for f in self.pack.iterdir():
+                (broken / f.name).write_bytes(f.read_bytes())
+            graph = onnx.load(str(broken / "teacher.onnx"))
+            for init in graph.graph.initializer:
+                if init.name == "dit.out.bias":
+                    init.name = "merged_by_the_exporter"
+            onnx.save(graph, str(broken / "teacher.onnx"))
+            with self.assertRaises(PackWeightsError) as e:
+                read_pack(broken)
+            self.assertIn("out.bias", str(e.exception))
+            # without the teacher, the rest still reads
+            self.assertIsNone(read_pack(broken, teacher=False).teacher)
+
+
+class ShippedPackTest(unittest.TestCase):
+    def test_the_shipped_pack_is_a_complete_checkpoint(self):
+        m = read_pack(REPO / "models" / "default")
+        self.assertIsNotNone(m.teacher)
+        # the teacher and student are different networks (distillation changed the student)
+        t, s = m.teacher.state_dict(), m.student.state_dict()
+        self.assertFalse(all(torch.equal(t[k], s[k]) for k in t))
+
+
+if __name__ == "__main__":
+    unittest.main()
