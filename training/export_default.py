@@ -1,6 +1,10 @@
 """Stage 6: export the trained modules as the shipped pack (models/default by default).
 
-    python3 training/export_default.py [--out models/default]
+    python3 training/export_default.py [--out models/default] [--teacher CKPT] [--student CKPT]
+
+A run that continued an imported pack (import_pack.py) names the checkpoints it ships, e.g. a
+continued teacher beside the pack's own student (runs/default/student_pack.pt), and the manifest
+keeps the imported pack's account of its training under "continues".
 """
 
 import argparse
@@ -11,7 +15,7 @@ from pathlib import Path
 from causvid.common import TRAINING_DIR, default_config, load, load_autoencoder, run_dir
 from causvid.export import export_pack
 from causvid.model import VideoDiT
-from make_ode_pairs import load_teacher, run_timesteps, student_checkpoint
+from make_ode_pairs import load_teacher, run_timesteps, student_checkpoint, teacher_checkpoint
 
 
 def stage_summary(run, name):
@@ -25,26 +29,44 @@ def stage_summary(run, name):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", type=Path, default=TRAINING_DIR.parent / "models" / "default")
-    ap.add_argument("--context-frames", type=int, default=12)
-    ap.add_argument("--sink-frames", type=int, default=0)
-    ap.add_argument("--teacher-steps", type=int, default=48)
-    ap.add_argument("--guidance", type=float, default=3.0)
+    # Unset, these are the shipped values, or an imported student's pack's own (import_pack.py).
+    ap.add_argument("--context-frames", type=int)
+    ap.add_argument("--sink-frames", type=int)
+    ap.add_argument("--teacher-steps", type=int)
+    ap.add_argument("--guidance", type=float)
+    ap.add_argument("--teacher", type=Path, help="the teacher checkpoint to ship (default: the run's finished teacher)")
+    ap.add_argument("--student", type=Path, help="the student checkpoint to ship (default: student_dmd, else student_ode)")
     args = ap.parse_args()
     run = run_dir()
     cfg = default_config()
     ae = load_autoencoder(run)
-    teacher, text = load_teacher(run, cfg)
+    teacher, text = load_teacher(run, cfg, checkpoint=args.teacher)
     student = VideoDiT(cfg)
-    student_path = student_checkpoint(run)
+    student_path = args.student or student_checkpoint(run)
     which = student_path.stem
     student.load_state_dict(load(student_path)["state"]["student"])
-    timesteps = run_timesteps(run)
+    imported = run / "pack_manifest.json"
+    pack = json.loads(imported.read_text()) if imported.exists() else None
+    # The imported student was distilled at its pack's timesteps and streams in its window,
+    # whatever this run's ODE pairs say.
+    own = pack if pack and which == "student_pack" else None
+    timesteps = own["student"]["timesteps"] if own else run_timesteps(run)
+    defaults = {"context_frames": 12, "sink_frames": 0, "teacher_steps": 48, "guidance": 3.0}
+    if own:
+        defaults = {"context_frames": own["student"]["context_frames"], "sink_frames": own["student"]["sink_frames"],
+                    "teacher_steps": own["teacher"]["steps"], "guidance": own["teacher"]["guidance"]}
+    for k, v in defaults.items():
+        if getattr(args, k) is None:
+            setattr(args, k, v)
     info = {
         "date": datetime.date.today().isoformat(),
         "student_from": which,
-        "stages": {n: stage_summary(run, n) for n in ("ae", "ae_more", "teacher", "teacher_more", "teacher_temporal", "student_ode", "student_dmd")},
+        "teacher_from": (args.teacher or teacher_checkpoint(run)).stem,
+        "stages": {n: s for n in ("ae", "ae_more", "teacher", "teacher_more", "teacher_temporal", "student_ode", "student_dmd") if (s := stage_summary(run, n))},
         "config": cfg.to_dict(),
     }
+    if pack:
+        info["continues"] = {"name": pack["name"], **pack["training"]}
     export_pack(
         args.out, cfg, ae, text, student, teacher, timesteps, args.context_frames, args.sink_frames,
         args.teacher_steps, args.guidance, name="playground-default",

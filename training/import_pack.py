@@ -10,8 +10,9 @@ session can count on are the pack's. This writes, from its graphs (causvid.pack)
   `train_teacher.py --init`, `--teacher` of evaluate.py and the probes, and gpu_train.sh's
   TEACHER_INIT;
 - student_pack.pt: the student, for `--student` of evaluate.py and export_default.py;
-- pack_training.json: the pack's own account of its training, which export_default.py carries
-  into the next pack's manifest as its lineage.
+- pack_manifest.json: the pack's manifest, whose account of its training export_default.py
+  carries into the next pack's as its lineage, and whose student timesteps it ships the
+  imported student with.
 It prints the CAUSVID_MODEL_CONFIG the pack's architecture needs when it is not the default.
 """
 
@@ -31,7 +32,7 @@ def import_pack(pack: Path, run: Path) -> dict:
     dit, text = m.teacher.state_dict(), m.text.state_dict()
     save_atomic({"step": 0, "pack": str(pack), "state": {"dit": dit, "ema_dit": dit, "text": text, "ema_text": text}}, run / "teacher_pack.pt")
     save_atomic({"step": 0, "pack": str(pack), "state": {"student": m.student.state_dict()}}, run / "student_pack.pt")
-    (run / "pack_training.json").write_text(json.dumps({"name": m.manifest["name"], **m.manifest["training"]}, indent=1) + "\n")
+    (run / "pack_manifest.json").write_text(json.dumps(m.manifest, indent=1) + "\n")
     return m.cfg.to_dict()
 
 
@@ -41,7 +42,7 @@ def main():
     args = ap.parse_args()
     run = run_dir()
     config = import_pack(args.pack, run)
-    print(f"imported {args.pack} into {run}: ae_final.pt, teacher_pack.pt, student_pack.pt, pack_training.json")
+    print(f"imported {args.pack} into {run}: ae_final.pt, teacher_pack.pt, student_pack.pt, pack_manifest.json")
     differs = {k: v for k, v in config.items() if default_config().to_dict().get(k) != v}
     if differs:
         print(f"its architecture is not the default: export CAUSVID_MODEL_CONFIG='{json.dumps(differs)}'")

@@ -92,8 +92,11 @@ def round_recipe(name, temporal_recipe, per_block, difference_weight):
     return 0.0, 0.0
 
 
-def teacher_optimizer(dit, text, round_name, lr, bias_lr_scale, learn_bias=False):
+def teacher_optimizer(dit, text, round_name, lr, bias_lr_scale, learn_bias=False, train_text=True):
     """AdamW over the round's trainable parameters; returns it and the parameters for clipping.
+
+    With train_text=False the text encoder stays as it is: a teacher continued that way still
+    shares the text encoder of the student it shipped with (a pack has one for both).
 
     The spatial attention bias starts at zero in a warm restart; at the network's rate it would
     barely move in one round, so it learns faster (and is not decayed). By default only the
@@ -101,7 +104,8 @@ def teacher_optimizer(dit, text, round_name, lr, bias_lr_scale, learn_bias=False
     pack has it; `learn_bias` trains it in every round (--learn-spatial-bias)."""
     bias = [dit.spatial_bias] if learn_bias or round_name == "teacher_spatial" else []
     dit.spatial_bias.requires_grad_(bool(bias))
-    rest = [p for p in list(dit.parameters()) + list(text.parameters()) if p is not dit.spatial_bias]
+    text.requires_grad_(train_text)
+    rest = [p for p in list(dit.parameters()) + list(text.parameters()) if p is not dit.spatial_bias and p.requires_grad]
     groups = [{"params": rest, "lr_scale": 1.0}]
     if bias:
         groups.append({"params": bias, "lr_scale": bias_lr_scale, "weight_decay": 0.0})
@@ -153,6 +157,7 @@ def main():
     ap.add_argument("--joint-stills", type=int, default=0, help="in the clip rounds, also this many single frames a step (their flow loss added), so the frame's layout keeps learning beside time")
     ap.add_argument("--learn-spatial-bias", action="store_true", help="train the spatial attention bias in every round, not only the spatial one (a run-wide choice: a round's optimiser state then holds it)")
     ap.add_argument("--init", type=Path, help="start the first round from this teacher's EMA weights instead of from scratch")
+    ap.add_argument("--freeze-text", action="store_true", help="leave the text encoder as it starts (with --init): the continued teacher can then ship beside the student distilled with that encoder")
     ap.add_argument("--temporal-recipe", action="store_true", help="train the round with the third round's per-block noise levels and frame-difference loss: for a round started with --init from a teacher that learned them, such as the shipped one (import_pack.py)")
     ap.add_argument("--stills", type=int, default=0, help="instead of the clip rounds: pretrain on single frames for this many steps (stage teacher_stills), a start for --init")
     ap.add_argument("--photo-weight", type=float, default=1.0, help="draw clips whose prompt is set in a photo this many times as often as the others")
@@ -197,7 +202,7 @@ def main():
             module.load_state_dict(init["ema_" + k.removeprefix("ema_")])
         print(f"[{rounds[0][0]}] starting from the averaged weights of {args.init}", flush=True)
     name, args.steps, args.lr = rounds[-1]
-    opt, params = teacher_optimizer(dit, text, name, args.lr, args.bias_lr_scale, args.learn_spatial_bias)
+    opt, params = teacher_optimizer(dit, text, name, args.lr, args.bias_lr_scale, args.learn_spatial_bias, not args.freeze_text)
     stage = Stage(name, args.steps, {**weights, "opt": opt}, run)
     stills = name == "teacher_stills"
     per_block, diff_weight = round_recipe(name, args.temporal_recipe, args.per_block, args.difference_weight)

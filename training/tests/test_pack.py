@@ -12,6 +12,7 @@ from unittest import mock
 import onnx
 import torch
 
+import export_default
 import import_pack
 import make_test_pack
 from causvid.common import load, load_autoencoder
@@ -72,9 +73,29 @@ class TinyPackTest(unittest.TestCase):
             student = VideoDiT(cfg)
             student.load_state_dict(load(run / "student_pack.pt")["state"]["student"])
             assert_same_state(self, student, self.student)
-            lineage = json.loads((run / "pack_training.json").read_text())
-            self.assertEqual(lineage["name"], "tiny-random")
-            self.assertTrue(lineage["random"])
+            manifest = json.loads((run / "pack_manifest.json").read_text())
+            self.assertEqual(manifest["name"], "tiny-random")
+            self.assertEqual(manifest["student"]["timesteps"], make_test_pack.TIMESTEPS)
+
+    def test_an_imported_pack_exports_again_unchanged(self):
+        cfg = make_test_pack.tiny_config()
+        with tempfile.TemporaryDirectory() as runs, mock.patch.dict(os.environ, {"CAUSVID_RUNS": runs, "CAUSVID_MODEL_CONFIG": json.dumps(cfg.to_dict())}):
+            run = Path(runs) / "default"
+            run.mkdir()
+            import_pack.import_pack(self.pack, run)
+            out = Path(runs) / "again"
+            argv = ["export_default.py", "--out", str(out), "--teacher", str(run / "teacher_pack.pt"), "--student", str(run / "student_pack.pt")]
+            with mock.patch.object(sys, "argv", argv):
+                export_default.main()
+            again = read_pack(out)
+            for name in ("ae", "text", "student", "teacher"):
+                assert_same_state(self, getattr(again, name), getattr(self, name))
+            before = json.loads((self.pack / "manifest.json").read_text())
+            self.assertEqual(again.manifest["student"], before["student"])
+            self.assertEqual(again.manifest["teacher"], before["teacher"])
+            training = again.manifest["training"]
+            self.assertEqual((training["student_from"], training["teacher_from"]), ("student_pack", "teacher_pack"))
+            self.assertEqual(training["continues"]["name"], "tiny-random")
 
     def test_a_graph_missing_a_weight_is_refused(self):
         with tempfile.TemporaryDirectory() as d:

@@ -5,7 +5,9 @@ import unittest
 import numpy as np
 import torch
 
-from train_teacher import conditioning_times, photo_draw_odds, round_recipe, shift_times
+from causvid.model import TextEncoder, VideoDiT
+from make_test_pack import tiny_config
+from train_teacher import conditioning_times, photo_draw_odds, round_recipe, shift_times, teacher_optimizer
 
 
 class ConditioningTimesTest(unittest.TestCase):
@@ -59,6 +61,26 @@ class RoundRecipeTest(unittest.TestCase):
 
     def test_a_continuation_asks_for_them(self):
         self.assertEqual(round_recipe("teacher", True, 0.5, 2.0), (0.5, 2.0))
+
+
+class TeacherOptimizerTest(unittest.TestCase):
+    def optimised(self, **kw):
+        cfg = tiny_config()
+        dit, text = VideoDiT(cfg), TextEncoder(cfg)
+        opt, params = teacher_optimizer(dit, text, "teacher", 1e-3, 20.0, **kw)
+        in_opt = {id(p) for g in opt.param_groups for p in g["params"]}
+        return dit, text, in_opt, {id(p) for p in params}
+
+    def test_text_encoder_trains_with_the_network_by_default(self):
+        dit, text, in_opt, clipped = self.optimised()
+        self.assertTrue(all(id(p) in in_opt and id(p) in clipped for p in text.parameters()))
+        self.assertNotIn(id(dit.spatial_bias), in_opt, "the bias learns only when asked")
+
+    def test_a_frozen_text_encoder_is_left_out(self):
+        dit, text, in_opt, clipped = self.optimised(train_text=False)
+        self.assertFalse(any(id(p) in in_opt or id(p) in clipped for p in text.parameters()))
+        self.assertFalse(any(p.requires_grad for p in text.parameters()))
+        self.assertTrue(all(id(p) in in_opt for p in dit.parameters() if p is not dit.spatial_bias))
 
 
 if __name__ == "__main__":
