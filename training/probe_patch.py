@@ -54,13 +54,15 @@ def probe_clips(args, run) -> dict:
     cfg = default_config(patch=args.patch)
     dit, text = load_teacher(run, cfg, args.checkpoint)
     decoder = load_autoencoder(run).decoder
-    noise = torch.randn(len(PROMPTS), cfg.clip_frames, cfg.latent_channels, cfg.latent_size, cfg.latent_size, generator=torch.Generator().manual_seed(0))
+    drawn = PROMPTS * args.samples
+    noise = torch.randn(len(drawn), cfg.clip_frames, cfg.latent_channels, cfg.latent_size, cfg.latent_size, generator=torch.Generator().manual_seed(0))
     blocks = cfg.clip_frames // cfg.frames_per_block
     with torch.no_grad():
-        x0, _ = teacher_sample(dit, text, [[p] * blocks for p in PROMPTS], 24, args.guidance, noise)
+        x0, _ = teacher_sample(dit, text, [[p] * blocks for p in drawn], 24, args.guidance, noise)
         clips = [frames_to_u8(decoder(lat)) for lat in x0]
-    Image.fromarray(np.concatenate([np.concatenate(list(c[::3]), 1) for c in clips], 0)).save(args.out / "sheet.png")
-    return studio_objects(clips, [c for c, _ in PAIRS], [s for _, s in PAIRS], SilhouetteReader.from_renders())
+    Image.fromarray(np.concatenate([np.concatenate(list(c[::3]), 1) for c in clips[: len(PROMPTS)]], 0)).save(args.out / "sheet.png")
+    pairs = PAIRS * args.samples
+    return studio_objects(clips, [c for c, _ in pairs], [s for _, s in pairs], SilhouetteReader.from_renders())
 
 
 def train(dit, text, ema_dit, ema_text, frames, tokens, args):
@@ -102,7 +104,7 @@ def main():
     ap.add_argument("--learn-spatial-bias", action="store_true", help="as train_teacher.py: train the spatial attention bias, at --bias-lr-scale x the rate")
     ap.add_argument("--bias-lr-scale", type=float, default=20.0, help="as train_teacher.py: the bias's rate relative to the network's")
     ap.add_argument("--random-position", action="store_true", help="start the tokens' place-in-frame embedding random (std 0.02), as before session 12, not from 2-D sin-cos")
-    ap.add_argument("--samples", type=int, default=1, help="draw each studio prompt this many times (the first with the noise of a one-sample probe)")
+    ap.add_argument("--samples", type=int, default=1, help="draw each studio prompt this many times, as frames or with --clips as clips (the first with the noise of a one-sample probe)")
     ap.add_argument("--clean-weight-floor", type=float, default=0.0, help="with a network predicting clean latents: weight each frame's loss by min(1, (t/F)^2) (causvid.model.clean_error_weight); 0: unweighted")
     ap.add_argument("--time-shift", type=float, default=1.0, help="as train_teacher.py: draw more noise levels at high noise (1: none)")
     args = ap.parse_args()
@@ -115,7 +117,7 @@ def main():
             raise SystemExit("--clips draws a clip round's --checkpoint")
         start = time.time()
         o = probe_clips(args, run)
-        report = {"checkpoint": str(args.checkpoint), "clips": len(PROMPTS), "guidance": args.guidance, **{k: round(v, 4) for k, v in o.items()}, "seconds": round(time.time() - start)}
+        report = {"checkpoint": str(args.checkpoint), "clips": len(PROMPTS) * args.samples, "guidance": args.guidance, **{k: round(v, 4) for k, v in o.items()}, "seconds": round(time.time() - start)}
         (args.out / "figures.json").write_text(json.dumps(report))
         print(json.dumps(report))
         return
