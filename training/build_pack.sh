@@ -4,7 +4,18 @@
 # continues an interrupted build. Step counts can be scaled with the variables below.
 # A trial architecture (CAUSVID_MODEL_CONFIG) goes through the same chain in a run folder of its
 # own, with EXPORT=0 so that models/default stays as shipped until the trial is scored.
+#
+# FROM_PACK=DIR continues a pack (models/default, say) instead of starting from nothing: run
+# folders are not kept in git and a new machine has none, but the pack holds every trained
+# weight (import_pack.py). Its autoencoder encodes the clips, its teacher trains TEACHER_CONTINUE
+# more steps with the text encoder frozen (so that teacher can ship beside the pack's student at
+# any point), and the student is distilled again from it.
 set -euo pipefail
+FROM_PACK=${FROM_PACK:-}
+if [ -n "$FROM_PACK" ]; then
+  found=$(realpath -e "$FROM_PACK" 2>/dev/null) || { echo "FROM_PACK: no pack at $FROM_PACK" >&2; exit 2; }
+  FROM_PACK=$found
+fi
 cd "$(dirname "$0")"
 PY=${PYTHON:-/usr/bin/python3}
 export PYTHONPATH=.
@@ -28,6 +39,7 @@ STILLS_BATCH=${STILLS_BATCH:-64}
 STILLS_LR=${STILLS_LR:-1e-3}
 # Single frames trained beside each clip round's clips (train_teacher.py --joint-stills); 0 as shipped.
 JOINT_STILLS=${JOINT_STILLS:-0}
+TEACHER_CONTINUE=${TEACHER_CONTINUE:-8000}
 EXPORT=${EXPORT:-1}
 ODE_CLIPS=${ODE_CLIPS:-320}
 ODE_STEPS=${ODE_STEPS:-600}
@@ -38,17 +50,24 @@ RUN=${CAUSVID_RUNS:-runs}/default
 mkdir -p "$RUN"
 run() { echo "== $*"; "$PY" "$@"; }
 [ -f data/frames.npy ] || run make_data.py --clips "$CLIPS"
-[ -f "$RUN/ae_more.done" ] && [ -f "$RUN/latents.npy" ] || run train_ae.py --steps "$AE_STEPS" --more "$AE_MORE" --edge-weight "$AE_EDGE" --gradient-weight "$AE_GRADIENT"
-init=()
-joint=(--joint-stills "$JOINT_STILLS")
-if [ "$TEACHER_STILLS" != 0 ]; then
-  [ -f "$RUN/teacher_stills.done" ] || run train_teacher.py --stills "$TEACHER_STILLS" --batch "$STILLS_BATCH" --lr "$STILLS_LR"
-  init=(--init "$RUN/teacher_stills.pt")
+if [ -n "$FROM_PACK" ]; then
+  [ -f "$RUN/teacher_pack.pt" ] || run import_pack.py --pack "$FROM_PACK"
+  [ -f "$RUN/latents.npy" ] || run train_ae.py --encode-only
+  [ -f "$RUN/teacher.done" ] || run train_teacher.py --init "$RUN/teacher_pack.pt" --freeze-text --temporal-recipe \
+    --joint-stills 16 --lr 3e-4 --steps "$TEACHER_CONTINUE"
+else
+  [ -f "$RUN/ae_more.done" ] && [ -f "$RUN/latents.npy" ] || run train_ae.py --steps "$AE_STEPS" --more "$AE_MORE" --edge-weight "$AE_EDGE" --gradient-weight "$AE_GRADIENT"
+  init=()
+  joint=(--joint-stills "$JOINT_STILLS")
+  if [ "$TEACHER_STILLS" != 0 ]; then
+    [ -f "$RUN/teacher_stills.done" ] || run train_teacher.py --stills "$TEACHER_STILLS" --batch "$STILLS_BATCH" --lr "$STILLS_LR"
+    init=(--init "$RUN/teacher_stills.pt")
+  fi
+  [ -f "$RUN/teacher.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" "${init[@]}" "${joint[@]}"
+  [ -f "$RUN/teacher_more.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" "${joint[@]}"
+  [ -f "$RUN/teacher_temporal.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL" "${joint[@]}"
+  [ "$TEACHER_SPATIAL" = 0 ] || [ -f "$RUN/teacher_spatial.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL" --spatial "$TEACHER_SPATIAL" "${joint[@]}"
 fi
-[ -f "$RUN/teacher.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" "${init[@]}" "${joint[@]}"
-[ -f "$RUN/teacher_more.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" "${joint[@]}"
-[ -f "$RUN/teacher_temporal.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL" "${joint[@]}"
-[ "$TEACHER_SPATIAL" = 0 ] || [ -f "$RUN/teacher_spatial.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL" --spatial "$TEACHER_SPATIAL" "${joint[@]}"
 [ -f "$RUN/ode.done" ] || run make_ode_pairs.py --clips "$ODE_CLIPS" --student-steps "$STUDENT_STEPS"
 [ -f "$RUN/student_ode.done" ] || run train_student_ode.py --steps "$ODE_STEPS"
 [ -f "$RUN/student_dmd.done" ] || run train_dmd.py --steps "$DMD_STEPS"

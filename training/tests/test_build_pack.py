@@ -1,0 +1,59 @@
+"""build_pack.sh FROM_PACK: the chain that continues a pack runs its stages in order, with the
+flags that keep the continued teacher shippable beside the pack's student."""
+
+import os
+import subprocess
+import tempfile
+import unittest
+from pathlib import Path
+
+TRAINING = Path(__file__).resolve().parents[1]
+SCRIPT = TRAINING / "build_pack.sh"
+
+
+def run(**env):
+    """The script with a stand-in python that only writes down how it was called; every stage
+    then 'runs' (none leaves its outputs), so the log is the whole chain."""
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "calls"
+        fake = Path(tmp) / "python"
+        fake.write_text(f'#!/bin/sh\necho "$*" >>{log}\n')
+        fake.chmod(0o755)
+        full = {**os.environ, "PYTHON": str(fake), "CAUSVID_RUNS": str(Path(tmp) / "runs"), "EXPORT": "0", **env}
+        done = subprocess.run(["bash", str(SCRIPT)], env=full, capture_output=True, text=True, timeout=60)
+        calls = log.read_text().splitlines() if log.exists() else []
+        # Rendering is skipped where this checkout already has data: not what is tested here.
+        return done.returncode, done.stderr, [c for c in calls if not c.startswith("make_data.py")], Path(tmp) / "runs" / "default"
+
+
+class FromPackTest(unittest.TestCase):
+    def test_continues_the_pack_then_distils_again(self):
+        pack = TRAINING.parent / "models" / "default"
+        code, err, calls, run_folder = run(FROM_PACK=str(pack), TEACHER_CONTINUE="123")
+        self.assertEqual(code, 0, err)
+        scripts = [c.split()[0] for c in calls]
+        self.assertEqual(scripts, ["import_pack.py", "train_ae.py", "train_teacher.py", "make_ode_pairs.py", "train_student_ode.py", "train_dmd.py"])
+        self.assertEqual(calls[0], f"import_pack.py --pack {pack.resolve()}")
+        self.assertEqual(calls[1], "train_ae.py --encode-only")
+        teacher = calls[2].split()
+        self.assertEqual(teacher[teacher.index("--init") + 1], str(run_folder / "teacher_pack.pt"))
+        self.assertEqual(teacher[teacher.index("--steps") + 1], "123")
+        for flag in ("--freeze-text", "--temporal-recipe"):
+            self.assertIn(flag, teacher)
+
+    def test_a_missing_pack_is_refused_before_anything_runs(self):
+        code, err, calls, _ = run(FROM_PACK="no/such/pack")
+        self.assertEqual(code, 2)
+        self.assertIn("no pack at no/such/pack", err)
+        self.assertEqual(calls, [])
+
+    def test_without_it_the_chain_starts_from_nothing(self):
+        code, err, calls, _ = run()
+        self.assertEqual(code, 0, err)
+        self.assertEqual(calls[0].split()[0], "train_ae.py")
+        self.assertIn("--steps 3000", calls[1])
+        self.assertNotIn("import_pack.py", " ".join(calls))
+
+
+if __name__ == "__main__":
+    unittest.main()
