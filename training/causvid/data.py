@@ -18,9 +18,9 @@ from .prompts import describe, random_scene, switched_scene
 from .render import render_clip
 
 
-def sample_clip(rng: random.Random, n_blocks: int, frames_per_block: int, photo_bank, allow_held_out=False):
+def sample_clip(rng: random.Random, n_blocks: int, frames_per_block: int, photo_bank, allow_held_out=False, object_scale=1.0):
     """One clip: its per-block scenes and prompts, rendered. Returns (frames, prompts)."""
-    scene = random_scene(rng, n_photos=1 if photo_bank else 0, allow_held_out=allow_held_out)
+    scene = random_scene(rng, n_photos=1 if photo_bank else 0, allow_held_out=allow_held_out, object_scale=object_scale)
     scenes = [scene] * n_blocks
     if rng.random() < 0.3:  # a prompt switch at a block boundary
         at = rng.randrange(1, n_blocks)
@@ -43,18 +43,18 @@ def _load_bank(photo_paths):
 
 
 def _worker(args):
-    seed, count, n_blocks, fpb = args
+    seed, count, n_blocks, fpb, object_scale = args
     rng = random.Random(seed)
-    return [sample_clip(rng, n_blocks, fpb, _BANK) for _ in range(count)]
+    return [sample_clip(rng, n_blocks, fpb, _BANK, object_scale=object_scale) for _ in range(count)]
 
 
-def render_dataset(out_dir: Path, clips: int, n_blocks: int = 4, frames_per_block: int = 4, workers: int = 2, seed: int = 0):
+def render_dataset(out_dir: Path, clips: int, n_blocks: int = 4, frames_per_block: int = 4, workers: int = 2, seed: int = 0, object_scale: float = 1.0):
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [str(p) for p in P.training_photo_paths()]
     n = n_blocks * frames_per_block
     frames = np.lib.format.open_memmap(out_dir / "frames.tmp.npy", mode="w+", dtype=np.uint8, shape=(clips, n, 128, 128, 3))
     chunk = 50
-    jobs = [(seed * 100003 + i, min(chunk, clips - i * chunk), n_blocks, frames_per_block) for i in range((clips + chunk - 1) // chunk)]
+    jobs = [(seed * 100003 + i, min(chunk, clips - i * chunk), n_blocks, frames_per_block, object_scale) for i in range((clips + chunk - 1) // chunk)]
     prompts = []
     with mp.Pool(workers, initializer=_load_bank, initargs=(paths,)) as pool:
         i = 0

@@ -135,7 +135,9 @@ def describe(scene: Scene) -> str:
     return text
 
 
-def random_object(rng: random.Random, allow_held_out: bool = False) -> SceneObject:
+def random_object(rng: random.Random, allow_held_out: bool = False, object_scale: float = 1.0) -> SceneObject:
+    """A random object; `object_scale` multiplies its drawn radius (0.09-0.15 view widths), every
+    other draw of `rng` unchanged, so a seed gives the same scene with a bigger object."""
     while True:
         color, shape = rng.choice(list(COLORS)), rng.choice(SHAPES)
         if allow_held_out or (color, shape) not in HELD_OUT_PAIRS:
@@ -146,13 +148,13 @@ def random_object(rng: random.Random, allow_held_out: bool = False) -> SceneObje
         motion=rng.choice(MOTIONS),
         x=rng.uniform(0.25, 0.75),
         y=rng.uniform(0.3, 0.7),
-        size=rng.uniform(0.09, 0.15),
+        size=rng.uniform(0.09, 0.15) * object_scale,
         speed=rng.uniform(0.8, 1.25),
         phase=rng.uniform(0, 6.283),
     )
 
 
-def random_scene(rng: random.Random, n_photos: int, allow_held_out: bool = False) -> Scene:
+def random_scene(rng: random.Random, n_photos: int, allow_held_out: bool = False, object_scale: float = 1.0) -> Scene:
     backgrounds = list(BACKGROUNDS)
     if n_photos == 0:
         backgrounds.remove("photo")
@@ -165,7 +167,7 @@ def random_scene(rng: random.Random, n_photos: int, allow_held_out: bool = False
         camera = rng.choice(["still", "still", "still", "pan_left", "pan_right", "zoom_in", "zoom_out"])
     objects = []
     for _ in range(n_objects):
-        o = random_object(rng, allow_held_out)
+        o = random_object(rng, allow_held_out, object_scale)
         if objects:  # keep two objects apart so both stay visible
             other = objects[0]
             o = replace(o, x=1.0 - other.x, y=min(0.75, max(0.25, 1.0 - other.y)))
