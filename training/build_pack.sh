@@ -22,6 +22,8 @@ export PYTHONPATH=.
 # Builds and the studio share these cores; spinning OpenMP threads would starve everyone.
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 CLIPS=${CLIPS:-4000}
+# Object radius multiplier for the rendered clips (make_data.py --object-scale); 1 as shipped.
+OBJECT_SCALE=${OBJECT_SCALE:-1}
 AE_STEPS=${AE_STEPS:-600}
 AE_MORE=${AE_MORE:-700}
 # Extra loss weight on object outlines and on pixel differences (train_ae.py); 0 as shipped.
@@ -49,7 +51,7 @@ DMD_STEPS=${DMD_STEPS:-200}
 RUN=${CAUSVID_RUNS:-runs}/default
 mkdir -p "$RUN"
 run() { echo "== $*"; "$PY" "$@"; }
-[ -f data/frames.npy ] || run make_data.py --clips "$CLIPS"
+[ -f data/frames.npy ] || run make_data.py --clips "$CLIPS" --object-scale "$OBJECT_SCALE"
 if [ -n "$FROM_PACK" ]; then
   [ -f "$RUN/teacher_pack.pt" ] || run import_pack.py --pack "$FROM_PACK"
   [ -f "$RUN/latents.npy" ] || run train_ae.py --encode-only
