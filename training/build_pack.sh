@@ -9,7 +9,8 @@
 # folders are not kept in git and a new machine has none, but the pack holds every trained
 # weight (import_pack.py). Its autoencoder encodes the clips, its teacher trains TEACHER_CONTINUE
 # more steps with the text encoder frozen (so that teacher can ship beside the pack's student at
-# any point), and the student is distilled again from it.
+# any point), and the student is distilled again from it. With TEACHER_STILLS as well, only the
+# autoencoder is the pack's: a new teacher grows from a stills round (TEACHER_STEPS clip steps).
 set -euo pipefail
 FROM_PACK=${FROM_PACK:-}
 if [ -n "$FROM_PACK" ]; then
@@ -55,8 +56,15 @@ run() { echo "== $*"; "$PY" "$@"; }
 if [ -n "$FROM_PACK" ]; then
   [ -f "$RUN/teacher_pack.pt" ] || run import_pack.py --pack "$FROM_PACK"
   [ -f "$RUN/latents.npy" ] || run train_ae.py --encode-only
-  [ -f "$RUN/teacher.done" ] || run train_teacher.py --init "$RUN/teacher_pack.pt" --freeze-text --temporal-recipe \
-    --joint-stills 16 --lr 3e-4 --steps "$TEACHER_CONTINUE"
+  if [ "$TEACHER_STILLS" != 0 ]; then
+    # Only the pack's autoencoder is kept: a new teacher grows from a stills round, which beat
+    # continuing the pack's teacher (model card, session 16).
+    [ -f "$RUN/teacher_stills.done" ] || run train_teacher.py --stills "$TEACHER_STILLS" --batch "$STILLS_BATCH" --lr "$STILLS_LR"
+    [ -f "$RUN/teacher.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --init "$RUN/teacher_stills.pt" --joint-stills 16
+  else
+    [ -f "$RUN/teacher.done" ] || run train_teacher.py --init "$RUN/teacher_pack.pt" --freeze-text --temporal-recipe \
+      --joint-stills 16 --lr 3e-4 --steps "$TEACHER_CONTINUE"
+  fi
 else
   [ -f "$RUN/ae_more.done" ] && [ -f "$RUN/latents.npy" ] || run train_ae.py --steps "$AE_STEPS" --more "$AE_MORE" --edge-weight "$AE_EDGE" --gradient-weight "$AE_GRADIENT"
   init=()

@@ -41,6 +41,18 @@ class FromPackTest(unittest.TestCase):
         for flag in ("--freeze-text", "--temporal-recipe"):
             self.assertIn(flag, teacher)
 
+    def test_with_stills_only_the_autoencoder_is_the_packs(self):
+        pack = TRAINING.parent / "models" / "default"
+        code, err, calls, run_folder = run(FROM_PACK=str(pack), TEACHER_STILLS="10", TEACHER_STEPS="20")
+        self.assertEqual(code, 0, err)
+        scripts = [c.split()[0] for c in calls]
+        self.assertEqual(scripts, ["import_pack.py", "train_ae.py", "train_teacher.py", "train_teacher.py", "make_ode_pairs.py", "train_student_ode.py", "train_dmd.py"])
+        self.assertIn("--stills 10", calls[2])
+        clip_round = calls[3].split()
+        self.assertEqual(clip_round[clip_round.index("--init") + 1], str(run_folder / "teacher_stills.pt"))
+        self.assertEqual(clip_round[clip_round.index("--steps") + 1], "20")
+        self.assertNotIn("--freeze-text", clip_round)
+
     def test_a_missing_pack_is_refused_before_anything_runs(self):
         code, err, calls, _ = run(FROM_PACK="no/such/pack")
         self.assertEqual(code, 2)
