@@ -43,6 +43,7 @@ cd "$(dirname "$0")"
 export PYTHONPATH=. PYTHONUNBUFFERED=1 OMP_WAIT_POLICY=PASSIVE
 PY=${PYTHON:-python3}
 CLIPS=${CLIPS:-8000}
+OBJECT_SCALE=${OBJECT_SCALE:-1}   # make_data.py --object-scale: 2 doubles every object's radius
 BUDGET=${BUDGET:-520}   # seconds from this script's start to the last stage's end
 AE_SECONDS=${AE_SECONDS:-0}
 AE_FLAGS=${AE_FLAGS:-"--batch 64 --edge-weight 2 --gradient-weight 1"}
@@ -96,7 +97,7 @@ slim() {  # $1 checkpoint, $2 out, $3... the state keys to keep
 # it disagrees with the plain product, or fails, every stage runs without it.
 "$PY" -m causvid.sdpa_check --batch "$BATCH" >"$enc/sdpa.out" 2>&1 &
 check=$!
-"$PY" make_data.py --clips "$CLIPS" --workers "$(nproc)" | tail -n 1
+"$PY" make_data.py --clips "$CLIPS" --workers "$(nproc)" --object-scale "$OBJECT_SCALE" | tail -n 1
 mark "data rendered"
 wait "$check" || export CAUSVID_SDPA=0
 cat "$enc/sdpa.out"
