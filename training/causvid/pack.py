@@ -60,7 +60,10 @@ def load_exactly(module: torch.nn.Module, state: dict, graph: str):
 def read_pack(pack: Path, teacher: bool = True) -> PackModules:
     """Every module of the pack in `pack`, on the CPU, in eval mode."""
     manifest = json.loads((pack / "manifest.json").read_text())
-    cfg = ModelConfig.from_dict(manifest["training"]["config"])
+    config = manifest.get("training", {}).get("config")
+    if config is None:  # the engine does not need it, so another maker's pack may leave it out
+        raise PackWeightsError(f"{pack}: the manifest has no training.config, the architecture to rebuild the modules with")
+    cfg = ModelConfig.from_dict(config)
     graphs = manifest["graphs"]
 
     def weights(name, prefix=""):

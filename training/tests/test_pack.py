@@ -97,6 +97,17 @@ class TinyPackTest(unittest.TestCase):
             self.assertEqual((training["student_from"], training["teacher_from"]), ("student_pack", "teacher_pack"))
             self.assertEqual(training["continues"]["name"], "tiny-random")
 
+    def test_a_pack_without_its_architecture_is_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            bare = Path(d) / "pack"
+            bare.mkdir()
+            manifest = json.loads((self.pack / "manifest.json").read_text())
+            del manifest["training"]
+            (bare / "manifest.json").write_text(json.dumps(manifest))
+            with self.assertRaises(PackWeightsError) as e:
+                read_pack(bare)
+            self.assertIn("training.config", str(e.exception))
+
     def test_a_graph_missing_a_weight_is_refused(self):
         with tempfile.TemporaryDirectory() as d:
             broken = Path(d) / "pack"
