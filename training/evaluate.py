@@ -22,9 +22,10 @@ import numpy as np
 import torch
 
 from causvid import photos as P
-from causvid.common import TRAINING_DIR, default_config, load, load_autoencoder, run_dir, setup_torch
+from causvid.common import TRAINING_DIR, data_dir, default_config, load, load_autoencoder, run_dir, setup_torch
 from causvid.model import VideoDiT
-from causvid.prompts import BACKGROUNDS, CAMERAS, COLORS, HELD_OUT_PAIRS, MOTIONS, Scene, SceneObject, describe
+from causvid.data import rendered_object_scale
+from causvid.prompts import BACKGROUNDS, CAMERAS, COLORS, HELD_OUT_PAIRS, MOTIONS, Scene, SceneObject, describe, with_object_scale
 from causvid.sampler import StudentStreamer, frames_to_u8, teacher_sample
 from causvid.silhouette import SilhouetteReader, off_backdrop, pieces
 from causvid.scorer import HEADS, TRAIN_STEPS, ClipClassifier, labels_of, predict, train_scorer
@@ -35,14 +36,16 @@ DRIFT_SEEDS = (3, 4, 5)  # seed 3 was the only drift clip up to session 4
 NOTES_MARKER = "<!-- Hand-written notes below this line are kept when evaluate.py rewrites the card. -->"
 
 
-def held_out_scenes(n_per_pair: int, seed: int = 5):
+def held_out_scenes(n_per_pair: int, seed: int = 5, object_scale: float = 1.0):
+    """n_per_pair clips of each held-out colour/shape pair, objects at `object_scale` times the
+    shipped radius (the scale the model under test was trained at: its data's render.json)."""
     rng = random.Random(seed)
     scenes = []
     for color, shape in sorted(HELD_OUT_PAIRS):
         for _ in range(n_per_pair):
             bg = rng.choice([b for b in BACKGROUNDS if b != "photo"])
             o = SceneObject(color, shape, rng.choice(MOTIONS))
-            scenes.append(Scene((o,), bg, rng.choice(list(CAMERAS))))
+            scenes.append(with_object_scale(Scene((o,), bg, rng.choice(list(CAMERAS))), object_scale))
     return scenes
 
 
@@ -61,10 +64,10 @@ def frame_change(clips) -> float:
     return float(np.mean([np.abs(np.diff(c.astype(np.float32), axis=0)).mean() / 255 for c in clips]))
 
 
-def studio_scenes():
+def studio_scenes(object_scale: float = 1.0):
     """Each held-out pair twice, standing still in the plain grey studio, where anything off
     the backdrop is the object."""
-    return [Scene((SceneObject(c, sh, "standing still"),), "studio") for c, sh in sorted(HELD_OUT_PAIRS) for _ in range(2)]
+    return [with_object_scale(Scene((SceneObject(c, sh, "standing still"),), "studio"), object_scale) for c, sh in sorted(HELD_OUT_PAIRS) for _ in range(2)]
 
 
 def print_partial(results: dict, path: Path | None):
@@ -75,15 +78,15 @@ def print_partial(results: dict, path: Path | None):
         path.write_text(json.dumps(results, indent=1))
 
 
-def studio_object_figures(cfg, ae, roundtrip, teacher, text, guidance, streamer=None) -> dict:
+def studio_object_figures(cfg, ae, roundtrip, teacher, text, guidance, streamer=None, object_scale: float = 1.0) -> dict:
     """The card's "Are the objects drawn at all?": studio_objects of the studio scenes as
     ground truth, through the autoencoder, drawn by the teacher and (given its `streamer`
     factory) by the student."""
     from causvid.render import render_clip
 
-    studio = studio_scenes()
+    studio = studio_scenes(object_scale)
     colours, shapes = [s.objects[0].color for s in studio], [s.objects[0].shape for s in studio]
-    reader = SilhouetteReader.from_renders()
+    reader = SilhouetteReader.from_renders(object_scale=object_scale)
     truth = [render_clip([s] * 4, 4) for s in studio]
     objects = {"truth": studio_objects(truth, colours, shapes, reader), "autoencoded_truth": studio_objects([roundtrip(c) for c in truth], colours, shapes, reader)}
     with torch.no_grad():
@@ -170,8 +173,10 @@ def main():
     ap.add_argument("--studio-only", action="store_true", help="print only \"Are the objects drawn at all?\" (teacher and student; the teacher alone with --teacher-only), and stop")
     ap.add_argument("--results", type=Path, help="where the figures go as JSON (default: <run>/eval.json; with --teacher-only, printed only unless given)")
     ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: every core; 1 beside a training on the other)")
+    ap.add_argument("--object-scale", type=float, help="object radius multiplier of the held-out scenes (default: the run's data, render.json; 1 without one)")
     args = ap.parse_args()
     setup_torch(args.threads)
+    scale = args.object_scale if args.object_scale is not None else rendered_object_scale(data_dir())
     run = run_dir()
     cfg = default_config()
     ae = load_autoencoder(run)
@@ -188,7 +193,7 @@ def main():
 
     roundtrip = autoencoder_roundtrip(ae)
     if args.studio_only:
-        results = {"studio_objects": studio_object_figures(cfg, ae, roundtrip, teacher, text, args.guidance, None if args.teacher_only else streamer)}
+        results = {"studio_objects": studio_object_figures(cfg, ae, roundtrip, teacher, text, args.guidance, None if args.teacher_only else streamer, scale)}
         print_partial(results, args.results)
         return
     scorer_path = run / "scorer.pt"
@@ -208,7 +213,8 @@ def main():
     # 1. Attribute accuracy on held-out colour/shape pairs; also the scorer on ground truth.
     from causvid.render import render_clip
 
-    scenes = held_out_scenes(args.per_pair)
+    results["object_scale"] = scale
+    scenes = held_out_scenes(args.per_pair, object_scale=scale)
     renders = [render_clip([s] * 4, 4) for s in scenes]
     results["scorer_on_ground_truth"] = accuracy([predict(scorer, c) for c in renders], scenes)
     # What any generator here can reach at best: its frames all come out of this decoder.
@@ -230,7 +236,7 @@ def main():
     results["teacher"] = accuracy(tpreds, scenes)
     change["teacher"] = frame_change(tclips)
     results["frame_change"] = change
-    results["studio_objects"] = studio_object_figures(cfg, ae, roundtrip, teacher, text, args.guidance, None if args.teacher_only else streamer)
+    results["studio_objects"] = studio_object_figures(cfg, ae, roundtrip, teacher, text, args.guidance, None if args.teacher_only else streamer, scale)
     if args.teacher_only:
         print_partial(results, args.results)
         return
@@ -304,7 +310,7 @@ def main():
 
     # 3b. A background switch: the scorer's best-read attribute, so the latency is measurable
     # even where objects are not.
-    results["background_switch"] = background_switch(streamer, ae, scorer)
+    results["background_switch"] = background_switch(streamer, ae, scorer, object_scale=scale)
     print(json.dumps(results["background_switch"], indent=1), flush=True)
 
     # 4. A photo never seen in training, "the camera pans left".
@@ -343,13 +349,13 @@ def frames_until(labels: list[str], start: int, target: str, hold: int = 4):
     return None
 
 
-def background_switch(streamer, ae, scorer, seeds=(0, 1)):
+def background_switch(streamer, ae, scorer, seeds=(0, 1), object_scale: float = 1.0):
     """A red ball bouncing, its background switched at block SWITCH_BLOCK; the ground-truth
     render of the same schedule (which fades over a few frames) is the reference."""
     from causvid.render import render_clip
 
     out = {"switch_frame": SWITCH_BLOCK * 4, "cases": []}
-    ball = (SceneObject("red", "ball", "bouncing"),)
+    ball = (SceneObject("red", "ball", "bouncing", size=0.12 * object_scale),)
     for a, b in BACKGROUND_SWITCHES:
         sa, sb = Scene(ball, a), Scene(ball, b)
         truth = frames_until(frame_backgrounds(scorer, render_clip([sa] * SWITCH_BLOCK + [sb] * 6, 4)), out["switch_frame"], b)
@@ -471,7 +477,9 @@ def write_card(path: Path, r: dict):
         "Held-out pairs (never rendered for training): " + ", ".join(f"{c} {s}" for c, s in sorted(HELD_OUT_PAIRS)) + ". "
         "A small video classifier trained on rendered ground truth reads each 16-frame clip. Its rows on "
         "the ground-truth renders, and on the same renders through the frame autoencoder (which every "
-        "generated frame goes through), are the ceilings.",
+        "generated frame goes through), are the ceilings. "
+        f"Objects are drawn at {r.get('object_scale', 1.0):g}× the base radius (0.09–0.15 view widths), the size the "
+        "pack's training clips had.",
         "",
         "| attribute | scorer on ground truth | ground truth through the autoencoder | teacher (48 steps, CFG 3) | student (4 steps, causal) |",
         "|---|---|---|---|---|",

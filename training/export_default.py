@@ -12,7 +12,8 @@ import datetime
 import json
 from pathlib import Path
 
-from causvid.common import TRAINING_DIR, default_config, load, load_autoencoder, run_dir
+from causvid.common import TRAINING_DIR, data_dir, default_config, load, load_autoencoder, run_dir
+from causvid.data import rendered_object_scale
 from causvid.export import export_pack
 from causvid.model import VideoDiT
 from make_ode_pairs import load_teacher, run_timesteps, student_checkpoint, teacher_checkpoint
@@ -24,6 +25,15 @@ def stage_summary(run, name):
         return None
     lines = [json.loads(l) for l in log.read_text().splitlines() if l.strip()]
     return {"steps": lines[-1]["step"], "final": {k: round(v, 5) for k, v in lines[-1].items() if k != "step"}} if lines else None
+
+
+def trained_object_scale(pack: dict | None) -> float:
+    """The object radius multiplier the clips were rendered at (make_data.py --object-scale):
+    the data's own render.json, else the imported pack's record, else 1 (the shipped radius,
+    all that packs before session 17 were trained at)."""
+    if (data_dir() / "render.json").exists():
+        return rendered_object_scale(data_dir())
+    return float(pack["training"].get("object_scale", 1.0)) if pack else 1.0
 
 
 def main():
@@ -64,6 +74,7 @@ def main():
         "teacher_from": (args.teacher or teacher_checkpoint(run)).stem,
         "stages": {n: s for n in ("ae", "ae_more", "teacher", "teacher_more", "teacher_temporal", "student_ode", "student_dmd") if (s := stage_summary(run, n))},
         "config": cfg.to_dict(),
+        "object_scale": trained_object_scale(pack),
     }
     if pack:
         info["continues"] = {"name": pack["name"], **pack["training"]}

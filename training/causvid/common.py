@@ -27,7 +27,9 @@ def data_dir() -> Path:
 
 
 def setup_torch(threads: int | None = None) -> torch.device:
-    torch.set_num_threads(threads or max(1, os.cpu_count() or 1))
+    # The cores this process may run on, not the machine's: under `taskset -c 0` one thread,
+    # so two jobs pinned to the two cores do not fight over both.
+    torch.set_num_threads(threads or max(1, len(os.sched_getaffinity(0))))
     if not torch.cuda.is_available():
         return torch.device("cpu")
     torch.backends.cuda.matmul.allow_tf32 = True  # ample for training; a small model is launch-bound anyway

@@ -1,7 +1,8 @@
 """Training clips: random scenes (some with a prompt switch at a block boundary), rendered.
 
-`render_dataset` writes `frames.npy` (uint8, (clips, N, 128, 128, 3)) and `prompts.json`
-(one prompt per block per clip) into a data directory; stages read them back with mmap.
+`render_dataset` writes `frames.npy` (uint8, (clips, N, 128, 128, 3)), `prompts.json` (one
+prompt per block per clip) and `render.json` (how they were rendered) into a data directory;
+stages read them back with mmap.
 """
 
 from __future__ import annotations
@@ -68,6 +69,20 @@ def render_dataset(out_dir: Path, clips: int, n_blocks: int = 4, frames_per_bloc
     del frames
     (out_dir / "frames.tmp.npy").rename(out_dir / "frames.npy")
     (out_dir / "prompts.json").write_text(json.dumps(prompts))
+    write_render_info(out_dir, clips=clips, seed=seed, object_scale=object_scale)
+
+
+def write_render_info(out_dir: Path, clips: int, seed: int, object_scale: float):
+    """render.json: what the clips were rendered with, for the stages that must render like them
+    (evaluate.py's held-out scenes) and for the pack's manifest."""
+    (out_dir / "render.json").write_text(json.dumps({"clips": clips, "seed": seed, "object_scale": object_scale}) + "\n")
+
+
+def rendered_object_scale(data_dir: Path) -> float:
+    """The object scale a data directory was rendered at: 1 where it has no render.json (data
+    rendered before session 17, all at the shipped radius)."""
+    info = data_dir / "render.json"
+    return float(json.loads(info.read_text())["object_scale"]) if info.exists() else 1.0
 
 
 def load_dataset(data_dir: Path):

@@ -135,6 +135,12 @@ def describe(scene: Scene) -> str:
     return text
 
 
+def with_object_scale(scene: Scene, object_scale: float) -> Scene:
+    """The scene with every object's radius times `object_scale`: how a fixed scene (an
+    evaluation's held-out pairs, say) is drawn at the object size a model was trained on."""
+    return replace(scene, objects=tuple(replace(o, size=o.size * object_scale) for o in scene.objects))
+
+
 def random_object(rng: random.Random, allow_held_out: bool = False, object_scale: float = 1.0) -> SceneObject:
     """A random object; `object_scale` multiplies its drawn radius (0.09-0.15 view widths), every
     other draw of `rng` unchanged, so a seed gives the same scene with a bigger object."""

@@ -20,6 +20,7 @@ from .render import render_clip
 
 # Training steps of the shipped scorer (train_scorer.py, and evaluate.py when it has none yet).
 TRAIN_STEPS = 3000
+OBJECT_SCALES = (1.0, 2.0)  # the range of object radius multipliers the scorer trains on
 
 HEADS = {
     "color": list(COLORS) + ["none"],
@@ -43,7 +44,10 @@ def labels_of(scene: Scene) -> dict:
 
 def random_labelled_scene(rng: random.Random, with_photo: bool) -> Scene:
     bg = rng.choice([b for b in BACKGROUNDS if with_photo or b != "photo"])
-    objects = () if (bg == "photo" and rng.random() < 0.4) else (random_object(rng, allow_held_out=True),)
+    # Objects from the shipped radius to twice it (session 17's packs), so one scorer judges
+    # packs trained at either object size like for like.
+    scale = rng.uniform(*OBJECT_SCALES)
+    objects = () if (bg == "photo" and rng.random() < 0.4) else (random_object(rng, allow_held_out=True, object_scale=scale),)
     return Scene(objects, bg, rng.choice(list(CAMERAS)), photo=0 if bg == "photo" else -1, seed=rng.randrange(1 << 30))
 
 

@@ -55,14 +55,15 @@ def silhouette_features(mask: np.ndarray) -> tuple[float, float] | None:
     return float(r.extent), float(r.solidity)
 
 
-def studio_renders(n: int, seed: int) -> list[tuple[str, np.ndarray]]:
+def studio_renders(n: int, seed: int, object_scale: float = 1.0) -> list[tuple[str, np.ndarray]]:
     """n (shape, frame) pairs: each shape in turn, standing still in the studio, in a random
-    colour and size, unrotated (a prompt names no angle, and standing objects do not turn)."""
+    colour and size (radius 0.09-0.15 view widths times `object_scale`), unrotated (a prompt
+    names no angle, and standing objects do not turn)."""
     rng = random.Random(seed)
     out = []
     for i in range(n):
         shape = SHAPES[i % len(SHAPES)]
-        obj = SceneObject(rng.choice(list(COLORS)), shape, "standing still", x=rng.uniform(0.3, 0.7), y=rng.uniform(0.3, 0.7), size=rng.uniform(0.09, 0.15))
+        obj = SceneObject(rng.choice(list(COLORS)), shape, "standing still", x=rng.uniform(0.3, 0.7), y=rng.uniform(0.3, 0.7), size=rng.uniform(0.09, 0.15) * object_scale)
         out.append((shape, render_clip([Scene((obj,), "studio", seed=rng.randrange(1 << 30))], 4)[0]))
     return out
 
@@ -80,8 +81,8 @@ class SilhouetteReader:
         self.centres = {s: np.mean(v, axis=0) for s, v in feats.items() if v}
 
     @classmethod
-    def from_renders(cls, n: int = 64, seed: int = 21) -> "SilhouetteReader":
-        return cls(studio_renders(n, seed))
+    def from_renders(cls, n: int = 64, seed: int = 21, object_scale: float = 1.0) -> "SilhouetteReader":
+        return cls(studio_renders(n, seed, object_scale))
 
     def read(self, frame_u8: np.ndarray) -> str | None:
         return self.read_mask(off_backdrop(frame_u8))

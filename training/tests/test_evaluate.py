@@ -2,7 +2,7 @@ import unittest
 
 import numpy as np
 
-from evaluate import frame_change, frames_until, nearest_colour, studio_objects
+from evaluate import frame_change, frames_until, held_out_scenes, nearest_colour, studio_objects, studio_scenes
 
 
 class FrameChangeTest(unittest.TestCase):
@@ -48,6 +48,19 @@ class NearestColourTest(unittest.TestCase):
     def test_a_shaded_yellow_is_yellow(self):
         # The mean of a rendered yellow star's pixels in the studio (session 10).
         self.assertEqual(nearest_colour((0.717, 0.651, 0.116)), "yellow")
+
+
+class ObjectScaleTest(unittest.TestCase):
+    """The held-out scenes are drawn at the object size the model under test was trained at."""
+
+    def test_held_out_scenes_differ_only_in_radius(self):
+        small, big = held_out_scenes(2), held_out_scenes(2, object_scale=2.0)
+        self.assertEqual(len(small), len(big))
+        for a, b in zip(small, big):
+            self.assertEqual((a.background, a.camera, a.objects[0].color, a.objects[0].shape, a.objects[0].motion),
+                             (b.background, b.camera, b.objects[0].color, b.objects[0].shape, b.objects[0].motion))
+            self.assertAlmostEqual(b.objects[0].size, 2 * a.objects[0].size)
+        self.assertEqual([s.objects[0].size for s in studio_scenes(2.0)], [0.24] * len(studio_scenes()))
 
 
 class StudioObjectsTest(unittest.TestCase):

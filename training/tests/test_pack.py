@@ -17,6 +17,7 @@ import import_pack
 import make_test_pack
 from causvid.common import load, load_autoencoder
 from causvid.model import FrameAutoencoder, TextEncoder, VideoDiT
+from causvid.data import write_render_info
 from causvid.pack import PackWeightsError, read_pack
 from make_ode_pairs import load_teacher
 
@@ -79,9 +80,13 @@ class TinyPackTest(unittest.TestCase):
 
     def test_an_imported_pack_exports_again_unchanged(self):
         cfg = make_test_pack.tiny_config()
-        with tempfile.TemporaryDirectory() as runs, mock.patch.dict(os.environ, {"CAUSVID_RUNS": runs, "CAUSVID_MODEL_CONFIG": json.dumps(cfg.to_dict())}):
+        data = tempfile.TemporaryDirectory()  # no render.json: the object scale comes from the pack
+        self.addCleanup(data.cleanup)
+        env = {"CAUSVID_RUNS": data.name + "/runs", "CAUSVID_DATA": data.name, "CAUSVID_MODEL_CONFIG": json.dumps(cfg.to_dict())}
+        with mock.patch.dict(os.environ, env):
+            runs = env["CAUSVID_RUNS"]
             run = Path(runs) / "default"
-            run.mkdir()
+            run.mkdir(parents=True)
             import_pack.import_pack(self.pack, run)
             out = Path(runs) / "again"
             argv = ["export_default.py", "--out", str(out), "--teacher", str(run / "teacher_pack.pt"), "--student", str(run / "student_pack.pt")]
@@ -96,6 +101,12 @@ class TinyPackTest(unittest.TestCase):
             training = again.manifest["training"]
             self.assertEqual((training["student_from"], training["teacher_from"]), ("student_pack", "teacher_pack"))
             self.assertEqual(training["continues"]["name"], "tiny-random")
+            self.assertEqual(training["object_scale"], 1.0)
+            # Trained on clips rendered at twice the radius, the pack says so.
+            write_render_info(Path(data.name), clips=1, seed=0, object_scale=2.0)
+            with mock.patch.object(sys, "argv", argv):
+                export_default.main()
+            self.assertEqual(read_pack(out).manifest["training"]["object_scale"], 2.0)
 
     def test_a_pack_without_its_architecture_is_refused(self):
         with tempfile.TemporaryDirectory() as d:

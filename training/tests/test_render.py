@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from causvid.prompts import COLORS, Scene, SceneObject, describe, random_object, random_scene
+from causvid.prompts import COLORS, Scene, SceneObject, describe, random_object, random_scene, with_object_scale
 from causvid.render import render_clip
 
 
@@ -73,6 +73,13 @@ class ObjectScaleTest(unittest.TestCase):
             a, b = random_scene(random.Random(seed), 1), random_scene(random.Random(seed), 1, object_scale=2.0)
             self.assertEqual(describe(a), describe(b))
             self.assertEqual([o.size * 2 for o in a.objects], [o.size for o in b.objects])
+
+    def test_a_fixed_scene_at_another_scale_changes_only_its_radii(self):
+        scene = Scene((obj("bouncing", color="blue"), replace(obj("spinning"), size=0.1)), "sea", "pan_left", seed=4)
+        big = with_object_scale(scene, 2.0)
+        self.assertEqual([o.size for o in big.objects], [0.24, 0.2])
+        self.assertEqual(with_object_scale(big, 0.5), scene)
+        self.assertEqual(describe(big), describe(scene))
 
     def test_twice_the_radius_covers_four_times_the_pixels(self):
         o = obj(color="blue")

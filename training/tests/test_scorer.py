@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from causvid.prompts import Scene, SceneObject
-from causvid.scorer import HEADS, ClipClassifier, labels_of, predict, to_input, train_scorer
+from causvid.scorer import HEADS, OBJECT_SCALES, ClipClassifier, labels_of, predict, random_labelled_scene, to_input, train_scorer
 
 
 class ToInputTest(unittest.TestCase):
@@ -34,6 +34,18 @@ class LabelsTest(unittest.TestCase):
         self.assertEqual(labels, {"color": "blue", "shape": "star", "motion": "spinning", "background": "sea", "camera": "zoom_in"})
         bare = {k: HEADS[k][v] for k, v in labels_of(Scene((), "photo", "pan_left", photo=0)).items()}
         self.assertEqual((bare["color"], bare["shape"], bare["motion"]), ("none", "none", "none"))
+
+
+class LabelledScenesTest(unittest.TestCase):
+    def test_objects_span_the_shipped_radius_to_twice_it(self):
+        # The scorer judges packs trained at either object size (evaluate.py --object-scale).
+        rng = random.Random(0)
+        sizes = [s.objects[0].size for s in (random_labelled_scene(rng, False) for _ in range(400))]
+        lo, hi = OBJECT_SCALES
+        self.assertGreaterEqual(min(sizes), 0.09 * lo)
+        self.assertLessEqual(max(sizes), 0.15 * hi)
+        self.assertLess(min(sizes), 0.11)
+        self.assertGreater(max(sizes), 0.25)
 
 
 class ClassifierTest(unittest.TestCase):

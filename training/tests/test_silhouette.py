@@ -70,6 +70,15 @@ class SilhouetteReaderTest(unittest.TestCase):
         test = studio_renders(32, seed=2)
         self.assertGreaterEqual(reader.accuracy([f for _, f in test], [s for s, _ in test]), 0.9)
 
+    def test_reads_twice_the_radius_as_well(self):
+        # Extent and solidity do not depend on size, but the references are drawn at the size
+        # under test all the same (evaluate.py --object-scale), so the outline's share matches.
+        reader = SilhouetteReader.from_renders(n=32, seed=1, object_scale=2.0)
+        test = studio_renders(32, seed=2, object_scale=2.0)
+        self.assertGreaterEqual(reader.accuracy([f for _, f in test], [s for s, _ in test]), 0.9)
+        small, big = studio_renders(4, seed=3), studio_renders(4, seed=3, object_scale=2.0)
+        self.assertGreater(off_backdrop(big[0][1]).sum(), 3 * off_backdrop(small[0][1]).sum())
+
     def test_an_empty_studio_reads_as_nothing(self):
         reader = SilhouetteReader.from_renders(n=8, seed=1)
         self.assertIsNone(reader.read(np.full((128, 128, 3), 120, np.uint8)))
