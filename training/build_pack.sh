@@ -7,10 +7,11 @@
 #
 # FROM_PACK=DIR continues a pack (models/default, say) instead of starting from nothing: run
 # folders are not kept in git and a new machine has none, but the pack holds every trained
-# weight (import_pack.py). Its autoencoder encodes the clips, its teacher trains TEACHER_CONTINUE
-# more steps with the text encoder frozen (so that teacher can ship beside the pack's student at
-# any point), and the student is distilled again from it. With TEACHER_STILLS as well, only the
-# autoencoder is the pack's: a new teacher grows from a stills round (TEACHER_STEPS clip steps).
+# weight (import_pack.py). Its autoencoder encodes the clips; by default (TEACHER_STILLS, as
+# the shipped pack was made in session 17) a new teacher grows from a stills round
+# (TEACHER_STEPS clip steps) and the student is distilled from it. With TEACHER_STILLS=0 the
+# pack's own teacher trains TEACHER_CONTINUE more steps instead, its text encoder frozen (so
+# that teacher can ship beside the pack's student at any point).
 set -euo pipefail
 FROM_PACK=${FROM_PACK:-}
 if [ -n "$FROM_PACK" ]; then
@@ -23,25 +24,28 @@ export PYTHONPATH=.
 # Builds and the studio share these cores; spinning OpenMP threads would starve everyone.
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 CLIPS=${CLIPS:-4000}
-# Object radius multiplier for the rendered clips (make_data.py --object-scale); 1 as shipped.
-OBJECT_SCALE=${OBJECT_SCALE:-1}
+# Object radius multiplier for the rendered clips (make_data.py --object-scale): 2 as shipped
+# since session 17 (1 up to session 16's pack).
+OBJECT_SCALE=${OBJECT_SCALE:-2}
 AE_STEPS=${AE_STEPS:-600}
 AE_MORE=${AE_MORE:-700}
 # Extra loss weight on object outlines and on pixel differences (train_ae.py); 0 as shipped.
 AE_EDGE=${AE_EDGE:-0}
 AE_GRADIENT=${AE_GRADIENT:-0}
-TEACHER_STEPS=${TEACHER_STEPS:-3000}
-TEACHER_MORE=${TEACHER_MORE:-4000}
-TEACHER_TEMPORAL=${TEACHER_TEMPORAL:-2000}
+# The shipped teacher (session 17) is one clip round grown from a stills round; the second and
+# third rounds (TEACHER_MORE, TEACHER_TEMPORAL: 4000 and 2000 up to session 16) are skipped at 0.
+TEACHER_STEPS=${TEACHER_STEPS:-4500}
+TEACHER_MORE=${TEACHER_MORE:-0}
+TEACHER_TEMPORAL=${TEACHER_TEMPORAL:-0}
 # The fourth round (spatial attention bias) was measured in session 4 and not shipped: 0 skips it.
 TEACHER_SPATIAL=${TEACHER_SPATIAL:-0}
 # Pretraining on single frames before the clip rounds (train_teacher.py --stills), which the
-# first round then starts from; 0 (as shipped) starts the first round from scratch.
-TEACHER_STILLS=${TEACHER_STILLS:-0}
+# first round then starts from (6000 as shipped since session 17); 0 starts it from scratch.
+TEACHER_STILLS=${TEACHER_STILLS:-6000}
 STILLS_BATCH=${STILLS_BATCH:-64}
 STILLS_LR=${STILLS_LR:-1e-3}
-# Single frames trained beside each clip round's clips (train_teacher.py --joint-stills); 0 as shipped.
-JOINT_STILLS=${JOINT_STILLS:-0}
+# Single frames trained beside each clip round's clips (train_teacher.py --joint-stills); 16 as shipped.
+JOINT_STILLS=${JOINT_STILLS:-16}
 TEACHER_CONTINUE=${TEACHER_CONTINUE:-8000}
 EXPORT=${EXPORT:-1}
 ODE_CLIPS=${ODE_CLIPS:-320}
@@ -60,7 +64,7 @@ if [ -n "$FROM_PACK" ]; then
     # Only the pack's autoencoder is kept: a new teacher grows from a stills round, which beat
     # continuing the pack's teacher (model card, session 16).
     [ -f "$RUN/teacher_stills.done" ] || run train_teacher.py --stills "$TEACHER_STILLS" --batch "$STILLS_BATCH" --lr "$STILLS_LR"
-    [ -f "$RUN/teacher.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --init "$RUN/teacher_stills.pt" --joint-stills 16
+    [ -f "$RUN/teacher.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --init "$RUN/teacher_stills.pt" --joint-stills "$JOINT_STILLS"
   else
     [ -f "$RUN/teacher.done" ] || run train_teacher.py --init "$RUN/teacher_pack.pt" --freeze-text --temporal-recipe \
       --joint-stills 16 --lr 3e-4 --steps "$TEACHER_CONTINUE"
@@ -74,8 +78,8 @@ else
     init=(--init "$RUN/teacher_stills.pt")
   fi
   [ -f "$RUN/teacher.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" "${init[@]}" "${joint[@]}"
-  [ -f "$RUN/teacher_more.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" "${joint[@]}"
-  [ -f "$RUN/teacher_temporal.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL" "${joint[@]}"
+  [ "$TEACHER_MORE" = 0 ] || [ -f "$RUN/teacher_more.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" "${joint[@]}"
+  [ "$TEACHER_TEMPORAL" = 0 ] || [ -f "$RUN/teacher_temporal.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL" "${joint[@]}"
   [ "$TEACHER_SPATIAL" = 0 ] || [ -f "$RUN/teacher_spatial.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL" --spatial "$TEACHER_SPATIAL" "${joint[@]}"
 fi
 [ -f "$RUN/ode.done" ] || run make_ode_pairs.py --clips "$ODE_CLIPS" --student-steps "$STUDENT_STEPS"

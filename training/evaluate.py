@@ -22,7 +22,7 @@ import numpy as np
 import torch
 
 from causvid import photos as P
-from causvid.common import TRAINING_DIR, data_dir, default_config, load, load_autoencoder, run_dir, setup_torch
+from causvid.common import STREAM_CONTEXT_FRAMES, STREAM_SINK_FRAMES, TRAINING_DIR, data_dir, default_config, load, load_autoencoder, run_dir, setup_torch
 from causvid.model import VideoDiT
 from causvid.data import rendered_object_scale
 from causvid.prompts import BACKGROUNDS, CAMERAS, COLORS, HELD_OUT_PAIRS, MOTIONS, Scene, SceneObject, describe, with_object_scale
@@ -173,6 +173,8 @@ def main():
     ap.add_argument("--studio-only", action="store_true", help="print only \"Are the objects drawn at all?\" (teacher and student; the teacher alone with --teacher-only), and stop")
     ap.add_argument("--results", type=Path, help="where the figures go as JSON (default: <run>/eval.json; with --teacher-only, printed only unless given)")
     ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: every core; 1 beside a training on the other)")
+    ap.add_argument("--context-frames", type=int, default=STREAM_CONTEXT_FRAMES, help="the student's window, as the pack's manifest gives it")
+    ap.add_argument("--sink-frames", type=int, default=STREAM_SINK_FRAMES, help="frames at the clip's start kept in the window (0 for packs before session 17)")
     ap.add_argument("--object-scale", type=float, help="object radius multiplier of the held-out scenes (default: the run's data, render.json; 1 without one)")
     args = ap.parse_args()
     setup_torch(args.threads)
@@ -188,8 +190,8 @@ def main():
         timesteps = run_timesteps(run)
 
     def streamer():
-        """The student as the engine runs it by default: 12 frames of context, no sink frames."""
-        return StudentStreamer(student, text, ae.decoder, timesteps, 12, 0)
+        """The student as the engine runs the pack exported from this run (export_default.py)."""
+        return StudentStreamer(student, text, ae.decoder, timesteps, args.context_frames, args.sink_frames)
 
     roundtrip = autoencoder_roundtrip(ae)
     if args.studio_only:
@@ -214,6 +216,7 @@ def main():
     from causvid.render import render_clip
 
     results["object_scale"] = scale
+    results["window"] = {"context_frames": args.context_frames, "sink_frames": args.sink_frames}
     scenes = held_out_scenes(args.per_pair, object_scale=scale)
     renders = [render_clip([s] * 4, 4) for s in scenes]
     results["scorer_on_ground_truth"] = accuracy([predict(scorer, c) for c in renders], scenes)
@@ -499,7 +502,9 @@ def write_card(path: Path, r: dict):
         *studio_object_lines(r),
         f"## Drift over a {d['seconds'] // 60}-minute student clip",
         "",
-        f"Pooled over {d.get('clips', 1)} clip{'s' if d.get('clips', 1) > 1 else ''} (seeds), each read in 1 s windows.",
+        f"Pooled over {d.get('clips', 1)} clip{'s' if d.get('clips', 1) > 1 else ''} (seeds), each read in 1 s windows. "
+        + (f"The student streams as the pack's manifest says: {w['context_frames']} frames of context, of which the clip's first "
+           f"{w['sink_frames']} stay (sink frames)." if (w := r.get("window")) else ""),
         "",
         "| measure | first 10 s | last minute | change |",
         "|---|---|---|---|",

@@ -12,7 +12,7 @@ import datetime
 import json
 from pathlib import Path
 
-from causvid.common import TRAINING_DIR, data_dir, default_config, load, load_autoencoder, run_dir
+from causvid.common import STREAM_CONTEXT_FRAMES, STREAM_SINK_FRAMES, TRAINING_DIR, data_dir, default_config, load, load_autoencoder, run_dir
 from causvid.data import rendered_object_scale
 from causvid.export import export_pack
 from causvid.model import VideoDiT
@@ -61,7 +61,7 @@ def main():
     # whatever this run's ODE pairs say.
     own = pack if pack and which == "student_pack" else None
     timesteps = own["student"]["timesteps"] if own else run_timesteps(run)
-    defaults = {"context_frames": 12, "sink_frames": 0, "teacher_steps": 48, "guidance": 3.0}
+    defaults = {"context_frames": STREAM_CONTEXT_FRAMES, "sink_frames": STREAM_SINK_FRAMES, "teacher_steps": 48, "guidance": 3.0}
     if own:
         defaults = {"context_frames": own["student"]["context_frames"], "sink_frames": own["student"]["sink_frames"],
                     "teacher_steps": own["teacher"]["steps"], "guidance": own["teacher"]["guidance"]}

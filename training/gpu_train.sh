@@ -43,7 +43,7 @@ cd "$(dirname "$0")"
 export PYTHONPATH=. PYTHONUNBUFFERED=1 OMP_WAIT_POLICY=PASSIVE
 PY=${PYTHON:-python3}
 CLIPS=${CLIPS:-8000}
-OBJECT_SCALE=${OBJECT_SCALE:-1}   # make_data.py --object-scale: 2 doubles every object's radius
+OBJECT_SCALE=${OBJECT_SCALE:-2}   # make_data.py --object-scale: 2 as shipped since session 17, 1 before
 BUDGET=${BUDGET:-520}   # seconds from this script's start to the last stage's end
 AE_SECONDS=${AE_SECONDS:-0}
 AE_FLAGS=${AE_FLAGS:-"--batch 64 --edge-weight 2 --gradient-weight 1"}

@@ -12,7 +12,7 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--clips", type=int, default=4000)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--object-scale", type=float, default=1.0, help="multiply every object's radius (0.09-0.15 view widths) by this; the same seeds give the same scenes otherwise")
+    ap.add_argument("--object-scale", type=float, default=2.0, help="multiply every object's radius (0.09-0.15 view widths) by this: 2 as shipped since session 17, 1 before; the same seeds give the same scenes otherwise")
     args = ap.parse_args()
     out = data_dir()
     if (out / "frames.npy").exists():

@@ -29,7 +29,7 @@ def run(**env):
 class FromPackTest(unittest.TestCase):
     def test_continues_the_pack_then_distils_again(self):
         pack = TRAINING.parent / "models" / "default"
-        code, err, calls, run_folder = run(FROM_PACK=str(pack), TEACHER_CONTINUE="123")
+        code, err, calls, run_folder = run(FROM_PACK=str(pack), TEACHER_CONTINUE="123", TEACHER_STILLS="0")
         self.assertEqual(code, 0, err)
         scripts = [c.split()[0] for c in calls]
         self.assertEqual(scripts, ["import_pack.py", "train_ae.py", "train_teacher.py", "make_ode_pairs.py", "train_student_ode.py", "train_dmd.py"])
@@ -60,11 +60,25 @@ class FromPackTest(unittest.TestCase):
         self.assertEqual(calls, [])
 
     def test_without_it_the_chain_starts_from_nothing(self):
-        code, err, calls, _ = run()
+        # As shipped since session 17: a stills round, one clip round grown from it, distilled.
+        code, err, calls, run_folder = run()
         self.assertEqual(code, 0, err)
-        self.assertEqual(calls[0].split()[0], "train_ae.py")
-        self.assertIn("--steps 3000", calls[1])
+        self.assertEqual([c.split()[0] for c in calls], ["train_ae.py", "train_teacher.py", "train_teacher.py", "make_ode_pairs.py", "train_student_ode.py", "train_dmd.py"])
+        self.assertIn("--stills 6000", calls[1])
+        clip_round = calls[2].split()
+        self.assertEqual(clip_round[clip_round.index("--steps") + 1], "4500")
+        self.assertEqual(clip_round[clip_round.index("--init") + 1], str(run_folder / "teacher_stills.pt"))
+        self.assertEqual(clip_round[clip_round.index("--joint-stills") + 1], "16")
         self.assertNotIn("import_pack.py", " ".join(calls))
+
+    def test_the_three_round_teacher_of_sessions_1_to_16(self):
+        code, err, calls, _ = run(TEACHER_STILLS="0", JOINT_STILLS="0", TEACHER_STEPS="3000", TEACHER_MORE="4000", TEACHER_TEMPORAL="2000")
+        self.assertEqual(code, 0, err)
+        rounds = [c for c in calls if c.startswith("train_teacher.py")]
+        self.assertEqual(len(rounds), 3)
+        self.assertNotIn("--init", rounds[0])
+        self.assertIn("--more 4000", rounds[1])
+        self.assertIn("--temporal 2000", rounds[2])
 
 
 if __name__ == "__main__":

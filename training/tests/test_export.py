@@ -53,6 +53,19 @@ class ExportTest(unittest.TestCase):
             self.assertEqual(ins, [(i["name"], i["shape"]) for i in spec["inputs"]], name)
             self.assertEqual(outs, [(o["name"], o["shape"]) for o in spec["outputs"]], name)
 
+    def test_shipped_pack_streams_and_renders_as_the_training_defaults_say(self):
+        # evaluate.py scores the window and object size that the scripts default to; the card is
+        # about the shipped pack only while the pack was made with them.
+        from causvid.common import STREAM_CONTEXT_FRAMES, STREAM_SINK_FRAMES
+
+        pack = Path(__file__).resolve().parents[2] / "models" / "default"
+        if not (pack / "manifest.json").exists():
+            self.skipTest("models/default is not built yet")
+        manifest = json.loads((pack / "manifest.json").read_text())
+        self.assertEqual((manifest["student"]["context_frames"], manifest["student"]["sink_frames"]), (STREAM_CONTEXT_FRAMES, STREAM_SINK_FRAMES))
+        make_data = (Path(__file__).resolve().parents[1] / "make_data.py").read_text()
+        self.assertIn(f'"--object-scale", type=float, default={manifest["training"]["object_scale"]}', make_data)
+
 
 class TokenizerNoiseTest(unittest.TestCase):
     def test_tokenizer(self):
