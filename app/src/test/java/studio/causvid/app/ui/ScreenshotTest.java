@@ -63,9 +63,9 @@ class ScreenshotTest {
     // Generating: paused once a follow-up has landed, so the picture shows work in flight.
     // Text is set directly: without a window manager under Xvfb, robot keys may miss the window.
     fxRun(() -> c.setLengthSeconds(60));
-    fxRun(() -> c.submitPrompt("a red ball bouncing at sunset"));
+    fxRun(() -> c.submitPrompt("a red ball bouncing in the sky"));
     waitUntil("some blocks", 20, () -> pauseWhen(c, model.frames().size() >= 40));
-    fxRun(() -> c.submitPrompt("a blue ball bouncing at night"));
+    fxRun(() -> c.submitPrompt("a blue ball bouncing in the sky"));
     fxRun(c::togglePauseGeneration);
     waitUntil("follow-up", 20, () -> pauseWhen(c, model.doc().cues().size() == 2));
     fxRun(() -> window.promptBar().field().setText("a yellow star spinn"));
