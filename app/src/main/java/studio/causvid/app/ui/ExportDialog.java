@@ -68,6 +68,15 @@ final class ExportDialog {
   private final Button close = new Button("Close");
   private Task<Path> running;
 
+  /**
+   * Cancel and the rename that publishes an export decide under this lock: the export thread checks
+   * for a cancel and marks itself publishing in one step, and Cancel is refused once it has, so a
+   * dialog that says "nothing was written" never races a rename that wrote it.
+   */
+  private final Object publishLock = new Object();
+
+  private boolean publishing; // guarded by publishLock
+
   ExportDialog(Window owner, StudioModel model, Path suggestedFolder) {
     this.model = model;
     stage.initOwner(owner);
@@ -155,16 +164,18 @@ final class ExportDialog {
   }
 
   /**
-   * Cancels the export unless it has finished; false when there was none to cancel. It asks
-   * isDone(), not isRunning(): a task is not "running" until its thread has started, and a Cancel
-   * pressed right after Export must still stop it.
+   * Cancels the export unless it has finished or is publishing its file; false when there was none
+   * to cancel. It asks isDone(), not isRunning(): a task is not "running" until its thread has
+   * started, and a Cancel pressed right after Export must still stop it.
    */
   private boolean cancelUnfinished() {
-    if (running == null || running.isDone()) {
-      return false;
+    synchronized (publishLock) {
+      if (running == null || running.isDone() || publishing) {
+        return false; // a publishing export is moments from done: it finishes and says so
+      }
+      running.cancel();
+      return true;
     }
-    running.cancel();
-    return true;
   }
 
   Stage stage() {
@@ -206,6 +217,9 @@ final class ExportDialog {
     int hi = Math.min(frames.size() - 1, (int) Math.round(range.getHighValue()));
     Path out = Path.of(target.getText().trim());
     List<Frame> slice = List.copyOf(frames.subList(lo, hi + 1));
+    synchronized (publishLock) {
+      publishing = false;
+    }
     running =
         new Task<>() {
           @Override
@@ -220,6 +234,12 @@ final class ExportDialog {
                 writer.write(new RgbImage(f.width(), f.height(), f.argb()));
                 updateProgress(i + 1, slice.size() + 1);
                 updateMessage("Writing frame " + (i + 1) + " of " + slice.size());
+              }
+              synchronized (publishLock) {
+                if (isCancelled()) {
+                  return null;
+                }
+                publishing = true;
               }
               writer.commit();
               updateProgress(1, 1);
