@@ -358,9 +358,9 @@ def background_switch(streamer, ae, scorer, seeds=(0, 1), object_scale: float = 
     from causvid.render import render_clip
 
     out = {"switch_frame": SWITCH_BLOCK * 4, "cases": []}
-    ball = (SceneObject("red", "ball", "bouncing", size=0.12 * object_scale),)
+    ball = (SceneObject("red", "ball", "bouncing"),)
     for a, b in BACKGROUND_SWITCHES:
-        sa, sb = Scene(ball, a), Scene(ball, b)
+        sa, sb = (with_object_scale(Scene(ball, bg), object_scale) for bg in (a, b))
         truth = frames_until(frame_backgrounds(scorer, render_clip([sa] * SWITCH_BLOCK + [sb] * 6, 4)), out["switch_frame"], b)
         for seed in seeds:
             st = streamer()

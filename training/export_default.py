@@ -29,11 +29,10 @@ def stage_summary(run, name):
 
 def trained_object_scale(pack: dict | None) -> float:
     """The object radius multiplier the clips were rendered at (make_data.py --object-scale):
-    the data's own render.json, else the imported pack's record, else 1 (the shipped radius,
-    all that packs before session 17 were trained at)."""
-    if (data_dir() / "render.json").exists():
-        return rendered_object_scale(data_dir())
-    return float(pack["training"].get("object_scale", 1.0)) if pack else 1.0
+    the data's own render.json, else the imported pack's record, else 1 (the base radius, all
+    that packs before session 17 were trained at)."""
+    recorded = float(pack["training"].get("object_scale", 1.0)) if pack else 1.0
+    return rendered_object_scale(data_dir(), default=recorded)
 
 
 def main():

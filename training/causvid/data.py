@@ -19,6 +19,11 @@ from .prompts import describe, random_scene, switched_scene
 from .render import render_clip
 
 
+# The object radius multiplier the shipped pack's clips were rendered at (make_data.py's default):
+# twice the base radius since session 17, where the colour words bound (model card, session 16).
+SHIPPED_OBJECT_SCALE = 2.0
+
+
 def sample_clip(rng: random.Random, n_blocks: int, frames_per_block: int, photo_bank, allow_held_out=False, object_scale=1.0):
     """One clip: its per-block scenes and prompts, rendered. Returns (frames, prompts)."""
     scene = random_scene(rng, n_photos=1 if photo_bank else 0, allow_held_out=allow_held_out, object_scale=object_scale)
@@ -78,11 +83,11 @@ def write_render_info(out_dir: Path, clips: int, seed: int, object_scale: float)
     (out_dir / "render.json").write_text(json.dumps({"clips": clips, "seed": seed, "object_scale": object_scale}) + "\n")
 
 
-def rendered_object_scale(data_dir: Path) -> float:
-    """The object scale a data directory was rendered at: 1 where it has no render.json (data
-    rendered before session 17, all at the shipped radius)."""
+def rendered_object_scale(data_dir: Path, default: float = 1.0) -> float:
+    """The object scale a data directory was rendered at; `default` where it has no render.json
+    (data rendered before session 17 was all at the base radius, 1)."""
     info = data_dir / "render.json"
-    return float(json.loads(info.read_text())["object_scale"]) if info.exists() else 1.0
+    return float(json.loads(info.read_text())["object_scale"]) if info.exists() else default
 
 
 def load_dataset(data_dir: Path):
