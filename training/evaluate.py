@@ -71,7 +71,7 @@ def studio_scenes(object_scale: float = 1.0):
 
 
 def print_partial(results: dict, path: Path | None):
-    """The figures of a partial run (--teacher-only, --studio-only): printed, and written to
+    """The figures of a partial run (--teacher-only, --studio-only, --drift-only): printed, and written to
     `path` only when given, so the run's eval.json (the card's source) is left alone."""
     print(json.dumps(results, indent=1), flush=True)
     if path:
@@ -170,6 +170,7 @@ def main():
     ap.add_argument("--student", type=Path, help="a student checkpoint (default: student_dmd, else student_ode)")
     ap.add_argument("--guidance", type=float, default=3.0, help="the teacher's classifier-free guidance scale (3, as in distillation)")
     ap.add_argument("--teacher-only", action="store_true", help="print the teacher's accuracy and flicker, and stop (no student, no card)")
+    ap.add_argument("--drift-only", action="store_true", help="print only the student's drift over --drift-seconds (with the window given by --context-frames/--sink-frames), and stop")
     ap.add_argument("--studio-only", action="store_true", help="print only \"Are the objects drawn at all?\" (teacher and student; the teacher alone with --teacher-only), and stop")
     ap.add_argument("--results", type=Path, help="where the figures go as JSON (default: <run>/eval.json; with --teacher-only, printed only unless given)")
     ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: every core; 1 beside a training on the other)")
@@ -210,6 +211,13 @@ def main():
     else:
         scorer = train_scorer(args.scorer_steps, 16, args.scorer_pool, roundtrip=roundtrip)
         torch.save(scorer.state_dict(), scorer_path)
+    if args.drift_only:
+        if args.teacher_only:
+            raise SystemExit("--drift-only measures the student; leave out --teacher-only")
+        window = {"context_frames": args.context_frames, "sink_frames": args.sink_frames}
+        results = {"window": window, "drift": drift_figures(streamer, ae, scorer, args.drift_seconds, DRIFT_SEEDS[: args.drift_clips])}
+        print_partial(results, args.results)
+        return
     results = {} if args.teacher_only else {"student_from": str(args.student) if args.student else student_checkpoint(run).stem}
 
     # 1. Attribute accuracy on held-out colour/shape pairs; also the scorer on ground truth.
@@ -257,43 +265,8 @@ def main():
     change["student"] = frame_change(sclips)
     print(json.dumps(results, indent=1), flush=True)
 
-    # 2. Drift over a long clip: first 10 s against the last minute. Pooled over a few seeds:
-    # one clip's first 10 s are only ten 1 s windows, too few to read a 5-point change.
-    prompt = "a red ball bouncing on the grass"
-    blocks = args.drift_seconds * 16 // 4
-    drift_seeds = DRIFT_SEEDS[: args.drift_clips]
-    first, last, win_preds_first, win_preds_last = [], [], [], []
-    with torch.no_grad():
-        for seed in drift_seeds:
-            st = streamer()
-            st.set_prompt(prompt)
-            window = []
-            for b in range(blocks):
-                frames = frames_to_u8(ae.decoder(st.next_block(seed, b)[0]))
-                window.append(frames)
-                if len(window) == 4:
-                    clip = np.concatenate(window)
-                    window = []
-                    sec = (b + 1) * 4 / 16
-                    if sec <= 10:
-                        first.append(clip)
-                        win_preds_first.append(predict(scorer, clip))
-                    elif sec > args.drift_seconds - 60:
-                        last.append(clip)
-                        win_preds_last.append(predict(scorer, clip))
-    ref = Scene((SceneObject("red", "ball", "bouncing"),), "grass")
-    a_first = accuracy(win_preds_first, [ref] * len(win_preds_first))["mean"]
-    a_last = accuracy(win_preds_last, [ref] * len(win_preds_last))["mean"]
-    s_first, s_last = image_stats(np.concatenate(first)), image_stats(np.concatenate(last))
-    results["drift"] = {
-        "seconds": args.drift_seconds,
-        "clips": len(drift_seeds),
-        "accuracy_first_10s": a_first,
-        "accuracy_last_minute": a_last,
-        "stats_first_10s": s_first,
-        "stats_last_minute": s_last,
-        "relative_change": {k: (s_last[k] - s_first[k]) / max(1e-6, s_first[k]) for k in s_first},
-    }
+    # 2. Drift over a long clip: first 10 s against the last minute.
+    results["drift"] = drift_figures(streamer, ae, scorer, args.drift_seconds, DRIFT_SEEDS[: args.drift_clips])
     print(json.dumps(results["drift"], indent=1), flush=True)
 
     # 3. A colour switch: frames until the new colour dominates, and how far the object jumps.
@@ -337,6 +310,49 @@ def main():
 SWITCH_BAR_FRAMES = 4 + 8  # issue #2: a switched attribute shows within one block plus 8 frames
 BACKGROUND_SWITCHES = (("sunset", "night"), ("sky", "sea"), ("grass", "studio"))
 SWITCH_BLOCK = 4
+
+
+DRIFT_PROMPT = Scene((SceneObject("red", "ball", "bouncing"),), "grass")
+
+
+def drift_windows(seconds: int, blocks_per_second: int = 4) -> tuple[range, range]:
+    """The blocks of a `seconds`-long clip read for drift: those of its first 10 s and of its
+    last minute (block b ends at (b + 1) / blocks_per_second seconds)."""
+    blocks = seconds * blocks_per_second
+    return range(0, 10 * blocks_per_second), range(max(0, blocks - 60 * blocks_per_second), blocks)
+
+
+def drift_figures(streamer, ae, scorer, seconds: int, seeds) -> dict:
+    """Drift of a long student clip: its first 10 s against its last minute, as 1 s windows read
+    by the scorer and as image statistics. Pooled over a few seeds: one clip's first 10 s are
+    only ten windows, too few to read a 5-point change. Only the blocks read are decoded."""
+    first_blocks, last_blocks = drift_windows(seconds)
+    first, last, preds_first, preds_last = [], [], [], []
+    with torch.no_grad():
+        for seed in seeds:
+            st = streamer()
+            st.set_prompt(describe(DRIFT_PROMPT))
+            window = []
+            for b in range(last_blocks.stop):
+                latent = st.next_block(seed, b)[0]
+                if b not in first_blocks and b not in last_blocks:
+                    continue
+                window.append(frames_to_u8(ae.decoder(latent)))
+                if len(window) == 4:  # a 1 s window, the scorer's clip length
+                    clip = np.concatenate(window)
+                    window = []
+                    (first if b in first_blocks else last).append(clip)
+                    (preds_first if b in first_blocks else preds_last).append(predict(scorer, clip))
+    s_first, s_last = image_stats(np.concatenate(first)), image_stats(np.concatenate(last))
+    return {
+        "seconds": seconds,
+        "clips": len(seeds),
+        "accuracy_first_10s": accuracy(preds_first, [DRIFT_PROMPT] * len(preds_first))["mean"],
+        "accuracy_last_minute": accuracy(preds_last, [DRIFT_PROMPT] * len(preds_last))["mean"],
+        "stats_first_10s": s_first,
+        "stats_last_minute": s_last,
+        "relative_change": {k: (s_last[k] - s_first[k]) / max(1e-6, s_first[k]) for k in s_first},
+    }
 
 
 def frame_backgrounds(scorer, frames_u8) -> list[str]:

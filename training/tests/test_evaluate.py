@@ -2,7 +2,12 @@ import unittest
 
 import numpy as np
 
-from evaluate import frame_change, frames_until, held_out_scenes, nearest_colour, studio_objects, studio_scenes
+from types import SimpleNamespace
+
+import torch
+
+from causvid.scorer import ClipClassifier
+from evaluate import drift_figures, drift_windows, frame_change, frames_until, held_out_scenes, nearest_colour, studio_objects, studio_scenes
 
 
 class FrameChangeTest(unittest.TestCase):
@@ -32,8 +37,35 @@ class FramesUntilTest(unittest.TestCase):
         self.assertIsNone(frames_until(["night"] * 19, 16, "night"), "too few frames left to hold 4")
 
 
-if __name__ == "__main__":
-    unittest.main()
+class DriftTest(unittest.TestCase):
+    def test_the_windows_are_the_first_10_s_and_the_last_minute(self):
+        self.assertEqual(drift_windows(300), (range(0, 40), range(960, 1200)))
+        # A clip shorter than 70 s: everything after the first 10 s is its last minute.
+        self.assertEqual(drift_windows(30), (range(0, 40), range(0, 120)))
+
+    def test_reads_the_change_between_the_windows_and_decodes_only_them(self):
+        class Brightening:
+            """Blocks whose single grey value is 0.2 in the first 10 s and 0.3 after."""
+            def set_prompt(self, prompt):
+                self.prompt = prompt
+
+            def next_block(self, seed, b):
+                return torch.full((1, 4, 1, 1, 1), 0.2 if b < 40 else 0.3)  # (1, F, C, h, w)
+
+        decoded = []
+
+        def decoder(latent):
+            decoded.append(latent)
+            return latent.expand(-1, 3, 128, 128)
+
+        scorer = ClipClassifier().eval()
+        r = drift_figures(Brightening, SimpleNamespace(decoder=decoder), scorer, seconds=80, seeds=(3,))
+        self.assertEqual(r["clips"], 1)
+        self.assertAlmostEqual(r["relative_change"]["brightness"], (77 - 51) / 51, places=3)  # 0.2, 0.3 as bytes (float32 means)
+        self.assertAlmostEqual(r["stats_first_10s"]["brightness"], 51 / 255, places=4)
+        self.assertAlmostEqual(r["stats_last_minute"]["brightness"], 77 / 255, places=4)
+        self.assertEqual(len(decoded), 40 + 240, "blocks between the windows are not decoded")
+
 
 
 class NearestColourTest(unittest.TestCase):
@@ -84,3 +116,7 @@ class StudioObjectsTest(unittest.TestCase):
             centre = int(scene.objects[0].y * c.shape[1])
             c[:, centre - 2 : centre + 2] = np.median(c[0].reshape(-1, 3), axis=0).astype(np.uint8)
         self.assertEqual(studio_objects(cut, colours, shapes, reader)["pieces"], 2.0)
+
+
+if __name__ == "__main__":
+    unittest.main()
