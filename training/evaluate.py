@@ -178,6 +178,8 @@ def main():
     ap.add_argument("--sink-frames", type=int, default=STREAM_SINK_FRAMES, help="frames at the clip's start kept in the window (0 for packs before session 17)")
     ap.add_argument("--object-scale", type=float, help="object radius multiplier of the held-out scenes (default: the run's data, render.json; 1 without one)")
     args = ap.parse_args()
+    if args.drift_only and args.teacher_only:
+        ap.error("--drift-only measures the student; leave out --teacher-only")
     setup_torch(args.threads)
     scale = args.object_scale if args.object_scale is not None else rendered_object_scale(data_dir())
     run = run_dir()
@@ -211,10 +213,8 @@ def main():
     else:
         scorer = train_scorer(args.scorer_steps, 16, args.scorer_pool, roundtrip=roundtrip)
         torch.save(scorer.state_dict(), scorer_path)
+    window = {"context_frames": args.context_frames, "sink_frames": args.sink_frames}
     if args.drift_only:
-        if args.teacher_only:
-            raise SystemExit("--drift-only measures the student; leave out --teacher-only")
-        window = {"context_frames": args.context_frames, "sink_frames": args.sink_frames}
         results = {"window": window, "drift": drift_figures(streamer, ae, scorer, args.drift_seconds, DRIFT_SEEDS[: args.drift_clips])}
         print_partial(results, args.results)
         return
@@ -224,7 +224,7 @@ def main():
     from causvid.render import render_clip
 
     results["object_scale"] = scale
-    results["window"] = {"context_frames": args.context_frames, "sink_frames": args.sink_frames}
+    results["window"] = window
     scenes = held_out_scenes(args.per_pair, object_scale=scale)
     renders = [render_clip([s] * 4, 4) for s in scenes]
     results["scorer_on_ground_truth"] = accuracy([predict(scorer, c) for c in renders], scenes)
@@ -341,8 +341,9 @@ def drift_figures(streamer, ae, scorer, seconds: int, seeds) -> dict:
                 if len(window) == 4:  # a 1 s window, the scorer's clip length
                     clip = np.concatenate(window)
                     window = []
-                    (first if b in first_blocks else last).append(clip)
-                    (preds_first if b in first_blocks else preds_last).append(predict(scorer, clip))
+                    clips, preds = (first, preds_first) if b in first_blocks else (last, preds_last)
+                    clips.append(clip)
+                    preds.append(predict(scorer, clip))
     s_first, s_last = image_stats(np.concatenate(first)), image_stats(np.concatenate(last))
     return {
         "seconds": seconds,

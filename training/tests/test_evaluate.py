@@ -67,7 +67,6 @@ class DriftTest(unittest.TestCase):
         self.assertEqual(len(decoded), 40 + 240, "blocks between the windows are not decoded")
 
 
-
 class NearestColourTest(unittest.TestCase):
     def test_every_prompt_colour_reads_as_itself_lit_or_shaded(self):
         from causvid.prompts import COLORS
