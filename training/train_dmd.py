@@ -7,7 +7,9 @@ the engine will. The generator's update is the DMD gradient, the difference betw
 critic's "fake" score (trained on the student's samples) and the teacher's "real" score with
 guidance, taken at a random noise level. Gradients flow through the last denoising pass of
 each block (a random exit step, the context detached), which is what keeps this affordable
-and makes the student learn from its own context, the cure for drift. A small ODE
+and makes the student learn from its own context, the cure for drift. With --rollout-blocks
+past the teacher's 4-block clip the window rolls (sink frames and all) before the scored
+blocks, so the student also learns from the context it streams with after the first seconds. A small ODE
 regression term (--ode-weight) anchors the tiny model while the critic is still young, and
 a regression on real continuations (--data-weight) holds it to the data's frame-to-frame
 coherence where it has context, with a term on the frame-to-frame change itself
@@ -21,7 +23,7 @@ import json
 import numpy as np
 import torch
 
-from causvid.common import Stage, cosine_lr, data_dir, default_config, load, run_dir, setup_torch
+from causvid.common import STREAM_CONTEXT_FRAMES, STREAM_SINK_FRAMES, Stage, cosine_lr, data_dir, default_config, load, run_dir, setup_torch
 from causvid.model import flow_noise, frame_difference_loss, frame_weighted_mse, x0_from_v
 from causvid.sampler import KvCache, encode_block_prompts, null_prompt_tokens
 from make_ode_pairs import load_teacher
@@ -29,33 +31,54 @@ from train_student_ode import load_pairs, random_block_steps, states_at
 
 
 @torch.no_grad()
-def rollout(student, emb, mask, timesteps, noise, context_frames, known, real):
-    """Batched streaming generation. Returns x0 (B,N,...) and per-step states (B,S,N,...).
+def rollout(student, emb, mask, timesteps, noise, context_frames, known, real, sink_frames=0, keep_last=0):
+    """Batched streaming generation, through a KV cache that rolls as the engine's does.
+
+    Returns x0 (B,N,...), per-step states (B,S,N,...) and, for each of the last `keep_last`
+    blocks, the context it was made against (cache keys/values, their positions and mask, and
+    the block's own frame positions), so that a step can be re-run with gradients against it.
     Frames marked in `known` (B,N) are pinned to `real` and given t = 0, as the engine does
     with a photo's first frame or a video's blocks."""
     b, n = noise.shape[:2]
     F = student.cfg.frames_per_block
     dev = noise.device
-    cache = KvCache(student, context_frames, 0, batch=b)
-    x0s, states = [], []
+    cache = KvCache(student, context_frames, sink_frames, batch=b)
+    x0s, states, contexts = [], [], []
     steps = list(timesteps) + [0.0]
     for blk in range(n // F):
         pin = known[:, blk * F : (blk + 1) * F, None, None, None]
         given = real[:, blk * F : (blk + 1) * F]
         x = torch.where(pin, given, noise[:, blk * F : (blk + 1) * F])
+        context = (*cache.tensors(), cache.next_positions())
+        if blk >= n // F - keep_last:
+            contexts.append(context)
         st = []
         for t, t_next in zip(steps[:-1], steps[1:]):
             st.append(x)
-            kv, cpos, cmask = cache.tensors()
             tt = torch.full((b, F), t, device=dev).masked_fill(known[:, blk * F : (blk + 1) * F], 0.0)
-            v, _ = student(x, tt, emb[:, blk : blk + 1], mask[:, blk : blk + 1], cache.next_positions(), torch.zeros(1, device=dev), kv, cpos, cmask)
+            v, _ = student(x, tt, emb[:, blk : blk + 1], mask[:, blk : blk + 1], context[3], torch.zeros(1, device=dev), *context[:3])
             x = torch.where(pin, given, x + (t_next - t) * v)
-        kv, cpos, cmask = cache.tensors()
-        _, bkv = student(x, torch.zeros(b, F, device=dev), emb[:, blk : blk + 1], mask[:, blk : blk + 1], cache.next_positions(), torch.zeros(1, device=dev), kv, cpos, cmask)
+        _, bkv = student(x, torch.zeros(b, F, device=dev), emb[:, blk : blk + 1], mask[:, blk : blk + 1], context[3], torch.zeros(1, device=dev), *context[:3])
         cache.append(bkv, x)
         x0s.append(x)
         states.append(torch.stack(st, dim=1))
-    return torch.cat(x0s, dim=1), torch.cat(states, dim=2)
+    return torch.cat(x0s, dim=1), torch.cat(states, dim=2), contexts
+
+
+def denoise_in_context(student, noisy, t, emb, mask, contexts):
+    """x0 from one denoising pass per block, with gradients, each block against the (detached)
+    context it was generated with. noisy (B,N,...) and t (B,N) cover the last len(contexts)
+    blocks; emb/mask their prompts. Where the cache never rolled this is the same function as
+    teacher_forced on the rollout's clean blocks; past that, it is the only way to score a
+    block made against a rolled window, whose context teacher_forced cannot rebuild."""
+    F = student.cfg.frames_per_block
+    zero = torch.zeros(1, device=noisy.device)
+    out = []
+    for j, (kv, cpos, cmask, fpos) in enumerate(contexts):
+        x, tt = noisy[:, j * F : (j + 1) * F], t[:, j * F : (j + 1) * F]
+        v, _ = student(x, tt, emb[:, j : j + 1], mask[:, j : j + 1], fpos, zero, kv, cpos, cmask)
+        out.append(x0_from_v(x, v, tt))
+    return torch.cat(out, dim=1)
 
 
 def main():
@@ -70,6 +93,9 @@ def main():
     ap.add_argument("--ode-weight", type=float, default=0.25)
     ap.add_argument("--data-weight", type=float, default=0.5, help="regression on real continuations (see continuation_loss)")
     ap.add_argument("--difference-weight", type=float, default=1.0, help="in the continuation regression, weight of the frame-to-frame change against the real one")
+    ap.add_argument("--rollout-blocks", type=int, default=4, help="blocks per rollout; past the teacher's clip the cache rolls, and DMD scores the last clip's worth")
+    ap.add_argument("--context-frames", type=int, default=STREAM_CONTEXT_FRAMES, help="the rollouts' window, as the pack will stream")
+    ap.add_argument("--sink-frames", type=int, default=STREAM_SINK_FRAMES)
     args = ap.parse_args()
     dev = setup_torch()
     run = run_dir()
@@ -144,15 +170,22 @@ def main():
         for g in opt_g.param_groups:
             g["lr"] = cosine_lr(i, stage.total, args.lr, warmup=20)
         idx = rng.choice(len(prompts), args.batch, replace=False)
-        emb, mask = embed(idx)
-        b = len(idx)
-        known = known_pairs[idx].to(dev)
-        noise = torch.randn(b, *shape, device=dev)
-        x0_roll, states = rollout(student, emb, mask, timesteps, noise, n - F, known, x0_pairs[idx].to(dev))
+        b, lead = len(idx), args.rollout_blocks - n // F
+        # A rollout longer than the teacher's clip opens with `lead` blocks of the clip's first
+        # prompt (and its given frames, a photo stays in the sink); DMD scores the last clip's
+        # worth, made against a window that has rolled, as the engine's does after 4 blocks.
+        emb, mask = embed_prompts([[prompts[i][0]] * lead + list(prompts[i]) for i in idx])
+        known = torch.zeros(b, args.rollout_blocks * F, dtype=torch.bool, device=dev)
+        known[:, :n] = known_pairs[idx].to(dev)
+        real = torch.zeros(b, args.rollout_blocks * F, *shape[1:], device=dev)
+        real[:, :n] = x0_pairs[idx].to(dev)
+        noise = torch.randn(b, args.rollout_blocks * F, *shape[1:], device=dev)
+        _, states, contexts = rollout(student, emb, mask, timesteps, noise, args.context_frames, known, real, args.sink_frames, keep_last=n // F)
+        states, known = states[:, :, -n:], known[:, -n:]
+        emb, mask = emb[:, -(n // F) :], mask[:, -(n // F) :]
         k = random_block_steps(rng, b, n, F, len(timesteps)).to(dev)
-        noisy = states_at(states, k)
         t = ts[k].masked_fill(known, 0.0)
-        x0_gen = x0_from_v(noisy, student.teacher_forced(x0_roll, noisy, t, emb, mask), t)
+        x0_gen = denoise_in_context(student, states_at(states, k), t, emb, mask, contexts)
 
         with torch.no_grad():
             tau = noise_levels(b, known)

@@ -138,16 +138,56 @@ class CausalTest(unittest.TestCase):
         known = torch.zeros(2, 16, dtype=torch.bool)
         known[0, 0] = True
         with torch.no_grad():
-            x0, states = rollout(dit, emb, mask, [1.0, 0.5], noise, 12, known, real)
+            x0, states, _ = rollout(dit, emb, mask, [1.0, 0.5], noise, 12, known, real)
             other = real.clone()
             other[0, 0] += 1.0
-            x0_other, _ = rollout(dit, emb, mask, [1.0, 0.5], noise, 12, known, other)
+            x0_other, _, _ = rollout(dit, emb, mask, [1.0, 0.5], noise, 12, known, other)
         self.assertTrue(torch.equal(x0[0, 0], real[0, 0]))
         self.assertTrue(torch.equal(states[0, :, 0], real[0, 0].expand(2, -1, -1, -1)))
         self.assertFalse(torch.equal(x0[1, 0], real[1, 0]))
         self.assertGreater((x0_other[0, 4:] - x0[0, 4:]).abs().max().item(), 1e-4)
         self.assertTrue(torch.equal(x0_other[1], x0[1]))
 
+
+    def test_the_gradient_pass_is_teacher_forcing_while_the_window_has_not_rolled(self):
+        """DMD re-runs one step per block against the context it was made with; within the
+        teacher's clip that is the function teacher_forced computes from the clean blocks."""
+        from train_dmd import denoise_in_context, rollout
+        from train_student_ode import states_at
+
+        cfg, dit, te = tiny()
+        torch.manual_seed(2)
+        emb, mask = text_for(cfg, te, 2, 4)
+        noise = torch.randn(2, 16, 8, 16, 16)
+        known = torch.zeros(2, 16, dtype=torch.bool)
+        with torch.no_grad():
+            x0, states, contexts = rollout(dit, emb, mask, [1.0, 0.5], noise, 12, known, noise, 4, keep_last=4)
+            k = torch.tensor([[0] * 4 + [1] * 4 + [1] * 4 + [0] * 4, [1] * 8 + [0] * 8])
+            noisy, t = states_at(states, k), torch.tensor([1.0, 0.5])[k]
+            ours = denoise_in_context(dit, noisy, t, emb, mask, contexts)
+            theirs = noisy - t[:, :, None, None, None] * dit.teacher_forced(x0, noisy, t, emb, mask)
+        self.assertEqual(len(contexts), 4)
+        self.assertLess((ours - theirs).abs().max().item(), 1e-4)
+        self.assertGreater(ours.abs().max().item(), 0.1)
+
+    def test_a_long_rollout_scores_blocks_made_against_a_rolled_window(self):
+        """Past the clip the window drops middle blocks and keeps the sink: the last block's
+        context holds the first block and the two before it, at slot positions 0..11."""
+        from train_dmd import rollout
+
+        cfg, dit, te = tiny()
+        torch.manual_seed(3)
+        emb, mask = text_for(cfg, te, 1, 6)
+        noise = torch.randn(1, 24, 8, 16, 16)
+        with torch.no_grad():
+            x0, _, contexts = rollout(dit, emb, mask, [1.0, 0.5], noise, 12, torch.zeros(1, 24, dtype=torch.bool), noise, 4, keep_last=2)
+            _, sink_kv = dit.step(x0[:, :4], torch.zeros(1, 4), torch.arange(4.0), emb[:, 0], mask[:, 0], None, None, None)
+        kv, cpos, cmask, fpos = contexts[-1]
+        n = 4 * cfg.tokens_per_frame
+        self.assertEqual(fpos.tolist(), [12.0, 13.0, 14.0, 15.0])
+        self.assertEqual(cmask.sum().item(), 12 * cfg.tokens_per_frame)
+        self.assertEqual(cpos[::cfg.tokens_per_frame].tolist(), list(map(float, range(12))))
+        self.assertLess((kv[:, :, :, :, :n] - sink_kv).abs().max().item(), 1e-5)
 
 class SpatialBiasTest(unittest.TestCase):
     def test_offsets_of_a_two_by_two_grid(self):
@@ -262,7 +302,7 @@ class DeviceTest(unittest.TestCase):
         self.assertEqual(x0.device.type, "meta")
         emb, mask = encode_block_prompts(te, [["a red ball"] * 4] * 2)
         known = torch.zeros(2, 16, dtype=torch.bool, device="meta")
-        x0, states = rollout(dit, emb, mask, [1.0, 0.5], noise, 12, known, noise)
+        x0, states, _ = rollout(dit, emb, mask, [1.0, 0.5], noise, 12, known, noise)
         self.assertEqual((x0.device.type, states.device.type), ("meta", "meta"))
 
 
