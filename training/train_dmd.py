@@ -9,8 +9,8 @@ guidance, taken at a random noise level. Gradients flow through the last denoisi
 each block (a random exit step, the context detached), which is what keeps this affordable
 and makes the student learn from its own context, the cure for drift. With --rollout-blocks
 past the teacher's 4-block clip the window rolls (sink frames and all) before the scored
-blocks, so the student also learns from the context it streams with after the first seconds. A small ODE
-regression term (--ode-weight) anchors the tiny model while the critic is still young, and
+blocks, so the student also learns from the context it streams with after the first seconds.
+A small ODE regression term (--ode-weight) anchors the tiny model while the critic is still young, and
 a regression on real continuations (--data-weight) holds it to the data's frame-to-frame
 coherence where it has context, with a term on the frame-to-frame change itself
 (--difference-weight).
@@ -49,16 +49,17 @@ def rollout(student, emb, mask, timesteps, noise, context_frames, known, real, s
         pin = known[:, blk * F : (blk + 1) * F, None, None, None]
         given = real[:, blk * F : (blk + 1) * F]
         x = torch.where(pin, given, noise[:, blk * F : (blk + 1) * F])
-        context = (*cache.tensors(), cache.next_positions())
+        kv, cpos, cmask = cache.tensors()
+        fpos = cache.next_positions()
         if blk >= n // F - keep_last:
-            contexts.append(context)
+            contexts.append((kv, cpos, cmask, fpos))
         st = []
         for t, t_next in zip(steps[:-1], steps[1:]):
             st.append(x)
             tt = torch.full((b, F), t, device=dev).masked_fill(known[:, blk * F : (blk + 1) * F], 0.0)
-            v, _ = student(x, tt, emb[:, blk : blk + 1], mask[:, blk : blk + 1], context[3], torch.zeros(1, device=dev), *context[:3])
+            v, _ = student(x, tt, emb[:, blk : blk + 1], mask[:, blk : blk + 1], fpos, torch.zeros(1, device=dev), kv, cpos, cmask)
             x = torch.where(pin, given, x + (t_next - t) * v)
-        _, bkv = student(x, torch.zeros(b, F, device=dev), emb[:, blk : blk + 1], mask[:, blk : blk + 1], context[3], torch.zeros(1, device=dev), *context[:3])
+        _, bkv = student(x, torch.zeros(b, F, device=dev), emb[:, blk : blk + 1], mask[:, blk : blk + 1], fpos, torch.zeros(1, device=dev), kv, cpos, cmask)
         cache.append(bkv, x)
         x0s.append(x)
         states.append(torch.stack(st, dim=1))
@@ -97,9 +98,11 @@ def main():
     ap.add_argument("--context-frames", type=int, default=STREAM_CONTEXT_FRAMES, help="the rollouts' window, as the pack will stream")
     ap.add_argument("--sink-frames", type=int, default=STREAM_SINK_FRAMES)
     args = ap.parse_args()
+    cfg = default_config()
+    if args.rollout_blocks * cfg.frames_per_block < cfg.clip_frames:
+        ap.error(f"--rollout-blocks must cover the teacher's clip ({cfg.clip_frames // cfg.frames_per_block} blocks)")
     dev = setup_torch()
     run = run_dir()
-    cfg = default_config()
     teacher, text = (m.to(dev) for m in load_teacher(run, cfg))
     for p in list(teacher.parameters()) + list(text.parameters()):
         p.requires_grad_(False)
