@@ -94,6 +94,7 @@ def main():
     ap.add_argument("--ode-weight", type=float, default=0.25)
     ap.add_argument("--data-weight", type=float, default=0.5, help="regression on real continuations (see continuation_loss)")
     ap.add_argument("--difference-weight", type=float, default=1.0, help="in the continuation regression, weight of the frame-to-frame change against the real one")
+    ap.add_argument("--data-max-t", type=float, default=1.0, help="the continuation regression only at student steps up to this noise level (1: all)")
     ap.add_argument("--rollout-blocks", type=int, default=4, help="blocks per rollout; past the teacher's clip the cache rolls, and DMD scores the last clip's worth")
     ap.add_argument("--context-frames", type=int, default=STREAM_CONTEXT_FRAMES, help="the rollouts' window, as the pack will stream")
     ap.add_argument("--sink-frames", type=int, default=STREAM_SINK_FRAMES)
@@ -160,7 +161,7 @@ def main():
         t = ts[k]
         photo = torch.from_numpy(rng.random(b) < 0.25).to(dev)
         t[photo, 0] = 0.0
-        w = (t > 0).float()
+        w = ((t > 0) & (t <= args.data_max_t)).float()
         w[~photo, :F] = 0.0
         noisy = flow_noise(x0, torch.randn_like(x0), t)
         pred = x0_from_v(noisy, student.teacher_forced(x0, noisy, t, emb_r, mask_r), t)
