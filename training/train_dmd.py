@@ -82,6 +82,16 @@ def denoise_in_context(student, noisy, t, emb, mask, contexts):
     return torch.cat(out, dim=1)
 
 
+def continuation_weights(t, photo, frames_per_block, max_t=1.0):
+    """(B, N) weights of the continuation regression: noisy frames that have context (the
+    first block only where its first frame is given, a photo) at noise levels up to max_t.
+    From pure noise the regression pulls towards the average of what continues a context,
+    which darkened a long clip (model card, session 19)."""
+    w = ((t > 0) & (t <= max_t)).float()
+    w[~photo, :frames_per_block] = 0.0
+    return w
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=400)
@@ -161,8 +171,7 @@ def main():
         t = ts[k]
         photo = torch.from_numpy(rng.random(b) < 0.25).to(dev)
         t[photo, 0] = 0.0
-        w = ((t > 0) & (t <= args.data_max_t)).float()
-        w[~photo, :F] = 0.0
+        w = continuation_weights(t, photo, F, args.data_max_t)
         noisy = flow_noise(x0, torch.randn_like(x0), t)
         pred = x0_from_v(noisy, student.teacher_forced(x0, noisy, t, emb_r, mask_r), t)
         # The change into each predicted frame, from the frame before it (predicted too, or the

@@ -189,6 +189,14 @@ class CausalTest(unittest.TestCase):
         self.assertEqual(cpos[::cfg.tokens_per_frame].tolist(), list(map(float, range(12))))
         self.assertLess((kv[:, :, :, :, :n] - sink_kv).abs().max().item(), 1e-5)
 
+    def test_the_continuation_regression_weighs_frames_with_context_up_to_its_noise_cap(self):
+        from train_dmd import continuation_weights
+
+        t = torch.tensor([[0.0, 0.5, 0.5, 0.5, 1.0, 1.0, 0.75, 0.75], [1.0, 1.0, 1.0, 1.0, 0.25, 0.25, 1.0, 1.0]])
+        photo = torch.tensor([True, False])
+        self.assertEqual(continuation_weights(t, photo, 2).tolist(), [[0, 1, 1, 1, 1, 1, 1, 1], [0, 0, 1, 1, 1, 1, 1, 1]])
+        self.assertEqual(continuation_weights(t, photo, 2, 0.75).tolist(), [[0, 1, 1, 1, 0, 0, 1, 1], [0, 0, 0, 0, 1, 1, 0, 0]])
+
 class SpatialBiasTest(unittest.TestCase):
     def test_offsets_of_a_two_by_two_grid(self):
         # Places 0 1 / 2 3; offset (dy, dx) is numbered (dy + 1) * 3 + (dx + 1).
