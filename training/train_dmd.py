@@ -10,9 +10,9 @@ each block (a random exit step, the context detached), which is what keeps this 
 and makes the student learn from its own context, the cure for drift. With --rollout-blocks
 past the teacher's 4-block clip the window rolls (sink frames and all) before the scored
 blocks, so the student also learns from the context it streams with after the first seconds.
-A small ODE regression term (--ode-weight) anchors the tiny model while the critic is still young, and
-a regression on real continuations (--data-weight) holds it to the data's frame-to-frame
-coherence where it has context, with a term on the frame-to-frame change itself
+A small ODE regression term (--ode-weight) anchors the tiny model while the critic is still
+young, and a regression on real continuations (--data-weight) holds it to the data's
+frame-to-frame coherence where it has context, with a term on the frame-to-frame change itself
 (--difference-weight).
 """
 
@@ -57,9 +57,9 @@ def rollout(student, emb, mask, timesteps, noise, context_frames, known, real, s
         for t, t_next in zip(steps[:-1], steps[1:]):
             st.append(x)
             tt = torch.full((b, F), t, device=dev).masked_fill(known[:, blk * F : (blk + 1) * F], 0.0)
-            v, _ = student(x, tt, emb[:, blk : blk + 1], mask[:, blk : blk + 1], fpos, torch.zeros(1, device=dev), kv, cpos, cmask)
+            v, _ = student.step(x, tt, fpos, emb[:, blk], mask[:, blk], kv, cpos, cmask)
             x = torch.where(pin, given, x + (t_next - t) * v)
-        _, bkv = student(x, torch.zeros(b, F, device=dev), emb[:, blk : blk + 1], mask[:, blk : blk + 1], fpos, torch.zeros(1, device=dev), kv, cpos, cmask)
+        _, bkv = student.step(x, torch.zeros(b, F, device=dev), fpos, emb[:, blk], mask[:, blk], kv, cpos, cmask)
         cache.append(bkv, x)
         x0s.append(x)
         states.append(torch.stack(st, dim=1))
@@ -73,11 +73,10 @@ def denoise_in_context(student, noisy, t, emb, mask, contexts):
     teacher_forced on the rollout's clean blocks; past that, it is the only way to score a
     block made against a rolled window, whose context teacher_forced cannot rebuild."""
     F = student.cfg.frames_per_block
-    zero = torch.zeros(1, device=noisy.device)
     out = []
     for j, (kv, cpos, cmask, fpos) in enumerate(contexts):
         x, tt = noisy[:, j * F : (j + 1) * F], t[:, j * F : (j + 1) * F]
-        v, _ = student(x, tt, emb[:, j : j + 1], mask[:, j : j + 1], fpos, zero, kv, cpos, cmask)
+        v, _ = student.step(x, tt, fpos, emb[:, j], mask[:, j], kv, cpos, cmask)
         out.append(x0_from_v(x, v, tt))
     return torch.cat(out, dim=1)
 

@@ -148,7 +148,6 @@ class CausalTest(unittest.TestCase):
         self.assertGreater((x0_other[0, 4:] - x0[0, 4:]).abs().max().item(), 1e-4)
         self.assertTrue(torch.equal(x0_other[1], x0[1]))
 
-
     def test_the_gradient_pass_is_teacher_forcing_while_the_window_has_not_rolled(self):
         """DMD re-runs one step per block against the context it was made with; within the
         teacher's clip that is the function teacher_forced computes from the clean blocks."""
@@ -196,6 +195,7 @@ class CausalTest(unittest.TestCase):
         photo = torch.tensor([True, False])
         self.assertEqual(continuation_weights(t, photo, 2).tolist(), [[0, 1, 1, 1, 1, 1, 1, 1], [0, 0, 1, 1, 1, 1, 1, 1]])
         self.assertEqual(continuation_weights(t, photo, 2, 0.75).tolist(), [[0, 1, 1, 1, 0, 0, 1, 1], [0, 0, 0, 0, 1, 1, 0, 0]])
+
 
 class SpatialBiasTest(unittest.TestCase):
     def test_offsets_of_a_two_by_two_grid(self):
