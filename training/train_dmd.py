@@ -13,7 +13,8 @@ blocks, so the student also learns from the context it streams with after the fi
 A small ODE regression term (--ode-weight) anchors the tiny model while the critic is still
 young, and a regression on real continuations (--data-weight) holds it to the data's
 frame-to-frame coherence where it has context, with a term on the frame-to-frame change itself
-(--difference-weight).
+(--difference-weight). Or, with no real target, --steadiness-weight holds the student's own
+rollouts to the data's frame-to-frame change (excess_change_loss).
 """
 
 import argparse
@@ -24,7 +25,7 @@ import numpy as np
 import torch
 
 from causvid.common import STREAM_CONTEXT_FRAMES, STREAM_SINK_FRAMES, Stage, cosine_lr, data_dir, default_config, load, run_dir, setup_torch
-from causvid.model import flow_noise, frame_difference_loss, frame_weighted_mse, x0_from_v
+from causvid.model import excess_change_loss, flow_noise, frame_difference_loss, frame_weighted_mse, x0_from_v
 from causvid.sampler import KvCache, encode_block_prompts, null_prompt_tokens
 from make_ode_pairs import load_teacher
 from train_student_ode import load_pairs, random_block_steps, states_at
@@ -91,6 +92,13 @@ def continuation_weights(t, photo, frames_per_block, max_t=1.0):
     return w
 
 
+def change_threshold(latents, quantile, every=8):
+    """The per-pair frame change (mean squared, latent) that the data's clips stay under with
+    probability `quantile`, read from every `every`th clip."""
+    x = np.asarray(latents[::every], dtype=np.float32)
+    return float(np.quantile(((x[:, 1:] - x[:, :-1]) ** 2).mean(axis=(2, 3, 4)), quantile))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=400)
@@ -104,6 +112,8 @@ def main():
     ap.add_argument("--data-weight", type=float, default=0.5, help="regression on real continuations (see continuation_loss)")
     ap.add_argument("--difference-weight", type=float, default=1.0, help="in the continuation regression, weight of the frame-to-frame change against the real one")
     ap.add_argument("--data-max-t", type=float, default=1.0, help="the continuation regression only at student steps up to this noise level (1: all)")
+    ap.add_argument("--steadiness-weight", type=float, default=0.0, help="penalty on the rollouts' own frame-to-frame change past the data's (excess_change_loss); 0: off")
+    ap.add_argument("--steadiness-quantile", type=float, default=0.9, help="the threshold of that penalty: this quantile of the data's per-pair change")
     ap.add_argument("--rollout-blocks", type=int, default=4, help="blocks per rollout; past the teacher's clip the cache rolls, and DMD scores the last clip's worth")
     ap.add_argument("--context-frames", type=int, default=STREAM_CONTEXT_FRAMES, help="the rollouts' window, as the pack will stream")
     ap.add_argument("--sink-frames", type=int, default=STREAM_SINK_FRAMES)
@@ -134,6 +144,7 @@ def main():
     shape = (n, cfg.latent_channels, cfg.latent_size, cfg.latent_size)
     latents = np.load(run / "latents.npy", mmap_mode="r")
     data_prompts = json.loads((data_dir() / "prompts.json").read_text())
+    steady_threshold = change_threshold(latents, args.steadiness_quantile) if args.steadiness_weight > 0 else 0.0
     with torch.no_grad():
         null_tok = null_prompt_tokens(1, device=dev)
         null = text(null_tok)
@@ -192,7 +203,7 @@ def main():
         real = torch.zeros(b, args.rollout_blocks * F, *shape[1:], device=dev)
         real[:, :n] = x0_pairs[idx].to(dev)
         noise = torch.randn(b, args.rollout_blocks * F, *shape[1:], device=dev)
-        _, states, contexts = rollout(student, emb, mask, timesteps, noise, args.context_frames, known, real, args.sink_frames, keep_last=n // F)
+        x0_roll, states, contexts = rollout(student, emb, mask, timesteps, noise, args.context_frames, known, real, args.sink_frames, keep_last=n // F)
         states, known = states[:, :, -n:], known[:, -n:]
         emb, mask = emb[:, -(n // F) :], mask[:, -(n // F) :]
         k = random_block_steps(rng, b, n, F, len(timesteps)).to(dev)
@@ -212,6 +223,11 @@ def main():
             grad = (x0_fake - x0_real) / norm
         loss_dmd = 0.5 * ((x0_gen - (x0_gen - grad).detach()) ** 2).mean()
         loss = loss_dmd
+        # The frame before the scored blocks (the lead-in's last, detached) makes the seam a pair.
+        before = x0_roll[:, -n - 1 : -n] if lead > 0 else None
+        loss_steady = excess_change_loss(x0_gen, before, steady_threshold)
+        if args.steadiness_weight > 0:
+            loss = loss + args.steadiness_weight * loss_steady
         if args.ode_weight > 0:
             j = torch.from_numpy(rng.choice(len(x0_pairs), b, replace=False))
             kj = random_block_steps(rng, b, n, F, len(timesteps))
@@ -234,7 +250,7 @@ def main():
             lc.backward()
             torch.nn.utils.clip_grad_norm_(critic.parameters(), 1.0)
             opt_c.step()
-        return {"dmd": loss_dmd.item(), "data": loss_data.item(), "total": loss.item(), "critic": lc.item(), "x0_std": x0_gen.detach().std().item()}
+        return {"dmd": loss_dmd.item(), "data": loss_data.item(), "total": loss.item(), "critic": lc.item(), "excess_change": loss_steady.item(), "x0_std": x0_gen.detach().std().item()}
 
     stage.run_loop(step, log_every=10, seconds=args.seconds)
 

@@ -13,6 +13,7 @@ from causvid.model import (
     VideoDiT,
     clean_error_weight,
     doubled_block_causal_bias,
+    excess_change_loss,
     frame_difference_loss,
     relative_offset_index,
     spatial_attention_bias,
@@ -221,6 +222,27 @@ class SpatialBiasTest(unittest.TestCase):
         emb, mask = text_for(cfg, te, 1, 2)
         with torch.no_grad():
             self.assertTrue(torch.equal(loaded.eval().bidirectional(x, t, emb, mask), dit.bidirectional(x, t, emb, mask)))
+
+
+class ExcessChangeLossTest(unittest.TestCase):
+    def test_changes_under_the_threshold_are_free(self):
+        frames = torch.zeros(2, 4, 3, 2, 2)
+        frames[:, 2] = 0.3  # pair changes of 0.09 and 0.09, under 0.1
+        self.assertEqual(excess_change_loss(frames, None, 0.1).item(), 0.0)
+
+    def test_only_the_excess_counts_and_the_context_frame_makes_a_pair(self):
+        frames = torch.zeros(1, 2, 1, 1, 2)
+        frames[0, 1] = 1.0  # one pair, change 1
+        self.assertAlmostEqual(excess_change_loss(frames, None, 0.25).item(), 0.75, places=6)
+        before = torch.full((1, 1, 1, 1, 2), 2.0)  # adds a pair of change 4 in front
+        self.assertAlmostEqual(excess_change_loss(frames, before, 0.25).item(), (3.75 + 0.75) / 2, places=6)
+
+    def test_the_gradient_reaches_the_frames_and_not_the_context(self):
+        frames = torch.zeros(1, 1, 1, 1, 1, requires_grad=True)
+        before = torch.ones(1, 1, 1, 1, 1, requires_grad=True)
+        excess_change_loss(frames, before.detach(), 0.0).backward()
+        self.assertAlmostEqual(frames.grad.item(), -2.0, places=6)
+        self.assertIsNone(before.grad)
 
 
 class FrameDifferenceLossTest(unittest.TestCase):
