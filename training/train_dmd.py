@@ -92,6 +92,24 @@ def continuation_weights(t, photo, frames_per_block, max_t=1.0):
     return w
 
 
+def switch_free_pairs(block_prompts, scored_blocks, frames_per_block, with_before, after_switch):
+    """(B, pairs) weights of excess_change_loss over a rollout's last `scored_blocks` blocks: 0
+    for the pairs that end in a block whose prompt differs from the block before it, or in the
+    after_switch - 1 blocks after that one, where a switched attribute has to show; 1 elsewhere.
+    block_prompts: B lists of the rollout's prompts; with_before: the first pair is the seam
+    with the frame before the scored blocks."""
+    rows = []
+    for prompts in block_prompts:
+        first = len(prompts) - scored_blocks
+        free = [False] * scored_blocks
+        for j in range(scored_blocks):
+            if first + j > 0 and prompts[first + j] != prompts[first + j - 1]:
+                free[j : j + after_switch] = [True] * len(free[j : j + after_switch])
+        frames = [0.0 if free[f // frames_per_block] else 1.0 for f in range(scored_blocks * frames_per_block)]
+        rows.append(frames if with_before else frames[1:])
+    return torch.tensor(rows)
+
+
 def change_threshold(latents, quantile, every=8):
     """The per-pair frame change (mean squared, latent) that the data's clips stay under with
     probability `quantile`, read from every `every`th clip."""
@@ -113,6 +131,7 @@ def main():
     ap.add_argument("--difference-weight", type=float, default=1.0, help="in the continuation regression, weight of the frame-to-frame change against the real one")
     ap.add_argument("--data-max-t", type=float, default=1.0, help="the continuation regression only at student steps up to this noise level (1: all)")
     ap.add_argument("--steadiness-weight", type=float, default=0.0, help="penalty on the rollouts' own frame-to-frame change past the data's (excess_change_loss); 0: off")
+    ap.add_argument("--steadiness-switch-free", type=int, default=0, help="leave that penalty out for this many blocks from a prompt switch (0: nowhere)")
     ap.add_argument("--steadiness-quantile", type=float, default=0.9, help="the threshold of that penalty: this quantile of the data's per-pair change")
     ap.add_argument("--rollout-blocks", type=int, default=4, help="blocks per rollout; past the teacher's clip the cache rolls, and DMD scores the last clip's worth")
     ap.add_argument("--context-frames", type=int, default=STREAM_CONTEXT_FRAMES, help="the rollouts' window, as the pack will stream")
@@ -197,7 +216,8 @@ def main():
         # A rollout longer than the teacher's clip opens with `lead` blocks of the clip's first
         # prompt (and its given frames, a photo stays in the sink); DMD scores the last clip's
         # worth, made against a window that has rolled, as the engine's does after 4 blocks.
-        emb, mask = embed_prompts([[prompts[i][0]] * lead + list(prompts[i]) for i in idx])
+        rolled_prompts = [[prompts[i][0]] * lead + list(prompts[i]) for i in idx]
+        emb, mask = embed_prompts(rolled_prompts)
         known = torch.zeros(b, args.rollout_blocks * F, dtype=torch.bool, device=dev)
         known[:, :n] = known_pairs[idx].to(dev)
         real = torch.zeros(b, args.rollout_blocks * F, *shape[1:], device=dev)
@@ -225,7 +245,8 @@ def main():
         loss = loss_dmd
         # The frame before the scored blocks (the lead-in's last, detached) makes the seam a pair.
         before = x0_roll[:, -n - 1 : -n] if lead > 0 else None
-        loss_steady = excess_change_loss(x0_gen, before, steady_threshold)
+        free = switch_free_pairs(rolled_prompts, n // F, F, before is not None, args.steadiness_switch_free).to(dev) if args.steadiness_switch_free else None
+        loss_steady = excess_change_loss(x0_gen, before, steady_threshold, free)
         if args.steadiness_weight > 0:
             loss = loss + args.steadiness_weight * loss_steady
         if args.ode_weight > 0:

@@ -467,17 +467,20 @@ def frame_difference_loss(pred, target, pair_weight):
     return frame_weighted_mse(d_pred, d_true, pair_weight)
 
 
-def excess_change_loss(frames, before, threshold):
+def excess_change_loss(frames, before, threshold, pair_weight=None):
     """Mean over consecutive pairs of how far each pair's change (mean squared, per pair) goes
     past `threshold`; 0 for a pair that changes less. frames (B, N, C, h, w); `before`
     (B, 1, C, h, w) or None, the frame that precedes them (a block's context, detached). Needs no
     real target, so it can hold a student's own rollouts to the data's frame-to-frame change
     where the continuation regression, which pulls towards real frames, darkened a long clip
     (model card, session 19). The threshold is a level the data's own changes mostly stay under,
-    so motion up to it is free."""
+    so motion up to it is free. pair_weight (B, pairs), optional, leaves pairs out at 0 (the
+    frames after a prompt switch, which must be free to change)."""
     seq = frames if before is None else torch.cat([before, frames], dim=1)
-    change = ((seq[:, 1:] - seq[:, :-1]) ** 2).mean(dim=(2, 3, 4))
-    return torch.relu(change - threshold).mean()
+    excess = torch.relu(((seq[:, 1:] - seq[:, :-1]) ** 2).mean(dim=(2, 3, 4)) - threshold)
+    if pair_weight is None:
+        return excess.mean()
+    return (excess * pair_weight).sum() / pair_weight.sum().clamp_min(1.0)
 
 
 def clean_error_weight(t: torch.Tensor, floor: float) -> torch.Tensor:

@@ -197,6 +197,18 @@ class CausalTest(unittest.TestCase):
         self.assertEqual(continuation_weights(t, photo, 2).tolist(), [[0, 1, 1, 1, 1, 1, 1, 1], [0, 0, 1, 1, 1, 1, 1, 1]])
         self.assertEqual(continuation_weights(t, photo, 2, 0.75).tolist(), [[0, 1, 1, 1, 0, 0, 1, 1], [0, 0, 0, 0, 1, 1, 0, 0]])
 
+    def test_the_steadiness_penalty_leaves_out_the_blocks_from_a_prompt_switch(self):
+        from train_dmd import switch_free_pairs
+
+        # Two lead-in blocks, then three scored blocks of two frames; the switch at the second.
+        rolled = [["a", "a", "a", "b", "b"], ["a", "a", "a", "a", "a"]]
+        self.assertEqual(switch_free_pairs(rolled, 3, 2, True, 1).tolist(), [[1, 1, 0, 0, 1, 1], [1] * 6])
+        self.assertEqual(switch_free_pairs(rolled, 3, 2, True, 2).tolist(), [[1, 1, 0, 0, 0, 0], [1] * 6])
+        # Without the frame before, the first pair ends in the scored blocks' second frame.
+        self.assertEqual(switch_free_pairs(rolled, 3, 2, False, 1).tolist(), [[1, 0, 0, 1, 1], [1] * 5])
+        # A switch into the first scored block, from the last lead-in block, counts too.
+        self.assertEqual(switch_free_pairs([["a", "b", "b"]], 2, 1, True, 1).tolist(), [[0, 1]])
+
 
 class SpatialBiasTest(unittest.TestCase):
     def test_offsets_of_a_two_by_two_grid(self):
@@ -236,6 +248,12 @@ class ExcessChangeLossTest(unittest.TestCase):
         self.assertAlmostEqual(excess_change_loss(frames, None, 0.25).item(), 0.75, places=6)
         before = torch.full((1, 1, 1, 1, 2), 2.0)  # adds a pair of change 4 in front
         self.assertAlmostEqual(excess_change_loss(frames, before, 0.25).item(), (3.75 + 0.75) / 2, places=6)
+
+    def test_pairs_weighted_zero_are_left_out(self):
+        frames = torch.zeros(1, 3, 1, 1, 1)
+        frames[0, 1] = 1.0  # pairs (0, 1) and (1, 2) both change by 1
+        self.assertAlmostEqual(excess_change_loss(frames, None, 0.5, torch.tensor([[1.0, 0.0]])).item(), 0.5, places=6)
+        self.assertEqual(excess_change_loss(frames, None, 0.5, torch.zeros(1, 2)).item(), 0.0)
 
     def test_the_gradient_reaches_the_frames_and_not_the_context(self):
         frames = torch.zeros(1, 1, 1, 1, 1, requires_grad=True)
