@@ -133,6 +133,7 @@ def main():
     ap.add_argument("--steadiness-weight", type=float, default=0.0, help="penalty on the rollouts' own frame-to-frame change past the data's (excess_change_loss); 0: off")
     ap.add_argument("--steadiness-switch-free", type=int, default=0, help="leave that penalty out for this many blocks from a prompt switch (0: nowhere)")
     ap.add_argument("--steadiness-quantile", type=float, default=0.9, help="the threshold of that penalty: this quantile of the data's per-pair change")
+    ap.add_argument("--seed", type=int, default=3000, help="of the prompts, noise and rollouts (3000 as shipped): another gives a repeat of the same recipe")
     ap.add_argument("--rollout-blocks", type=int, default=4, help="blocks per rollout; past the teacher's clip the cache rolls, and DMD scores the last clip's worth")
     ap.add_argument("--context-frames", type=int, default=STREAM_CONTEXT_FRAMES, help="the rollouts' window, as the pack will stream")
     ap.add_argument("--sink-frames", type=int, default=STREAM_SINK_FRAMES)
@@ -155,8 +156,8 @@ def main():
     opt_g = torch.optim.AdamW(student.parameters(), lr=args.lr, weight_decay=0.0, betas=(0.0, 0.99))
     opt_c = torch.optim.AdamW(critic.parameters(), lr=args.critic_lr, weight_decay=0.0, betas=(0.0, 0.99))
     stage = Stage("student_dmd", args.steps, {"student": student, "critic": critic, "opt_g": opt_g, "opt_c": opt_c}, run)
-    rng = np.random.default_rng(3000 + stage.step)
-    torch.manual_seed(3000 + stage.step)  # the rollouts' noise, so that a run can be repeated
+    rng = np.random.default_rng(args.seed + stage.step)
+    torch.manual_seed(args.seed + stage.step)  # the rollouts' noise, so that a run can be repeated
     x0_pairs, traj_pairs, known_pairs, prompts, timesteps = load_pairs(run)
     ts = torch.tensor(timesteps, device=dev)
     F, n = cfg.frames_per_block, cfg.clip_frames
