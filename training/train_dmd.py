@@ -164,7 +164,8 @@ def main():
     shape = (n, cfg.latent_channels, cfg.latent_size, cfg.latent_size)
     latents = np.load(run / "latents.npy", mmap_mode="r")
     data_prompts = json.loads((data_dir() / "prompts.json").read_text())
-    steady_threshold = change_threshold(latents, args.steadiness_quantile) if args.steadiness_weight > 0 else 0.0
+    # Read even when the penalty is off, so that the log's excess_change means the same in every run.
+    steady_threshold = change_threshold(latents, args.steadiness_quantile)
     with torch.no_grad():
         null_tok = null_prompt_tokens(1, device=dev)
         null = text(null_tok)
