@@ -8,7 +8,8 @@ them, without a student or the card: the check worth making before distilling a 
 
 Measures, with the scorer classifier (trained on rendered ground truth, cached in runs/):
 attribute accuracy on held-out colour/shape pairs (teacher at 48 steps vs the 4-step
-student), temporal consistency (how much frames change from one to the next), drift over a long student clip, frames until a switched colour shows, and a held-out
+student), temporal consistency (how much frames change from one to the next), drift over a long student clip, frames until a switched colour shows (and whether the object
+stays where it was; teacher and renderer beside), and a held-out
 photo animated with "the camera pans left".
 """
 
@@ -269,20 +270,10 @@ def main():
     results["drift"] = drift_figures(streamer, ae, scorer, args.drift_seconds, DRIFT_SEEDS[: args.drift_clips])
     print(json.dumps(results["drift"], indent=1), flush=True)
 
-    # 3. A colour switch: frames until the new colour dominates, and how far the object jumps.
-    latencies, jumps = [], []
-    for seed in range(6):
-        st = streamer()
-        lat = st.generate({0: "a red ball standing still in a studio", 4: "a blue ball standing still in a studio"}, 10, seed=seed)
-        with torch.no_grad():
-            fr = frames_to_u8(ae.decoder(lat))
-        switch = 16
-        lat_frames = next((i for i in range(len(fr) - switch) if color_pixels(fr[switch + i], "blue") > max(20, color_pixels(fr[switch + i], "red"))), None)
-        latencies.append(lat_frames if lat_frames is not None else float("nan"))
-        before, after = centroid(fr[switch - 1], "red"), centroid(fr[min(len(fr) - 1, switch + (lat_frames or 0))], "blue")
-        if before and after:
-            jumps.append(float(np.hypot(after[0] - before[0], after[1] - before[1])))
-    results["switch"] = {"frames_until_shown": latencies, "object_jump_px": jumps}
+    # 3. A colour switch: frames until the new colour dominates, and how far the object jumps;
+    # the teacher's and the renderer's clips of the same switch are the references.
+    results["switch"] = colour_switch(streamer, ae, teacher, text, args.guidance, scale)
+    print(json.dumps(results["switch"], indent=1), flush=True)
 
     # 3b. A background switch: the scorer's best-read attribute, so the latency is measurable
     # even where objects are not.
@@ -369,6 +360,48 @@ def frames_until(labels: list[str], start: int, target: str, hold: int = 4):
     return None
 
 
+COLOUR_SWITCH = ("a red ball standing still in a studio", "a blue ball standing still in a studio")
+JUMP_BAR_PX = 8  # issue #2: "the object does not jump"; one latent cell, against the renderer's ~1 px
+
+
+def switch_reading(frames, switch: int):
+    """(frames after `switch` until blue dominates, or None; how far the object moved from the
+    last red frame to the first blue one (the switch frame where blue never dominates), px, or
+    None where either colour is not drawn)."""
+    shown = next((i for i in range(len(frames) - switch) if color_pixels(frames[switch + i], "blue") > max(20, color_pixels(frames[switch + i], "red"))), None)
+    before, after = centroid(frames[switch - 1], "red"), centroid(frames[min(len(frames) - 1, switch + (shown or 0))], "blue")
+    jump = float(np.hypot(after[0] - before[0], after[1] - before[1])) if before and after else None
+    return shown, jump
+
+
+def colour_switch(streamer, ae, teacher, text, guidance, object_scale, seeds=range(6)):
+    """Red ball -> blue ball, standing still in the studio. The student streams 10 blocks and
+    switches at block SWITCH_BLOCK; the teacher, whose clip is 4 blocks, switches at block 2 (48
+    steps, the same seeds' noise); the renderer's clip of the student's schedule is the truth."""
+    from causvid.render import render_clip
+
+    red, blue = COLOUR_SWITCH
+    out = {"frames_until_shown": [], "object_jump_px": []}
+    for seed in seeds:
+        with torch.no_grad():
+            fr = frames_to_u8(ae.decoder(streamer().generate({0: red, SWITCH_BLOCK: blue}, 10, seed=seed)))
+        shown, jump = switch_reading(fr, SWITCH_BLOCK * 4)
+        out["frames_until_shown"].append(shown if shown is not None else float("nan"))
+        if jump is not None:
+            out["object_jump_px"].append(jump)
+    cfg = teacher.cfg
+    noise = torch.stack([torch.randn(cfg.clip_frames, cfg.latent_channels, cfg.latent_size, cfg.latent_size, generator=torch.Generator().manual_seed(s)) for s in seeds])
+    half = cfg.clip_frames // cfg.frames_per_block // 2
+    with torch.no_grad():
+        x0, _ = teacher_sample(teacher, text, [[red] * half + [blue] * half] * len(seeds), 48, guidance, noise)
+        readings = [switch_reading(frames_to_u8(ae.decoder(x)), half * cfg.frames_per_block) for x in x0]
+    out["teacher"] = {"frames_until_shown": [r[0] for r in readings], "object_jump_px": [r[1] for r in readings if r[1] is not None]}
+    scenes = [with_object_scale(Scene((SceneObject(c, "ball", "standing still"),), "studio"), object_scale) for c in ("red", "blue")]
+    shown, jump = switch_reading(render_clip([scenes[0]] * SWITCH_BLOCK + [scenes[1]] * 6, 4), SWITCH_BLOCK * 4)
+    out["ground_truth"] = {"frames_until_shown": shown, "object_jump_px": jump}
+    return out
+
+
 def background_switch(streamer, ae, scorer, seeds=(0, 1), object_scale: float = 1.0):
     """A red ball bouncing, its background switched at block SWITCH_BLOCK; the ground-truth
     render of the same schedule (which fades over a few frames) is the reference."""
@@ -416,6 +449,10 @@ def bar_verdicts(r: dict) -> list[str]:
     ok = len(lat) == len(r["switch"]["frames_until_shown"]) and max(lat, default=99) <= SWITCH_BAR_FRAMES
     out.append(f"- A switched colour shows within one block + 8 frames: {len(lat)} of {len(r['switch']['frames_until_shown'])} seeds show it"
                + (f", at most {max(lat)} frames after the switch" if lat else "") + ": " + ("**met**" if ok else "**not met**") + ".")
+    jumps = r["switch"]["object_jump_px"]
+    ok = len(jumps) == len(r["switch"]["frames_until_shown"]) and max(jumps, default=99) <= JUMP_BAR_PX
+    out.append(f"- The switched object stays where it was (within {JUMP_BAR_PX} px, one latent cell): {len(jumps)} seeds read, "
+               + (f"{min(jumps):.0f}–{max(jumps):.0f} px" if jumps else "none") + ": " + ("**met**" if ok else "**not met**") + ".")
     if "background_switch" in r:
         cases = r["background_switch"]["cases"]
         shown = [c["frames_until_shown"] for c in cases if c["frames_until_shown"] is not None]
@@ -425,6 +462,34 @@ def bar_verdicts(r: dict) -> list[str]:
     corr = r["photo_pan_left"]["correlation_with_first_frame"]
     out.append(f"- A held-out photo panned stays recognisable: correlation with frame 0 after 1 s {corr[min(4, len(corr) - 1)]:.2f}, after 2 s {corr[-1]:.2f}.")
     return out
+
+
+def colour_switch_lines(sw: dict) -> list[str]:
+    def cells(d):
+        shown = d["frames_until_shown"]
+        shown = "never" if shown is None else shown if not isinstance(shown, list) else ", ".join("never" if x is None or x != x else str(x) for x in shown)
+        jump = d["object_jump_px"]
+        jump = "not read" if jump is None or jump == [] else f"{jump:.1f}" if not isinstance(jump, list) else ", ".join(f"{j:.1f}" for j in jump)
+        return f"{shown} | {jump}"
+
+    head = [
+        f"## Prompt switch (red ball → blue ball, standing still in the studio, at block {SWITCH_BLOCK})",
+        "",
+    ]
+    if "teacher" not in sw:  # a card from before session 20
+        return head + [f"Frames after the switch until blue dominates, per seed: {sw['frames_until_shown']}; object jump (px): {[round(j, 1) for j in sw['object_jump_px']]}.", ""]
+    return head + [
+        "Frames after the switch until blue dominates the red, per seed, and how far the object moved from "
+        "the last red frame to the first blue one (seeds where both are drawn). The teacher's 4-block clip "
+        "switches at block 2.",
+        "",
+        "| | frames until blue shows | object jump (px) |",
+        "|---|---|---|",
+        f"| ground truth | {cells(sw['ground_truth'])} |",
+        f"| teacher (48 steps, CFG 3) | {cells(sw['teacher'])} |",
+        f"| student | {cells(sw)} |",
+        "",
+    ]
 
 
 def background_switch_lines(r: dict) -> list[str]:
@@ -528,10 +593,7 @@ def write_card(path: Path, r: dict):
         f"| classifier accuracy (red ball bouncing on the grass) | {100 * d['accuracy_first_10s']:.0f}% | {100 * d['accuracy_last_minute']:.0f}% | |",
         *[f"| {k} | {d['stats_first_10s'][k]:.3f} | {d['stats_last_minute'][k]:.3f} | {100 * d['relative_change'][k]:+.1f}% |" for k in d["stats_first_10s"]],
         "",
-        "## Prompt switch (red ball → blue ball at block 4)",
-        "",
-        f"Frames after the switch until blue dominates, per seed: {sw['frames_until_shown']}; object jump (px): {[round(j, 1) for j in sw['object_jump_px']]}.",
-        "",
+        *colour_switch_lines(sw),
         *background_switch_lines(r),
         "## A photo never seen in training, \"the camera pans left\"",
         "",

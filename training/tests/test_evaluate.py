@@ -7,7 +7,9 @@ from types import SimpleNamespace
 import torch
 
 from causvid.scorer import ClipClassifier
-from evaluate import drift_figures, drift_windows, frame_change, frames_until, held_out_scenes, nearest_colour, studio_objects, studio_scenes
+from causvid.prompts import COLORS, Scene, SceneObject, with_object_scale
+from causvid.render import render_clip
+from evaluate import drift_figures, drift_windows, frame_change, frames_until, held_out_scenes, nearest_colour, studio_objects, studio_scenes, switch_reading
 
 
 class FrameChangeTest(unittest.TestCase):
@@ -35,6 +37,25 @@ class FramesUntilTest(unittest.TestCase):
         self.assertEqual(frames_until(labels, 16, "night", hold=1), 1)
         self.assertIsNone(frames_until(labels, 16, "sea"))
         self.assertIsNone(frames_until(["night"] * 19, 16, "night"), "too few frames left to hold 4")
+
+
+class SwitchReadingTest(unittest.TestCase):
+    def test_the_renderers_switch_shows_within_a_few_frames_and_keeps_the_ball_in_place(self):
+        red, blue = (with_object_scale(Scene((SceneObject(c, "ball", "standing still"),), "studio"), 2.0) for c in ("red", "blue"))
+        shown, jump = switch_reading(render_clip([red] * 2 + [blue] * 2, 4), 8)
+        self.assertLessEqual(shown, 4)
+        self.assertLess(jump, 2.0)
+
+    def test_a_ball_drawn_somewhere_else_reads_as_its_distance(self):
+        grey = np.full((4, 32, 32, 3), 128, np.uint8)
+        grey[:2, 4:8, 4:8] = np.asarray(COLORS["red"]) * 255
+        grey[2:, 4:8, 20:24] = np.asarray(COLORS["blue"]) * 255
+        # 16 blue pixels are too few to count as shown; the jump is then read at the switch frame.
+        self.assertEqual(switch_reading(grey, 2), (None, 16.0))
+        grey[2:, 4:12, 20:28] = np.asarray(COLORS["blue"]) * 255  # 64 pixels, centred 18 px right, 2 down
+        shown, jump = switch_reading(grey, 2)
+        self.assertEqual(shown, 0)
+        self.assertAlmostEqual(jump, np.hypot(18.0, 2.0), places=4)
 
 
 class DriftTest(unittest.TestCase):
