@@ -452,7 +452,7 @@ def bar_verdicts(r: dict) -> list[str]:
     jumps = r["switch"]["object_jump_px"]
     ok = len(jumps) == len(r["switch"]["frames_until_shown"]) and max(jumps, default=99) <= JUMP_BAR_PX
     out.append(f"- The switched object stays where it was (within {JUMP_BAR_PX} px, one latent cell): {len(jumps)} seeds read, "
-               + (f"{min(jumps):.0f}–{max(jumps):.0f} px" if jumps else "none") + ": " + ("**met**" if ok else "**not met**") + ".")
+               + (f"{min(jumps):.1f}–{max(jumps):.1f} px" if jumps else "none") + ": " + ("**met**" if ok else "**not met**") + ".")
     if "background_switch" in r:
         cases = r["background_switch"]["cases"]
         shown = [c["frames_until_shown"] for c in cases if c["frames_until_shown"] is not None]
