@@ -8,9 +8,9 @@ them, without a student or the card: the check worth making before distilling a 
 
 Measures, with the scorer classifier (trained on rendered ground truth, cached in runs/):
 attribute accuracy on held-out colour/shape pairs (teacher at 48 steps vs the 4-step
-student), temporal consistency (how much frames change from one to the next), drift over a long student clip, frames until a switched colour shows (and whether the object
-stays where it was; teacher and renderer beside), and a held-out
-photo animated with "the camera pans left".
+student), temporal consistency (how much frames change from one to the next), drift over a
+long student clip, frames until a switched colour shows and whether the object stays where it
+was (teacher and renderer beside), and a held-out photo animated with "the camera pans left".
 """
 
 import argparse
@@ -398,7 +398,7 @@ def colour_switch(streamer, ae, teacher, text, guidance, object_scale, seeds=ran
     out["teacher"] = {"frames_until_shown": [r[0] for r in readings], "object_jump_px": [r[1] for r in readings if r[1] is not None]}
     scenes = [with_object_scale(Scene((SceneObject(c, "ball", "standing still"),), "studio"), object_scale) for c in ("red", "blue")]
     shown, jump = switch_reading(render_clip([scenes[0]] * SWITCH_BLOCK + [scenes[1]] * 6, 4), SWITCH_BLOCK * 4)
-    out["ground_truth"] = {"frames_until_shown": shown, "object_jump_px": jump}
+    out["ground_truth"] = {"frames_until_shown": [shown], "object_jump_px": [jump] if jump is not None else []}
     return out
 
 
@@ -465,20 +465,13 @@ def bar_verdicts(r: dict) -> list[str]:
 
 
 def colour_switch_lines(sw: dict) -> list[str]:
-    def cells(d):
-        shown = d["frames_until_shown"]
-        shown = "never" if shown is None else shown if not isinstance(shown, list) else ", ".join("never" if x is None or x != x else str(x) for x in shown)
-        jump = d["object_jump_px"]
-        jump = "not read" if jump is None or jump == [] else f"{jump:.1f}" if not isinstance(jump, list) else ", ".join(f"{j:.1f}" for j in jump)
-        return f"{shown} | {jump}"
+    def cells(d):  # per seed; never shown is NaN in the student's list (JSON), None in the teacher's
+        shown = ", ".join("never" if x is None or x != x else str(x) for x in d["frames_until_shown"])
+        return f"{shown} | " + (", ".join(f"{j:.1f}" for j in d["object_jump_px"]) or "not read")
 
-    head = [
+    return [
         f"## Prompt switch (red ball → blue ball, standing still in the studio, at block {SWITCH_BLOCK})",
         "",
-    ]
-    if "teacher" not in sw:  # a card from before session 20
-        return head + [f"Frames after the switch until blue dominates, per seed: {sw['frames_until_shown']}; object jump (px): {[round(j, 1) for j in sw['object_jump_px']]}.", ""]
-    return head + [
         "Frames after the switch until blue dominates the red, per seed, and how far the object moved from "
         "the last red frame to the first blue one (seeds where both are drawn). The teacher's 4-block clip "
         "switches at block 2.",
