@@ -25,7 +25,7 @@ import numpy as np
 import torch
 
 from causvid.common import STREAM_CONTEXT_FRAMES, STREAM_SINK_FRAMES, Stage, cosine_lr, data_dir, default_config, load, run_dir, setup_torch
-from causvid.model import excess_change_loss, flow_noise, frame_difference_loss, frame_weighted_mse, x0_from_v
+from causvid.model import excess_change_loss, flow_noise, frame_difference_loss, frame_pair_change, frame_weighted_mse, x0_from_v
 from causvid.sampler import KvCache, encode_block_prompts, null_prompt_tokens
 from make_ode_pairs import load_teacher
 from train_student_ode import load_pairs, random_block_steps, states_at
@@ -112,9 +112,10 @@ def switch_free_pairs(block_prompts, scored_blocks, frames_per_block, with_befor
 
 def change_threshold(latents, quantile, every=8):
     """The per-pair frame change (mean squared, latent) that the data's clips stay under with
-    probability `quantile`, read from every `every`th clip."""
-    x = np.asarray(latents[::every], dtype=np.float32)
-    return float(np.quantile(((x[:, 1:] - x[:, :-1]) ** 2).mean(axis=(2, 3, 4)), quantile))
+    probability `quantile`, read from every `every`th clip: the quantity excess_change_loss
+    penalises, measured the same way."""
+    x = torch.from_numpy(np.asarray(latents[::every], dtype=np.float32))
+    return float(np.quantile(frame_pair_change(x).numpy(), quantile))
 
 
 def main():

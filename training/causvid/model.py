@@ -467,6 +467,11 @@ def frame_difference_loss(pred, target, pair_weight):
     return frame_weighted_mse(d_pred, d_true, pair_weight)
 
 
+def frame_pair_change(frames: torch.Tensor) -> torch.Tensor:
+    """(B, N - 1): the mean squared change between consecutive frames of (B, N, C, h, w)."""
+    return ((frames[:, 1:] - frames[:, :-1]) ** 2).mean(dim=(2, 3, 4))
+
+
 def excess_change_loss(frames, before, threshold, pair_weight=None):
     """Mean over consecutive pairs of how far each pair's change (mean squared, per pair) goes
     past `threshold`; 0 for a pair that changes less. frames (B, N, C, h, w); `before`
@@ -477,7 +482,7 @@ def excess_change_loss(frames, before, threshold, pair_weight=None):
     so motion up to it is free. pair_weight (B, pairs), optional, leaves pairs out at 0 (the
     frames after a prompt switch, which must be free to change)."""
     seq = frames if before is None else torch.cat([before, frames], dim=1)
-    excess = torch.relu(((seq[:, 1:] - seq[:, :-1]) ** 2).mean(dim=(2, 3, 4)) - threshold)
+    excess = torch.relu(frame_pair_change(seq) - threshold)
     if pair_weight is None:
         return excess.mean()
     return (excess * pair_weight).sum() / pair_weight.sum().clamp_min(1.0)
