@@ -104,7 +104,8 @@ def switch_free_pairs(block_prompts, scored_blocks, frames_per_block, with_befor
         free = [False] * scored_blocks
         for j in range(scored_blocks):
             if first + j > 0 and prompts[first + j] != prompts[first + j - 1]:
-                free[j : j + after_switch] = [True] * len(free[j : j + after_switch])
+                for m in range(j, min(j + after_switch, scored_blocks)):
+                    free[m] = True
         frames = [0.0 if free[f // frames_per_block] else 1.0 for f in range(scored_blocks * frames_per_block)]
         rows.append(frames if with_before else frames[1:])
     return torch.tensor(rows)
