@@ -69,9 +69,10 @@ def conditioning_times(b, n, fpb, rng, per_block=0.0, shift=1.0, context=0.35):
     return t
 
 
-def photo_draw_odds(is_photo: np.ndarray, weight: float) -> np.ndarray:
-    """Each clip's chance of being drawn when photo clips are `weight` times as likely."""
-    odds = np.where(is_photo, weight, 1.0)
+def clip_draw_odds(is_photo: np.ndarray, is_switch: np.ndarray, photo_weight: float = 1.0, switch_weight: float = 1.0) -> np.ndarray:
+    """Each clip's chance of being drawn when photo clips are `photo_weight` times as likely and
+    clips with a prompt switch `switch_weight` times (a clip that is both, the product)."""
+    odds = np.where(is_photo, photo_weight, 1.0) * np.where(is_switch, switch_weight, 1.0)
     return odds / odds.sum()
 
 
@@ -161,6 +162,7 @@ def main():
     ap.add_argument("--temporal-recipe", action="store_true", help="train the round with the third round's per-block noise levels and frame-difference loss: for a round started with --init from a teacher that learned them, such as the shipped one (import_pack.py)")
     ap.add_argument("--stills", type=int, default=0, help="instead of the clip rounds: pretrain on single frames for this many steps (stage teacher_stills), a start for --init")
     ap.add_argument("--photo-weight", type=float, default=1.0, help="draw clips whose prompt is set in a photo this many times as often as the others")
+    ap.add_argument("--switch-weight", type=float, default=1.0, help="draw clips whose prompt switches at a block boundary this many times as often as the others")
     ap.add_argument("--context-share", type=float, default=0.35, help="share of clips given clean frames to continue from (a prefix of blocks, or the first frame)")
     ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: every core; 1 to run two trainings side by side)")
     args = ap.parse_args()
@@ -216,7 +218,12 @@ def main():
     # Photo clips are where continuing a given frame pays most (a procedural background can be
     # drawn from its prompt alone), and one clip in seven is one (model card, session 13).
     photo = np.array([any(BACKGROUNDS["photo"] in b for b in blocks) for blocks in prompts])
-    draw_odds = None if args.photo_weight == 1 else photo_draw_odds(photo, args.photo_weight)
+    # A switch clip is where the object must keep its place while a word changes; three clips
+    # in ten have one, and a teacher trained on the mix still redraws the object elsewhere
+    # (model card, session 20).
+    switch = np.array([len(set(blocks)) > 1 for blocks in prompts])
+    weighted = args.photo_weight != 1 or args.switch_weight != 1
+    draw_odds = clip_draw_odds(photo, switch, args.photo_weight, args.switch_weight) if weighted else None
 
     def flow_matching(k, one_frame):
         """The flow loss on k clips drawn from the set, or on one frame of each (a still)."""

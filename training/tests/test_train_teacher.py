@@ -7,7 +7,7 @@ import torch
 
 from causvid.model import TextEncoder, VideoDiT
 from make_test_pack import tiny_config
-from train_teacher import conditioning_times, photo_draw_odds, round_recipe, shift_times, teacher_optimizer
+from train_teacher import conditioning_times, clip_draw_odds, round_recipe, shift_times, teacher_optimizer
 
 
 class ConditioningTimesTest(unittest.TestCase):
@@ -41,13 +41,18 @@ class ConditioningTimesTest(unittest.TestCase):
         np.testing.assert_allclose(shift_times(t, 3.0).numpy(), [0.0, 0.5, 0.75, 1.0], atol=1e-6)
 
 
-class PhotoDrawOddsTest(unittest.TestCase):
+class ClipDrawOddsTest(unittest.TestCase):
     def test_photo_clips_weighted(self):
-        odds = photo_draw_odds(np.array([True, False, False, True]), 3.0)
+        odds = clip_draw_odds(np.array([True, False, False, True]), np.zeros(4, bool), photo_weight=3.0)
         np.testing.assert_allclose(odds, [3 / 8, 1 / 8, 1 / 8, 3 / 8])
 
     def test_no_photo_clips_is_uniform(self):
-        np.testing.assert_allclose(photo_draw_odds(np.zeros(4, bool), 3.0), [0.25] * 4)
+        np.testing.assert_allclose(clip_draw_odds(np.zeros(4, bool), np.zeros(4, bool), photo_weight=3.0), [0.25] * 4)
+
+    def test_weights_multiply_for_a_photo_clip_that_switches(self):
+        photo, switch = np.array([True, True, False, False]), np.array([True, False, True, False])
+        odds = clip_draw_odds(photo, switch, photo_weight=3.0, switch_weight=2.0)
+        np.testing.assert_allclose(odds, np.array([6, 3, 2, 1]) / 12)
 
 
 class RoundRecipeTest(unittest.TestCase):
