@@ -374,31 +374,54 @@ def switch_reading(frames, switch: int):
     return shown, jump
 
 
+def unswitched_move(frames, switch: int, gap: int):
+    """How far the red object moved, in a clip whose prompt never switches, between the frames a
+    switch reading compares: the last one before `switch` and `gap` frames after it (px, or None
+    where either is without red). The control for the jump: what the generator's object wanders
+    across the same frames when nothing asks it to change."""
+    before, after = centroid(frames[switch - 1], "red"), centroid(frames[min(len(frames) - 1, switch + gap)], "red")
+    return float(np.hypot(after[0] - before[0], after[1] - before[1])) if before and after else None
+
+
 def colour_switch(streamer, ae, teacher, text, guidance, object_scale, seeds=range(6)):
     """Red ball -> blue ball, standing still in the studio. The student streams 10 blocks and
     switches at block SWITCH_BLOCK; the teacher, whose clip is 4 blocks, switches at block 2 (48
-    steps, the same seeds' noise); the renderer's clip of the student's schedule is the truth."""
+    steps, the same seeds' noise); the renderer's clip of the student's schedule is the truth.
+    Each also makes the same clip with the red prompt throughout, whose object's move across the
+    same frames (`unswitched_move`) tells a jump the switch causes from the object's wandering.
+    The student's two clips of a seed are the same frames up to the switch (it is causal)."""
     from causvid.render import render_clip
 
     red, blue = COLOUR_SWITCH
-    out = {"frames_until_shown": [], "object_jump_px": []}
+    switch = SWITCH_BLOCK * 4
+    out = {"frames_until_shown": [], "object_jump_px": [], "unswitched_move_px": []}
     for seed in seeds:
         with torch.no_grad():
             fr = frames_to_u8(ae.decoder(streamer().generate({0: red, SWITCH_BLOCK: blue}, 10, seed=seed)))
-        shown, jump = switch_reading(fr, SWITCH_BLOCK * 4)
+            still = frames_to_u8(ae.decoder(streamer().generate({0: red}, 10, seed=seed)))
+        shown, jump = switch_reading(fr, switch)
         out["frames_until_shown"].append(shown if shown is not None else float("nan"))
         if jump is not None:
             out["object_jump_px"].append(jump)
+        if (move := unswitched_move(still, switch, shown or 0)) is not None:
+            out["unswitched_move_px"].append(move)
     cfg = teacher.cfg
     noise = torch.stack([torch.randn(cfg.clip_frames, cfg.latent_channels, cfg.latent_size, cfg.latent_size, generator=torch.Generator().manual_seed(s)) for s in seeds])
     half = cfg.clip_frames // cfg.frames_per_block // 2
     with torch.no_grad():
         x0, _ = teacher_sample(teacher, text, [[red] * half + [blue] * half] * len(seeds), 48, guidance, noise)
         readings = [switch_reading(frames_to_u8(ae.decoder(x)), half * cfg.frames_per_block) for x in x0]
-    out["teacher"] = {"frames_until_shown": [r[0] for r in readings], "object_jump_px": [r[1] for r in readings if r[1] is not None]}
+        x0, _ = teacher_sample(teacher, text, [[red] * (2 * half)] * len(seeds), 48, guidance, noise)
+        moves = [unswitched_move(frames_to_u8(ae.decoder(x)), half * cfg.frames_per_block, r[0] or 0) for x, r in zip(x0, readings)]
+    out["teacher"] = {
+        "frames_until_shown": [r[0] for r in readings],
+        "object_jump_px": [r[1] for r in readings if r[1] is not None],
+        "unswitched_move_px": [m for m in moves if m is not None],
+    }
     scenes = [with_object_scale(Scene((SceneObject(c, "ball", "standing still"),), "studio"), object_scale) for c in ("red", "blue")]
-    shown, jump = switch_reading(render_clip([scenes[0]] * SWITCH_BLOCK + [scenes[1]] * 6, 4), SWITCH_BLOCK * 4)
-    out["ground_truth"] = {"frames_until_shown": [shown], "object_jump_px": [jump] if jump is not None else []}
+    shown, jump = switch_reading(render_clip([scenes[0]] * SWITCH_BLOCK + [scenes[1]] * 6, 4), switch)
+    move = unswitched_move(render_clip([scenes[0]] * 10, 4), switch, shown or 0)
+    out["ground_truth"] = {"frames_until_shown": [shown], "object_jump_px": [jump] if jump is not None else [], "unswitched_move_px": [move] if move is not None else []}
     return out
 
 
@@ -452,7 +475,8 @@ def bar_verdicts(r: dict) -> list[str]:
     jumps = r["switch"]["object_jump_px"]
     ok = len(jumps) == len(r["switch"]["frames_until_shown"]) and max(jumps, default=99) <= JUMP_BAR_PX
     out.append(f"- The switched object stays where it was (within {JUMP_BAR_PX} px, one latent cell): {len(jumps)} seeds read, "
-               + (f"{min(jumps):.1f}–{max(jumps):.1f} px" if jumps else "none") + ": " + ("**met**" if ok else "**not met**") + ".")
+               + (f"{min(jumps):.1f}–{max(jumps):.1f} px" if jumps else "none") + ": " + ("**met**" if ok else "**not met**")
+               + (f" (with no switch the object moves {min(moves):.1f}–{max(moves):.1f} px between the same frames)" if (moves := r["switch"].get("unswitched_move_px")) else "") + ".")
     if "background_switch" in r:
         cases = r["background_switch"]["cases"]
         shown = [c["frames_until_shown"] for c in cases if c["frames_until_shown"] is not None]
@@ -467,17 +491,19 @@ def bar_verdicts(r: dict) -> list[str]:
 def colour_switch_lines(sw: dict) -> list[str]:
     def cells(d):  # per seed; never shown is NaN in the student's list (JSON), None in the teacher's
         shown = ", ".join("never" if x is None or x != x else str(x) for x in d["frames_until_shown"])
-        return f"{shown} | " + (", ".join(f"{j:.1f}" for j in d["object_jump_px"]) or "not read")
+        px = lambda key: ", ".join(f"{j:.1f}" for j in d.get(key, [])) or "not read"
+        return f"{shown} | {px('object_jump_px')} | {px('unswitched_move_px')}"
 
     return [
         f"## Prompt switch (red ball → blue ball, standing still in the studio, at block {SWITCH_BLOCK})",
         "",
         "Frames after the switch until blue dominates the red, per seed, and how far the object moved from "
         "the last red frame to the first blue one (seeds where both are drawn). The teacher's 4-block clip "
-        "switches at block 2.",
+        "switches at block 2. The last column is the control: the same seeds with the red prompt throughout, "
+        "and how far the red object moves between the same two frames.",
         "",
-        "| | frames until blue shows | object jump (px) |",
-        "|---|---|---|",
+        "| | frames until blue shows | object jump (px) | no switch: the object's move (px) |",
+        "|---|---|---|---|",
         f"| ground truth | {cells(sw['ground_truth'])} |",
         f"| teacher (48 steps, CFG 3) | {cells(sw['teacher'])} |",
         f"| student | {cells(sw)} |",

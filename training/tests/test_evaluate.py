@@ -9,7 +9,7 @@ import torch
 from causvid.scorer import ClipClassifier
 from causvid.prompts import COLORS, Scene, SceneObject, with_object_scale
 from causvid.render import render_clip
-from evaluate import drift_figures, drift_windows, frame_change, frames_until, held_out_scenes, nearest_colour, studio_objects, studio_scenes, switch_reading
+from evaluate import drift_figures, drift_windows, frame_change, frames_until, held_out_scenes, nearest_colour, studio_objects, studio_scenes, switch_reading, unswitched_move
 
 
 class FrameChangeTest(unittest.TestCase):
@@ -56,6 +56,21 @@ class SwitchReadingTest(unittest.TestCase):
         shown, jump = switch_reading(grey, 2)
         self.assertEqual(shown, 0)
         self.assertAlmostEqual(jump, np.hypot(18.0, 2.0), places=4)
+
+
+class UnswitchedMoveTest(unittest.TestCase):
+    def test_the_renderers_ball_standing_still_does_not_move(self):
+        red = with_object_scale(Scene((SceneObject("red", "ball", "standing still"),), "studio"), 2.0)
+        self.assertLess(unswitched_move(render_clip([red] * 4, 4), 8, 3), 1.0)
+
+    def test_a_ball_that_moved_reads_as_its_distance_over_the_gap(self):
+        grey = np.full((6, 32, 32, 3), 128, np.uint8)
+        grey[:4, 4:8, 4:8] = np.asarray(COLORS["red"]) * 255
+        grey[4:, 10:14, 4:8] = np.asarray(COLORS["red"]) * 255  # 6 px down from frame 4 on
+        self.assertEqual(unswitched_move(grey, 2, 1), 0.0)  # frames 1 and 3
+        self.assertAlmostEqual(unswitched_move(grey, 2, 2), 6.0)  # frames 1 and 4
+        grey[5] = 128
+        self.assertIsNone(unswitched_move(grey, 2, 3), "no red in frame 5")
 
 
 class DriftTest(unittest.TestCase):
