@@ -369,9 +369,12 @@ def switch_reading(frames, switch: int):
     last red frame to the first blue one (the switch frame where blue never dominates), px, or
     None where either colour is not drawn)."""
     shown = next((i for i in range(len(frames) - switch) if color_pixels(frames[switch + i], "blue") > max(20, color_pixels(frames[switch + i], "red"))), None)
-    before, after = centroid(frames[switch - 1], "red"), centroid(frames[min(len(frames) - 1, switch + (shown or 0))], "blue")
-    jump = float(np.hypot(after[0] - before[0], after[1] - before[1])) if before and after else None
-    return shown, jump
+    return shown, centroid_distance(centroid(frames[switch - 1], "red"), centroid(frames[min(len(frames) - 1, switch + (shown or 0))], "blue"))
+
+
+def centroid_distance(a, b):
+    """Pixels between two centroids, or None where either is missing (nothing of its colour drawn)."""
+    return float(np.hypot(b[0] - a[0], b[1] - a[1])) if a and b else None
 
 
 def unswitched_move(frames, switch: int, gap: int):
@@ -379,8 +382,7 @@ def unswitched_move(frames, switch: int, gap: int):
     switch reading compares: the last one before `switch` and `gap` frames after it (px, or None
     where either is without red). The control for the jump: what the generator's object wanders
     across the same frames when nothing asks it to change."""
-    before, after = centroid(frames[switch - 1], "red"), centroid(frames[min(len(frames) - 1, switch + gap)], "red")
-    return float(np.hypot(after[0] - before[0], after[1] - before[1])) if before and after else None
+    return centroid_distance(centroid(frames[switch - 1], "red"), centroid(frames[min(len(frames) - 1, switch + gap)], "red"))
 
 
 def colour_switch(streamer, ae, teacher, text, guidance, object_scale, seeds=range(6)):
@@ -473,10 +475,11 @@ def bar_verdicts(r: dict) -> list[str]:
     out.append(f"- A switched colour shows within one block + 8 frames: {len(lat)} of {len(r['switch']['frames_until_shown'])} seeds show it"
                + (f", at most {max(lat)} frames after the switch" if lat else "") + ": " + ("**met**" if ok else "**not met**") + ".")
     jumps = r["switch"]["object_jump_px"]
+    moves = r["switch"].get("unswitched_move_px")  # absent from runs before session 21
     ok = len(jumps) == len(r["switch"]["frames_until_shown"]) and max(jumps, default=99) <= JUMP_BAR_PX
     out.append(f"- The switched object stays where it was (within {JUMP_BAR_PX} px, one latent cell): {len(jumps)} seeds read, "
                + (f"{min(jumps):.1f}–{max(jumps):.1f} px" if jumps else "none") + ": " + ("**met**" if ok else "**not met**")
-               + (f" (with no switch the object moves {min(moves):.1f}–{max(moves):.1f} px between the same frames)" if (moves := r["switch"].get("unswitched_move_px")) else "") + ".")
+               + (f" (with no switch the object moves {min(moves):.1f}–{max(moves):.1f} px between the same frames)" if moves else "") + ".")
     if "background_switch" in r:
         cases = r["background_switch"]["cases"]
         shown = [c["frames_until_shown"] for c in cases if c["frames_until_shown"] is not None]
