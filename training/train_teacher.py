@@ -222,6 +222,8 @@ def main():
     # in ten have one, and a teacher trained on the mix still redraws the object elsewhere
     # (model card, session 20).
     switch = np.array([len(set(blocks)) > 1 for blocks in prompts])
+    # Unweighted runs pass no odds: numpy draws other clips when given even uniform ones, and the
+    # shipped recipe's batches stay as they were.
     weighted = args.photo_weight != 1 or args.switch_weight != 1
     draw_odds = clip_draw_odds(photo, switch, args.photo_weight, args.switch_weight) if weighted else None
 
