@@ -23,10 +23,11 @@ import numpy as np
 import torch
 
 from causvid import photos as P
-from causvid.common import STREAM_CONTEXT_FRAMES, STREAM_SINK_FRAMES, TRAINING_DIR, data_dir, default_config, load, load_autoencoder, run_dir, setup_torch
+from causvid.common import STREAM_CONTEXT_FRAMES, STREAM_SINK_FRAMES, TEACHER_NOISE_CORRELATION, TRAINING_DIR, data_dir, default_config, load, load_autoencoder, run_dir, setup_torch
 from causvid.model import VideoDiT
 from causvid.data import rendered_object_scale
 from causvid.prompts import BACKGROUNDS, CAMERAS, COLORS, HELD_OUT_PAIRS, MOTIONS, Scene, SceneObject, describe, with_object_scale
+from causvid.noise import clip_noise
 from causvid.sampler import StudentStreamer, frames_to_u8, teacher_sample
 from causvid.silhouette import SilhouetteReader, off_backdrop, pieces
 from causvid.scorer import HEADS, TRAIN_STEPS, ClipClassifier, labels_of, predict, train_scorer
@@ -79,7 +80,7 @@ def print_partial(results: dict, path: Path | None):
         path.write_text(json.dumps(results, indent=1))
 
 
-def studio_object_figures(cfg, ae, roundtrip, teacher, text, guidance, streamer=None, object_scale: float = 1.0) -> dict:
+def studio_object_figures(cfg, ae, roundtrip, teacher, text, guidance, streamer=None, object_scale: float = 1.0, correlation: float = 0.0) -> dict:
     """The card's "Are the objects drawn at all?": studio_objects of the studio scenes as
     ground truth, through the autoencoder, drawn by the teacher and (given its `streamer`
     factory) by the student."""
@@ -91,7 +92,7 @@ def studio_object_figures(cfg, ae, roundtrip, teacher, text, guidance, streamer=
     truth = [render_clip([s] * 4, 4) for s in studio]
     objects = {"truth": studio_objects(truth, colours, shapes, reader), "autoencoded_truth": studio_objects([roundtrip(c) for c in truth], colours, shapes, reader)}
     with torch.no_grad():
-        noise = torch.randn(len(studio), 16, cfg.latent_channels, cfg.latent_size, cfg.latent_size, generator=torch.Generator().manual_seed(99))
+        noise = clip_noise(torch.Generator().manual_seed(99), len(studio), (16, cfg.latent_channels, cfg.latent_size, cfg.latent_size), correlation)
         x0, _ = teacher_sample(teacher, text, [[describe(s)] * 4 for s in studio], 48, guidance, noise)
         objects["teacher"] = studio_objects([frames_to_u8(ae.decoder(lat)) for lat in x0], colours, shapes, reader)
         if streamer is not None:
@@ -170,6 +171,7 @@ def main():
     ap.add_argument("--teacher", type=Path, help="a teacher round's checkpoint (default: the finished teacher), e.g. to score an earlier pack's")
     ap.add_argument("--student", type=Path, help="a student checkpoint (default: student_dmd, else student_ode)")
     ap.add_argument("--guidance", type=float, default=3.0, help="the teacher's classifier-free guidance scale (3, as in distillation)")
+    ap.add_argument("--noise-correlation", type=float, default=TEACHER_NOISE_CORRELATION, help="the teacher's noise shared across frames, as the engine samples the pack's teacher (manifest teacher.noise_correlation; 0: independent, as before session 22)")
     ap.add_argument("--teacher-only", action="store_true", help="print the teacher's accuracy and flicker, and stop (no student, no card)")
     ap.add_argument("--drift-only", action="store_true", help="print only the student's drift over --drift-seconds (with the window given by --context-frames/--sink-frames), and stop")
     ap.add_argument("--studio-only", action="store_true", help="print only \"Are the objects drawn at all?\" (teacher and student; the teacher alone with --teacher-only), and stop")
@@ -199,7 +201,7 @@ def main():
 
     roundtrip = autoencoder_roundtrip(ae)
     if args.studio_only:
-        results = {"studio_objects": studio_object_figures(cfg, ae, roundtrip, teacher, text, args.guidance, None if args.teacher_only else streamer, scale)}
+        results = {"studio_objects": studio_object_figures(cfg, ae, roundtrip, teacher, text, args.guidance, None if args.teacher_only else streamer, scale, args.noise_correlation)}
         print_partial(results, args.results)
         return
     scorer_path = run / "scorer.pt"
@@ -219,12 +221,13 @@ def main():
         results = {"window": window, "drift": drift_figures(streamer, ae, scorer, args.drift_seconds, DRIFT_SEEDS[: args.drift_clips])}
         print_partial(results, args.results)
         return
-    results = {} if args.teacher_only else {"student_from": str(args.student) if args.student else student_checkpoint(run).stem}
+    results = {} if args.teacher_only else {"student_from": (args.student or student_checkpoint(run)).stem}
 
     # 1. Attribute accuracy on held-out colour/shape pairs; also the scorer on ground truth.
     from causvid.render import render_clip
 
     results["object_scale"] = scale
+    results["teacher_noise_correlation"] = args.noise_correlation
     results["window"] = window
     scenes = held_out_scenes(args.per_pair, object_scale=scale)
     renders = [render_clip([s] * 4, 4) for s in scenes]
@@ -238,7 +241,7 @@ def main():
     tpreds, tclips = [], []
     with torch.no_grad():
         for i in range(0, len(scenes), 8):
-            noise = torch.randn(len(tprompts[i : i + 8]), 16, cfg.latent_channels, cfg.latent_size, cfg.latent_size, generator=torch.Generator().manual_seed(i))
+            noise = clip_noise(torch.Generator().manual_seed(i), len(tprompts[i : i + 8]), (16, cfg.latent_channels, cfg.latent_size, cfg.latent_size), args.noise_correlation)
             x0, _ = teacher_sample(teacher, text, tprompts[i : i + 8], 48, args.guidance, noise)
             for lat in x0:
                 clip = frames_to_u8(ae.decoder(lat))
@@ -248,7 +251,7 @@ def main():
     results["teacher"] = accuracy(tpreds, scenes)
     change["teacher"] = frame_change(tclips)
     results["frame_change"] = change
-    results["studio_objects"] = studio_object_figures(cfg, ae, roundtrip, teacher, text, args.guidance, None if args.teacher_only else streamer, scale)
+    results["studio_objects"] = studio_object_figures(cfg, ae, roundtrip, teacher, text, args.guidance, None if args.teacher_only else streamer, scale, args.noise_correlation)
     if args.teacher_only:
         print_partial(results, args.results)
         return
@@ -272,7 +275,7 @@ def main():
 
     # 3. A colour switch: frames until the new colour dominates, and how far the object jumps;
     # the teacher's and the renderer's clips of the same switch are the references.
-    results["switch"] = colour_switch(streamer, ae, teacher, text, args.guidance, scale)
+    results["switch"] = colour_switch(streamer, ae, teacher, text, args.guidance, scale, correlation=args.noise_correlation)
     print(json.dumps(results["switch"], indent=1), flush=True)
 
     # 3b. A background switch: the scorer's best-read attribute, so the latency is measurable
@@ -385,7 +388,7 @@ def unswitched_move(frames, switch: int, gap: int):
     return centroid_distance(centroid(frames[switch - 1], "red"), centroid(frames[min(len(frames) - 1, switch + gap)], "red"))
 
 
-def colour_switch(streamer, ae, teacher, text, guidance, object_scale, seeds=range(6)):
+def colour_switch(streamer, ae, teacher, text, guidance, object_scale, seeds=range(6), correlation: float = 0.0):
     """Red ball -> blue ball, standing still in the studio. The student streams 10 blocks and
     switches at block SWITCH_BLOCK; the teacher, whose clip is 4 blocks, switches at block 2 (48
     steps, the same seeds' noise); the renderer's clip of the student's schedule is the truth.
@@ -408,7 +411,7 @@ def colour_switch(streamer, ae, teacher, text, guidance, object_scale, seeds=ran
         if (move := unswitched_move(still, switch, shown or 0)) is not None:
             out["unswitched_move_px"].append(move)
     cfg = teacher.cfg
-    noise = torch.stack([torch.randn(cfg.clip_frames, cfg.latent_channels, cfg.latent_size, cfg.latent_size, generator=torch.Generator().manual_seed(s)) for s in seeds])
+    noise = torch.cat([clip_noise(torch.Generator().manual_seed(s), 1, (cfg.clip_frames, cfg.latent_channels, cfg.latent_size, cfg.latent_size), correlation) for s in seeds])
     half = cfg.clip_frames // cfg.frames_per_block // 2
     with torch.no_grad():
         x0, _ = teacher_sample(teacher, text, [[red] * half + [blue] * half] * len(seeds), 48, guidance, noise)
@@ -491,7 +494,7 @@ def bar_verdicts(r: dict) -> list[str]:
     return out
 
 
-def colour_switch_lines(sw: dict) -> list[str]:
+def colour_switch_lines(sw: dict, r: dict) -> list[str]:
     def cells(d):  # per seed; never shown is NaN in the student's list (JSON), None in the teacher's
         shown = ", ".join("never" if x is None or x != x else str(x) for x in d["frames_until_shown"])
         px = lambda key: ", ".join(f"{j:.1f}" for j in d.get(key, [])) or "not read"
@@ -508,7 +511,7 @@ def colour_switch_lines(sw: dict) -> list[str]:
         "| | frames until blue shows | object jump (px) | no switch: the object's move (px) |",
         "|---|---|---|---|",
         f"| ground truth | {cells(sw['ground_truth'])} |",
-        f"| teacher (48 steps, CFG 3) | {cells(sw['teacher'])} |",
+        f"| {teacher_label(r)} | {cells(sw['teacher'])} |",
         f"| student | {cells(sw)} |",
         "",
     ]
@@ -565,6 +568,12 @@ def studio_object_lines(r: dict) -> list[str]:
     ]
 
 
+def teacher_label(r: dict) -> str:
+    """The teacher's column, with how its frames' noise was drawn (absent before session 22: independent)."""
+    c = r.get("teacher_noise_correlation", 0.0)
+    return "teacher (48 steps, CFG 3" + (f", frames' noise correlated {c:g})" if c else ")")
+
+
 def write_card(path: Path, r: dict):
     def row(name, key):
         return f"| {name} | " + " | ".join(f"{100 * r[who][key]:.0f}%" for who in COLUMNS) + " |"
@@ -588,7 +597,7 @@ def write_card(path: Path, r: dict):
         f"Objects are drawn at {r.get('object_scale', 1.0):g}× the base radius (0.09–0.15 view widths), the size the "
         "pack's training clips had.",
         "",
-        "| attribute | scorer on ground truth | ground truth through the autoencoder | teacher (48 steps, CFG 3) | student (4 steps, causal) |",
+        f"| attribute | scorer on ground truth | ground truth through the autoencoder | {teacher_label(r)} | student (4 steps, causal) |",
         "|---|---|---|---|---|",
         *[row(k, k) for k in list(HEADS) + ["mean"]],
         "",
@@ -615,7 +624,7 @@ def write_card(path: Path, r: dict):
         f"| classifier accuracy (red ball bouncing on the grass) | {100 * d['accuracy_first_10s']:.0f}% | {100 * d['accuracy_last_minute']:.0f}% | |",
         *[f"| {k} | {d['stats_first_10s'][k]:.3f} | {d['stats_last_minute'][k]:.3f} | {100 * d['relative_change'][k]:+.1f}% |" for k in d["stats_first_10s"]],
         "",
-        *colour_switch_lines(sw),
+        *colour_switch_lines(sw, r),
         *background_switch_lines(r),
         "## A photo never seen in training, \"the camera pans left\"",
         "",

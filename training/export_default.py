@@ -12,7 +12,7 @@ import datetime
 import json
 from pathlib import Path
 
-from causvid.common import STREAM_CONTEXT_FRAMES, STREAM_SINK_FRAMES, TRAINING_DIR, data_dir, default_config, load, load_autoencoder, run_dir
+from causvid.common import STREAM_CONTEXT_FRAMES, STREAM_SINK_FRAMES, TEACHER_NOISE_CORRELATION, TRAINING_DIR, data_dir, default_config, load, load_autoencoder, run_dir
 from causvid.data import rendered_object_scale
 from causvid.export import export_pack
 from causvid.model import VideoDiT
@@ -43,6 +43,7 @@ def main():
     ap.add_argument("--sink-frames", type=int)
     ap.add_argument("--teacher-steps", type=int)
     ap.add_argument("--guidance", type=float)
+    ap.add_argument("--teacher-noise-correlation", type=float, help=f"frames' shared noise when the engine samples the teacher (default {TEACHER_NOISE_CORRELATION})")
     ap.add_argument("--teacher", type=Path, help="the teacher checkpoint to ship (default: the run's finished teacher)")
     ap.add_argument("--student", type=Path, help="the student checkpoint to ship (default: student_dmd, else student_ode)")
     args = ap.parse_args()
@@ -60,10 +61,12 @@ def main():
     # whatever this run's ODE pairs say.
     own = pack if pack and which == "student_pack" else None
     timesteps = own["student"]["timesteps"] if own else run_timesteps(run)
-    defaults = {"context_frames": STREAM_CONTEXT_FRAMES, "sink_frames": STREAM_SINK_FRAMES, "teacher_steps": 48, "guidance": 3.0}
+    defaults = {"context_frames": STREAM_CONTEXT_FRAMES, "sink_frames": STREAM_SINK_FRAMES, "teacher_steps": 48, "guidance": 3.0,
+                "teacher_noise_correlation": TEACHER_NOISE_CORRELATION}
     if own:
         defaults = {"context_frames": own["student"]["context_frames"], "sink_frames": own["student"]["sink_frames"],
-                    "teacher_steps": own["teacher"]["steps"], "guidance": own["teacher"]["guidance"]}
+                    "teacher_steps": own["teacher"]["steps"], "guidance": own["teacher"]["guidance"],
+                    "teacher_noise_correlation": own["teacher"].get("noise_correlation", TEACHER_NOISE_CORRELATION)}
     for k, v in defaults.items():
         if getattr(args, k) is None:
             setattr(args, k, v)
@@ -83,6 +86,7 @@ def main():
         description=f"CausVid playground model: 128x128 @ 16 fps, {cfg.frames_per_block}-frame blocks, {len(timesteps)}-step causal student "
         f"distilled from a {args.teacher_steps}-step bidirectional teacher.",
         training_info=info,
+        teacher_noise_correlation=args.teacher_noise_correlation,
     )
     size = sum(p.stat().st_size for p in args.out.iterdir()) / 1e6
     print(f"exported {args.out} ({size:.1f} MB) from {which}")

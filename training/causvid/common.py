@@ -33,6 +33,12 @@ def data_dir() -> Path:
 STREAM_CONTEXT_FRAMES = 12
 STREAM_SINK_FRAMES = 4
 
+# How strongly the teacher's frames share their starting noise when the engine samples it
+# (manifest teacher.noise_correlation; causvid.noise.correlate_frames). From independent noise
+# the shipped teacher redraws its object in every frame; at 0.8 it holds it in place, with its
+# held-out accuracy and most of its motion kept (model card, session 22; 0.9 stilled motion).
+TEACHER_NOISE_CORRELATION = 0.8
+
 
 def setup_torch(threads: int | None = None) -> torch.device:
     # The cores this process may run on, not the machine's: under `taskset -c 0` one thread,

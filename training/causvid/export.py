@@ -158,6 +158,7 @@ def export_pack(
     name: str,
     description: str,
     training_info: dict,
+    teacher_noise_correlation: float = 0.0,
 ):
     out_dir.mkdir(parents=True, exist_ok=True)
     specs = graph_specs(cfg, context_frames)
@@ -206,7 +207,9 @@ def export_pack(
         "latent": {"channels": cfg.latent_channels, "height": cfg.latent_size, "width": cfg.latent_size, "tokens_per_frame": cfg.tokens_per_frame},
         "frames_per_block": cfg.frames_per_block,
         "student": {"timesteps": [float(t) for t in timesteps], "context_frames": context_frames, "sink_frames": sink_frames},
-        "teacher": {"clip_frames": cfg.clip_frames, "steps": teacher_steps, "guidance": guidance},
+        "teacher": {"clip_frames": cfg.clip_frames, "steps": teacher_steps, "guidance": guidance,
+                    # optional in the contract: absent, the engine draws independent frames
+                    **({"noise_correlation": teacher_noise_correlation} if teacher_noise_correlation else {})},
         "text": {"max_tokens": MAX_TOKENS, "pad_id": PAD_ID, "bos_id": BOS_ID, "unk_id": UNK_ID, "vocabulary": VOCABULARY},
         "model": {"layers": cfg.layers, "heads": cfg.heads, "head_dim": cfg.head_dim, "text_dim": cfg.text_dim, "dim": cfg.dim},
         "graphs": specs,

@@ -23,8 +23,13 @@ def uniforms(state: int, count: int) -> np.ndarray:
     return (_mix(z) >> np.uint64(11)).astype(np.float64) * 2.0**-53
 
 
-def block_noise(seed: int, block: int, shape) -> np.ndarray:
-    """Gaussian noise for block `block` of a generation with `seed`, float32 in C order."""
+def block_noise(seed: int, block: int, shape, correlation: float = 0.0) -> np.ndarray:
+    """Gaussian noise for block `block` of a generation with `seed`, float32 in C order; shape
+    (F, C, h, w). With a correlation, every frame also carries the generation's shared frame,
+    the stream of block -1 (correlate_frames), as the engine draws a teacher's noise."""
+    if correlation != 0.0:
+        shared = block_noise(seed, -1, shape[1:])
+        return correlate_frames(block_noise(seed, block, shape), shared, correlation).astype(np.float32)
     count = int(np.prod(shape))
     u = uniforms(seed * 1_000_003 + block, count + (count & 1))
     u1, u2 = u[0::2], u[1::2]
@@ -34,3 +39,26 @@ def block_noise(seed: int, block: int, shape) -> np.ndarray:
     out[0::2] = r * np.cos(2 * np.pi * u2)
     out[1::2] = r * np.sin(2 * np.pi * u2)
     return out[:count].astype(np.float32).reshape(shape)
+
+
+def correlate_frames(noise, shared, correlation: float):
+    """Noise shared across frames (PYoCo's mixed prior): frame f gets sqrt(c) * shared +
+    sqrt(1 - c) * noise_f, so every frame is still a standard normal and any two frames
+    correlate by c. noise (..., N, C, h, w), shared (..., C, h, w); numpy or torch. A
+    bidirectional teacher sampled from it keeps its object in place from frame to frame, where
+    from independent noise it redraws the object in every frame (model card, session 22)."""
+    if correlation == 0.0:
+        return noise
+    return correlation**0.5 * shared[..., None, :, :, :] + (1.0 - correlation) ** 0.5 * noise
+
+
+def clip_noise(generator, batch: int, shape, correlation: float = 0.0):
+    """(batch, *shape) teacher noise from a torch generator, frames correlated by `correlation`;
+    at 0 exactly the independent draw the scorer's clips always had."""
+    import torch
+
+    noise = torch.randn(batch, *shape, generator=generator)
+    if correlation == 0.0:
+        return noise
+    shared = torch.randn(batch, *shape[1:], generator=generator)
+    return correlate_frames(noise, shared, correlation)

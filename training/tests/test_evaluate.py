@@ -9,7 +9,7 @@ import torch
 from causvid.scorer import ClipClassifier
 from causvid.prompts import COLORS, Scene, SceneObject, with_object_scale
 from causvid.render import render_clip
-from evaluate import drift_figures, drift_windows, frame_change, frames_until, held_out_scenes, nearest_colour, studio_objects, studio_scenes, switch_reading, unswitched_move
+from evaluate import drift_figures, drift_windows, frame_change, frames_until, held_out_scenes, nearest_colour, studio_objects, studio_scenes, switch_reading, teacher_label, unswitched_move
 
 
 class FrameChangeTest(unittest.TestCase):
@@ -71,6 +71,13 @@ class UnswitchedMoveTest(unittest.TestCase):
         self.assertAlmostEqual(unswitched_move(grey, 2, 2), 6.0)  # frames 1 and 4
         grey[5] = 128
         self.assertIsNone(unswitched_move(grey, 2, 3), "no red in frame 5")
+
+
+class TeacherLabelTest(unittest.TestCase):
+    def test_the_card_says_how_the_teacher_s_noise_was_drawn(self):
+        self.assertEqual(teacher_label({}), "teacher (48 steps, CFG 3)")  # results from before session 22
+        self.assertEqual(teacher_label({"teacher_noise_correlation": 0.0}), "teacher (48 steps, CFG 3)")
+        self.assertEqual(teacher_label({"teacher_noise_correlation": 0.8}), "teacher (48 steps, CFG 3, frames' noise correlated 0.8)")
 
 
 class DriftTest(unittest.TestCase):

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import onnx
 
-from causvid.noise import block_noise, uniforms
+from causvid.noise import block_noise, clip_noise, correlate_frames, uniforms
 from causvid.prompts import UNK_ID, tokenize
 
 
@@ -66,6 +66,31 @@ class ExportTest(unittest.TestCase):
         self.assertEqual((manifest["student"]["context_frames"], manifest["student"]["sink_frames"]), (STREAM_CONTEXT_FRAMES, STREAM_SINK_FRAMES))
         self.assertEqual(manifest["training"]["object_scale"], SHIPPED_OBJECT_SCALE)
 
+    def test_shipped_pack_samples_its_teacher_as_the_card_scores_it(self):
+        from causvid.common import TEACHER_NOISE_CORRELATION
+
+        pack = Path(__file__).resolve().parents[2] / "models" / "default"
+        if not (pack / "manifest.json").exists():
+            self.skipTest("models/default is not built yet")
+        manifest = json.loads((pack / "manifest.json").read_text())
+        self.assertEqual(manifest["teacher"].get("noise_correlation", 0.0), TEACHER_NOISE_CORRELATION)
+
+    def test_the_manifest_names_a_teacher_noise_correlation_only_when_there_is_one(self):
+        from causvid.export import export_pack
+        from causvid.model import FrameAutoencoder, TextEncoder, VideoDiT
+        from make_test_pack import tiny_config
+
+        cfg = tiny_config()
+        modules = (FrameAutoencoder(cfg), TextEncoder(cfg), VideoDiT(cfg))
+        teachers = {}
+        with tempfile.TemporaryDirectory() as d:
+            for c in (0.0, 0.8):
+                out = Path(d) / str(c)
+                export_pack(out, cfg, *modules, VideoDiT(cfg), [1.0, 0.5], 8, 0, 8, 3.0, "t", "t", {}, teacher_noise_correlation=c)
+                teachers[c] = json.loads((out / "manifest.json").read_text())["teacher"]
+        self.assertNotIn("noise_correlation", teachers[0.0])
+        self.assertEqual(teachers[0.8]["noise_correlation"], 0.8)
+
 
 class TokenizerNoiseTest(unittest.TestCase):
     def test_tokenizer(self):
@@ -86,6 +111,26 @@ class TokenizerNoiseTest(unittest.TestCase):
         self.assertFalse(np.array_equal(a, block_noise(5, 3, (4, 8, 16, 16))))
         self.assertAlmostEqual(float(a.mean()), 0.0, delta=0.05)
         self.assertAlmostEqual(float(a.std()), 1.0, delta=0.05)
+
+    def test_correlated_frames_stay_standard_normal_and_share_the_stated_correlation(self):
+        a = block_noise(5, 2, (4, 8, 16, 16), correlation=0.8)
+        self.assertAlmostEqual(float(a.std()), 1.0, delta=0.05)
+        r = np.corrcoef(a.reshape(4, -1))
+        self.assertTrue(np.all(np.abs(r[np.triu_indices(4, 1)] - 0.8) < 0.05), r)
+        shared = block_noise(5, -1, (8, 16, 16))
+        np.testing.assert_allclose(a, np.sqrt(0.8) * shared + np.sqrt(0.2) * block_noise(5, 2, (4, 8, 16, 16)), atol=1e-6)
+        self.assertTrue(np.array_equal(block_noise(5, 2, (4, 8, 16, 16), correlation=0.0), block_noise(5, 2, (4, 8, 16, 16))))
+        # The Java engine's golden (NoiseSourceTest.correlatedFramesMatchThePythonReference).
+        np.testing.assert_allclose(block_noise(7, 2, (2, 1, 1, 3), 0.9).ravel(), [0.1808532327413559, 0.22701716423034668, 0.9346125721931458, 0.530782163143158, 0.9590957164764404, 0.9964938759803772], atol=1e-7)
+
+    def test_the_scorer_s_teacher_noise_is_unchanged_without_a_correlation(self):
+        import torch
+
+        a = clip_noise(torch.Generator().manual_seed(3), 2, (4, 8, 16, 16))
+        self.assertTrue(torch.equal(a, torch.randn(2, 4, 8, 16, 16, generator=torch.Generator().manual_seed(3))))
+        b = clip_noise(torch.Generator().manual_seed(3), 2, (4, 8, 16, 16), 0.8)
+        torch.testing.assert_close(b - np.sqrt(0.2) * a, (b - np.sqrt(0.2) * a)[:, :1].expand_as(b))  # what is left is one frame
+        self.assertIs(correlate_frames(a, None, 0.0), a)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,26 @@ public final class NoiseSource {
     return forBlock(seed, block).normals(count);
   }
 
+  /**
+   * ε for one block of {@code frames} frames whose frames share one frame of noise: frame f is
+   * {@code √c·shared + √(1−c)·ε_f}, the shared frame being the stream of block −1. Every value
+   * stays a standard normal; any two frames correlate by {@code c}. At 0, {@link #blockNoise}.
+   */
+  public static float[] blockNoise(
+      long seed, long block, int frames, int frameSize, double correlation) {
+    float[] noise = blockNoise(seed, block, frames * frameSize);
+    if (correlation == 0) {
+      return noise;
+    }
+    float[] shared = blockNoise(seed, -1, frameSize);
+    float a = (float) Math.sqrt(correlation);
+    float b = (float) Math.sqrt(1 - correlation);
+    for (int i = 0; i < noise.length; i++) {
+      noise[i] = a * shared[i % frameSize] + b * noise[i];
+    }
+    return noise;
+  }
+
   /** Next raw SplitMix64 output. */
   long nextLong() {
     long z = (state += GOLDEN_GAMMA);

@@ -79,7 +79,9 @@ final class TeacherSampler {
       boolean[] clean = new boolean[clip];
       for (int b = 0; b < blocksPerClip; b++) {
         long block = windowStart / framesPerBlock + b;
-        float[] noise = NoiseSource.blockNoise(request.seed(), block, framesPerBlock * frameSize);
+        float[] noise =
+            NoiseSource.blockNoise(
+                request.seed(), block, framesPerBlock, frameSize, m.teacher().frameCorrelation());
         System.arraycopy(noise, 0, x, b * framesPerBlock * frameSize, noise.length);
       }
       for (int f = 0; f < clip; f++) {

@@ -35,8 +35,17 @@ public record Manifest(
   /** The few-step causal student: its denoising schedule and its cache window. */
   public record Student(List<Double> timesteps, int contextFrames, int sinkFrames) {}
 
-  /** The bidirectional teacher, used for "best quality" renders. */
-  public record Teacher(int clipFrames, int steps, double guidance) {}
+  /**
+   * The bidirectional teacher, used for "best quality" renders. {@code noiseCorrelation} (optional,
+   * absent before session 22's pack) is how strongly every frame's starting noise shares one frame
+   * of noise; it keeps the teacher's objects in place from frame to frame.
+   */
+  public record Teacher(int clipFrames, int steps, double guidance, Double noiseCorrelation) {
+    /** The correlation to sample with: 0 (independent frames) where the pack does not say. */
+    public double frameCorrelation() {
+      return noiseCorrelation == null ? 0.0 : noiseCorrelation;
+    }
+  }
 
   public record Text(int maxTokens, int padId, int bosId, int unkId, List<String> vocabulary) {}
 

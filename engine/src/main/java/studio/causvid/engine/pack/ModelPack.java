@@ -153,6 +153,8 @@ public final class ModelPack {
               + m.teacher().clipFrames()
               + ", not a multiple of two blocks");
       require(m.teacher().steps() > 0, where, "has no teacher.steps");
+      double c = m.teacher().frameCorrelation();
+      require(c >= 0 && c < 1, where, "has teacher.noise_correlation = " + c + ", not in [0, 1)");
     }
   }
 

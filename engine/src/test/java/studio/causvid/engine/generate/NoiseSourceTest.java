@@ -30,6 +30,23 @@ class NoiseSourceTest {
   }
 
   @Test
+  void correlatedFramesMatchThePythonReference() {
+    // causvid.noise.block_noise(7, 2, (2, 1, 1, 3), 0.9) and its shared frame, block -1.
+    float[] expected = {
+      0.1808532327413559f, 0.22701716423034668f, 0.9346125721931458f,
+      0.530782163143158f, 0.9590957164764404f, 0.9964938759803772f
+    };
+    float[] got = NoiseSource.blockNoise(7, 2, 2, 3, 0.9);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], got[i], 1e-6f, "value " + i);
+    }
+    assertArrayEquals(
+        new float[] {0.17672471702098846f, 0.4763999283313751f, 0.9848433136940002f},
+        NoiseSource.blockNoise(7, -1, 3));
+    assertArrayEquals(NoiseSource.blockNoise(7, 2, 6), NoiseSource.blockNoise(7, 2, 2, 3, 0.0));
+  }
+
+  @Test
   void agreesWithThePythonFileForEverySeed() {
     for (JsonNode row : ToyPack.golden().get("noise")) {
       long seed = row.get("seed").asLong();

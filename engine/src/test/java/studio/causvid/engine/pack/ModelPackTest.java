@@ -28,6 +28,8 @@ class ModelPackTest {
     assertEquals(2, m.student().sinkFrames());
     assertEquals(java.util.List.of(1.0, 0.5), m.student().timesteps());
     assertEquals(4, m.teacher().clipFrames());
+    assertEquals(
+        0.0, m.teacher().frameCorrelation(), "a pack that does not say: independent frames");
     assertEquals(13, m.text().vocabulary().size());
     assertTrue(pack.hasTeacher());
     assertTrue(m.training().has("note"));
@@ -158,6 +160,18 @@ class ModelPackTest {
                 "\"timesteps\": [\n      1.0,\n      0.5\n    ]", "\"timesteps\": [0.5, 1.0]"));
     var e = assertThrows(PackException.class, () -> ModelPack.open(dir));
     assertTrue(e.getMessage().contains("timesteps that do not descend"), e.getMessage());
+  }
+
+  @Test
+  void teacherNoiseCorrelationIsReadAndMustBeBelowOne() throws Exception {
+    Path dir = ToyPack.copyTo(tmp.resolve("p"));
+    edit(
+        dir,
+        s -> s.replace("\"guidance\": 2.0", "\"guidance\": 2.0,\n    \"noise_correlation\": 0.9"));
+    assertEquals(0.9, ModelPack.open(dir).manifest().teacher().frameCorrelation());
+    edit(dir, s -> s.replace("\"noise_correlation\": 0.9", "\"noise_correlation\": 1.0"));
+    var e = assertThrows(PackException.class, () -> ModelPack.open(dir));
+    assertTrue(e.getMessage().contains("teacher.noise_correlation"), e.getMessage());
   }
 
   private static void edit(Path dir, java.util.function.UnaryOperator<String> change)
