@@ -66,7 +66,7 @@ def main():
     if own:
         defaults = {"context_frames": own["student"]["context_frames"], "sink_frames": own["student"]["sink_frames"],
                     "teacher_steps": own["teacher"]["steps"], "guidance": own["teacher"]["guidance"],
-                    "teacher_noise_correlation": own["teacher"].get("noise_correlation", TEACHER_NOISE_CORRELATION)}
+                    "teacher_noise_correlation": own["teacher"].get("noise_correlation", 0.0)}  # absent: independent, as the pack was
     for k, v in defaults.items():
         if getattr(args, k) is None:
             setattr(args, k, v)
