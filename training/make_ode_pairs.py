@@ -15,6 +15,7 @@ import torch
 
 from causvid.common import data_dir, default_config, load, run_dir, setup_torch
 from causvid.model import TextEncoder, VideoDiT
+from causvid.noise import clip_noise
 from causvid.sampler import teacher_sample
 
 STUDENT_STEPS = 4  # as shipped: timesteps 1, 0.75, 0.5, 0.25
@@ -80,6 +81,7 @@ def main():
     ap.add_argument("--steps", type=int, default=48)
     ap.add_argument("--guidance", type=float, default=3.0)
     ap.add_argument("--chunk", type=int, default=32)
+    ap.add_argument("--noise-correlation", type=float, default=0.0, help="the teacher's frames share this much of their starting noise (causvid.noise.correlate_frames); 0, independent, as shipped")
     ap.add_argument("--student-steps", type=int, default=STUDENT_STEPS, help="the student's denoising steps per block; fewer is faster, each one coarser")
     args = ap.parse_args()
     dev = setup_torch()
@@ -103,7 +105,7 @@ def main():
             continue
         idx = chosen[c : c + args.chunk]
         g = torch.Generator().manual_seed(int(c))
-        noise = torch.randn((len(idx), *shape), generator=g)
+        noise = clip_noise(g, len(idx), shape, args.noise_correlation)
         known = known_frames(rng, len(idx), cfg.clip_frames, cfg.frames_per_block)
         real = torch.from_numpy(latents[idx].astype(np.float32))
         x0, states = teacher_sample(dit, text, [prompts[i] for i in idx], args.steps, args.guidance, noise.to(dev), cond=(real.to(dev), known.to(dev)), record=record)
@@ -111,7 +113,7 @@ def main():
         torch.save({"x0": x0.half().cpu(), "traj": traj.half().cpu(), "known": known, "timesteps": timesteps, "prompts": [prompts[i] for i in idx]}, path.with_suffix(".tmp"))
         path.with_suffix(".tmp").rename(path)
         print(f"ode pairs {c + len(idx)}/{args.clips}", flush=True)
-    (run / "ode.done").write_text(json.dumps({"clips": args.clips, "steps": args.steps, "guidance": args.guidance, "timesteps": timesteps}))
+    (run / "ode.done").write_text(json.dumps({"clips": args.clips, "steps": args.steps, "guidance": args.guidance, "timesteps": timesteps, "noise_correlation": args.noise_correlation}))
 
 
 if __name__ == "__main__":
