@@ -80,6 +80,12 @@ def print_partial(results: dict, path: Path | None):
         path.write_text(json.dumps(results, indent=1))
 
 
+def teacher_noise(cfg, seed: int, clips: int, correlation: float):
+    """The starting noise of `clips` teacher clips drawn from `seed`, frames correlated as the
+    engine draws them for the pack (clip_noise; at 0 the independent draw of every earlier card)."""
+    return clip_noise(torch.Generator().manual_seed(seed), clips, (cfg.clip_frames, cfg.latent_channels, cfg.latent_size, cfg.latent_size), correlation)
+
+
 def studio_object_figures(cfg, ae, roundtrip, teacher, text, guidance, streamer=None, object_scale: float = 1.0, correlation: float = 0.0) -> dict:
     """The card's "Are the objects drawn at all?": studio_objects of the studio scenes as
     ground truth, through the autoencoder, drawn by the teacher and (given its `streamer`
@@ -92,7 +98,7 @@ def studio_object_figures(cfg, ae, roundtrip, teacher, text, guidance, streamer=
     truth = [render_clip([s] * 4, 4) for s in studio]
     objects = {"truth": studio_objects(truth, colours, shapes, reader), "autoencoded_truth": studio_objects([roundtrip(c) for c in truth], colours, shapes, reader)}
     with torch.no_grad():
-        noise = clip_noise(torch.Generator().manual_seed(99), len(studio), (16, cfg.latent_channels, cfg.latent_size, cfg.latent_size), correlation)
+        noise = teacher_noise(cfg, 99, len(studio), correlation)
         x0, _ = teacher_sample(teacher, text, [[describe(s)] * 4 for s in studio], 48, guidance, noise)
         objects["teacher"] = studio_objects([frames_to_u8(ae.decoder(lat)) for lat in x0], colours, shapes, reader)
         if streamer is not None:
@@ -241,7 +247,7 @@ def main():
     tpreds, tclips = [], []
     with torch.no_grad():
         for i in range(0, len(scenes), 8):
-            noise = clip_noise(torch.Generator().manual_seed(i), len(tprompts[i : i + 8]), (16, cfg.latent_channels, cfg.latent_size, cfg.latent_size), args.noise_correlation)
+            noise = teacher_noise(cfg, i, len(tprompts[i : i + 8]), args.noise_correlation)
             x0, _ = teacher_sample(teacher, text, tprompts[i : i + 8], 48, args.guidance, noise)
             for lat in x0:
                 clip = frames_to_u8(ae.decoder(lat))
@@ -411,7 +417,7 @@ def colour_switch(streamer, ae, teacher, text, guidance, object_scale, seeds=ran
         if (move := unswitched_move(still, switch, shown or 0)) is not None:
             out["unswitched_move_px"].append(move)
     cfg = teacher.cfg
-    noise = torch.cat([clip_noise(torch.Generator().manual_seed(s), 1, (cfg.clip_frames, cfg.latent_channels, cfg.latent_size, cfg.latent_size), correlation) for s in seeds])
+    noise = torch.cat([teacher_noise(cfg, s, 1, correlation) for s in seeds])
     half = cfg.clip_frames // cfg.frames_per_block // 2
     with torch.no_grad():
         x0, _ = teacher_sample(teacher, text, [[red] * half + [blue] * half] * len(seeds), 48, guidance, noise)
