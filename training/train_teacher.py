@@ -43,6 +43,7 @@ import torch
 
 from causvid.common import Stage, cosine_lr, data_dir, default_config, load, run_dir, setup_torch, token_batch
 from causvid.model import TextEncoder, VideoDiT, flow_noise, frame_difference_loss, frame_weighted_mse, x0_from_v
+from causvid.noise import correlate_frames
 from causvid.prompts import BACKGROUNDS
 from causvid.sampler import null_prompt_tokens
 
@@ -74,6 +75,17 @@ def clip_draw_odds(is_photo: np.ndarray, is_switch: np.ndarray, photo_weight: fl
     clips with a prompt switch `switch_weight` times (a clip that is both, the product)."""
     odds = np.where(is_photo, photo_weight, 1.0) * np.where(is_switch, switch_weight, 1.0)
     return odds / odds.sum()
+
+
+def training_noise(x0, correlation=0.0):
+    """The flow's noise for clips x0 (B, N, C, h, w): independent frames, or every frame sharing
+    `correlation` of one frame (PYoCo's mixed prior, the draw the pack samples its teacher from,
+    which the network then learns to read). At 0 no shared frame is drawn, so a run without it
+    keeps the shipped recipe's draws."""
+    eps = torch.randn_like(x0)
+    if correlation == 0.0:
+        return eps
+    return correlate_frames(eps, torch.randn_like(x0[:, 0]), correlation)
 
 
 def one_frame_each(x0, tok, frames, fpb):
@@ -163,6 +175,7 @@ def main():
     ap.add_argument("--stills", type=int, default=0, help="instead of the clip rounds: pretrain on single frames for this many steps (stage teacher_stills), a start for --init")
     ap.add_argument("--photo-weight", type=float, default=1.0, help="draw clips whose prompt is set in a photo this many times as often as the others")
     ap.add_argument("--switch-weight", type=float, default=1.0, help="draw clips whose prompt switches at a block boundary this many times as often as the others")
+    ap.add_argument("--noise-correlation", type=float, default=0.0, help="train on clip noise whose frames share this much of one frame (PYoCo's mixed prior, as the pack samples its teacher); 0: independent frames, as the shipped teacher was trained")
     ap.add_argument("--context-share", type=float, default=0.35, help="share of clips given clean frames to continue from (a prefix of blocks, or the first frame)")
     ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: every core; 1 to run two trainings side by side)")
     args = ap.parse_args()
@@ -243,7 +256,7 @@ def main():
             t = shift_times(torch.sigmoid(torch.randn(b, 1)), args.time_shift).to(dev)
         else:
             t = conditioning_times(b, n, fpb, rng, per_block, args.time_shift, args.context_share).to(dev)
-        eps = torch.randn_like(x0)
+        eps = training_noise(x0, 0.0 if one_frame else args.noise_correlation)
         x_t = flow_noise(x0, eps, t)
         v = dit.bidirectional(x_t, t, emb, mask)
         return frame_weighted_mse(v, eps - x0, (t > 0).float()), (x0, x_t, v, t)

@@ -7,7 +7,7 @@ import torch
 
 from causvid.model import TextEncoder, VideoDiT
 from make_test_pack import tiny_config
-from train_teacher import conditioning_times, clip_draw_odds, round_recipe, shift_times, teacher_optimizer
+from train_teacher import conditioning_times, clip_draw_odds, round_recipe, shift_times, teacher_optimizer, training_noise
 
 
 class ConditioningTimesTest(unittest.TestCase):
@@ -39,6 +39,26 @@ class ConditioningTimesTest(unittest.TestCase):
     def test_shift_moves_draws_to_high_noise(self):
         t = torch.tensor([0.0, 0.25, 0.5, 1.0])
         np.testing.assert_allclose(shift_times(t, 3.0).numpy(), [0.0, 0.5, 0.75, 1.0], atol=1e-6)
+
+
+class TrainingNoiseTest(unittest.TestCase):
+    def test_independent_noise_is_the_plain_draw(self):
+        x0 = torch.zeros(2, 4, 8, 4, 4)
+        torch.manual_seed(5)
+        plain = torch.randn_like(x0)
+        torch.manual_seed(5)
+        self.assertTrue(torch.equal(training_noise(x0), plain))
+
+    def test_frames_share_the_stated_correlation_and_stay_standard_normal(self):
+        torch.manual_seed(0)
+        eps = training_noise(torch.zeros(4000, 3, 2, 2, 2), 0.8)
+        flat = eps.reshape(4000, 3, -1)
+        self.assertAlmostEqual(flat.var().item(), 1.0, delta=0.02)
+        corr = torch.corrcoef(torch.stack([flat[:, 0].flatten(), flat[:, 2].flatten()]))[0, 1].item()
+        self.assertAlmostEqual(corr, 0.8, delta=0.02)
+        # each clip draws its own shared frame
+        clips = torch.corrcoef(torch.stack([flat[:-1, 0].flatten(), flat[1:, 0].flatten()]))[0, 1].item()
+        self.assertAlmostEqual(clips, 0.0, delta=0.02)
 
 
 class ClipDrawOddsTest(unittest.TestCase):
