@@ -79,9 +79,10 @@ def clip_draw_odds(is_photo: np.ndarray, is_switch: np.ndarray, photo_weight: fl
 
 def training_noise(x0, correlation=0.0):
     """The flow's noise for clips x0 (B, N, C, h, w): independent frames, or every frame sharing
-    `correlation` of one frame (PYoCo's mixed prior, the draw the pack samples its teacher from,
-    which the network then learns to read). At 0 no shared frame is drawn, so a run without it
-    keeps the shipped recipe's draws."""
+    `correlation` of one frame (PYoCo's mixed prior, the draw the pack samples its teacher from).
+    Trained so for an hour, the teacher still moved its object at a prompt switch and read lower
+    on held-out prompts (model card, session 23). At 0 no shared frame is drawn, so a run without
+    it keeps the shipped recipe's draws."""
     eps = torch.randn_like(x0)
     if correlation == 0.0:
         return eps
@@ -179,6 +180,8 @@ def main():
     ap.add_argument("--context-share", type=float, default=0.35, help="share of clips given clean frames to continue from (a prefix of blocks, or the first frame)")
     ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: every core; 1 to run two trainings side by side)")
     args = ap.parse_args()
+    if not 0.0 <= args.noise_correlation < 1.0:
+        ap.error("--noise-correlation must be in [0, 1): at 1 every frame would be the same noise")
     dev = setup_torch(args.threads)
     run = run_dir()
     cfg = default_config()
