@@ -43,7 +43,7 @@ import torch
 
 from causvid.common import Stage, cosine_lr, data_dir, default_config, load, run_dir, setup_torch, token_batch
 from causvid.model import TextEncoder, VideoDiT, flow_noise, frame_difference_loss, frame_weighted_mse, x0_from_v
-from causvid.noise import correlate_frames
+from causvid.noise import clip_noise
 from causvid.prompts import BACKGROUNDS
 from causvid.sampler import null_prompt_tokens
 
@@ -75,18 +75,6 @@ def clip_draw_odds(is_photo: np.ndarray, is_switch: np.ndarray, photo_weight: fl
     clips with a prompt switch `switch_weight` times (a clip that is both, the product)."""
     odds = np.where(is_photo, photo_weight, 1.0) * np.where(is_switch, switch_weight, 1.0)
     return odds / odds.sum()
-
-
-def training_noise(x0, correlation=0.0):
-    """The flow's noise for clips x0 (B, N, C, h, w): independent frames, or every frame sharing
-    `correlation` of one frame (PYoCo's mixed prior, the draw the pack samples its teacher from).
-    Trained so for an hour, the teacher still moved its object at a prompt switch and read lower
-    on held-out prompts (model card, session 23). At 0 no shared frame is drawn, so a run without
-    it keeps the shipped recipe's draws."""
-    eps = torch.randn_like(x0)
-    if correlation == 0.0:
-        return eps
-    return correlate_frames(eps, torch.randn_like(x0[:, 0]), correlation)
 
 
 def one_frame_each(x0, tok, frames, fpb):
@@ -259,7 +247,10 @@ def main():
             t = shift_times(torch.sigmoid(torch.randn(b, 1)), args.time_shift).to(dev)
         else:
             t = conditioning_times(b, n, fpb, rng, per_block, args.time_shift, args.context_share).to(dev)
-        eps = training_noise(x0, 0.0 if one_frame else args.noise_correlation)
+        # With --noise-correlation every clip's frames share part of one frame (PYoCo's mixed
+        # prior, as the pack samples its teacher). Trained so for an hour, the teacher still moved
+        # its object at a prompt switch and read lower on held-out prompts (model card, session 23).
+        eps = clip_noise(None, len(x0), x0.shape[1:], 0.0 if one_frame else args.noise_correlation, device=dev)
         x_t = flow_noise(x0, eps, t)
         v = dit.bidirectional(x_t, t, emb, mask)
         return frame_weighted_mse(v, eps - x0, (t > 0).float()), (x0, x_t, v, t)

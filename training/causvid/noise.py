@@ -52,13 +52,14 @@ def correlate_frames(noise, shared, correlation: float):
     return correlation**0.5 * shared[..., None, :, :, :] + (1.0 - correlation) ** 0.5 * noise
 
 
-def clip_noise(generator, batch: int, shape, correlation: float = 0.0):
-    """(batch, *shape) teacher noise from a torch generator, frames correlated by `correlation`;
-    at 0 exactly the independent draw the scorer's clips always had."""
+def clip_noise(generator, batch: int, shape, correlation: float = 0.0, device=None):
+    """(batch, *shape) teacher noise from a torch generator (torch's global one when None) on
+    `device`, frames correlated by `correlation`; at 0 exactly the independent draw the scorer's
+    clips and the shipped teacher's training always had, with no shared frame drawn."""
     import torch
 
-    noise = torch.randn(batch, *shape, generator=generator)
+    noise = torch.randn(batch, *shape, generator=generator, device=device)
     if correlation == 0.0:
         return noise
-    shared = torch.randn(batch, *shape[1:], generator=generator)
+    shared = torch.randn(batch, *shape[1:], generator=generator, device=device)
     return correlate_frames(noise, shared, correlation)

@@ -6,8 +6,9 @@ import numpy as np
 import torch
 
 from causvid.model import TextEncoder, VideoDiT
+from causvid.noise import clip_noise
 from make_test_pack import tiny_config
-from train_teacher import conditioning_times, clip_draw_odds, round_recipe, shift_times, teacher_optimizer, training_noise
+from train_teacher import conditioning_times, clip_draw_odds, round_recipe, shift_times, teacher_optimizer
 
 
 class ConditioningTimesTest(unittest.TestCase):
@@ -39,6 +40,11 @@ class ConditioningTimesTest(unittest.TestCase):
     def test_shift_moves_draws_to_high_noise(self):
         t = torch.tensor([0.0, 0.25, 0.5, 1.0])
         np.testing.assert_allclose(shift_times(t, 3.0).numpy(), [0.0, 0.5, 0.75, 1.0], atol=1e-6)
+
+
+def training_noise(x0, correlation=0.0):
+    """The flow's noise as train_teacher draws it for clips x0 (torch's global generator)."""
+    return clip_noise(None, len(x0), x0.shape[1:], correlation, device=x0.device)
 
 
 class TrainingNoiseTest(unittest.TestCase):
