@@ -14,7 +14,9 @@ A small ODE regression term (--ode-weight) anchors the tiny model while the crit
 young, and a regression on real continuations (--data-weight) holds it to the data's
 frame-to-frame coherence where it has context, with a term on the frame-to-frame change itself
 (--difference-weight). Or, with no real target, --steadiness-weight holds the student's own
-rollouts to the data's frame-to-frame change (excess_change_loss).
+rollouts to the data's frame-to-frame change (excess_change_loss). --anchor-weight holds the
+scored blocks' image statistics to those of the regression student's own rollout from the same
+noise and prompts (statistics_anchor_loss), the student DMD starts from, which does not darken.
 """
 
 import argparse
@@ -25,7 +27,7 @@ import numpy as np
 import torch
 
 from causvid.common import STREAM_CONTEXT_FRAMES, STREAM_SINK_FRAMES, Stage, cosine_lr, data_dir, default_config, load, run_dir, setup_torch
-from causvid.model import excess_change_loss, flow_noise, frame_difference_loss, frame_pair_change, frame_weighted_mse, x0_from_v
+from causvid.model import excess_change_loss, flow_noise, frame_difference_loss, frame_pair_change, frame_weighted_mse, statistics_anchor_loss, x0_from_v
 from causvid.sampler import KvCache, encode_block_prompts, null_prompt_tokens
 from make_ode_pairs import load_teacher
 from train_student_ode import load_pairs, random_block_steps, states_at
@@ -135,6 +137,7 @@ def main():
     ap.add_argument("--steadiness-weight", type=float, default=0.0, help="penalty on the rollouts' own frame-to-frame change past the data's (excess_change_loss); 0: off")
     ap.add_argument("--steadiness-switch-free", type=int, default=0, help="leave that penalty out for this many blocks from a prompt switch (0: nowhere)")
     ap.add_argument("--steadiness-quantile", type=float, default=0.9, help="the threshold of that penalty: this quantile of the data's per-pair change")
+    ap.add_argument("--anchor-weight", type=float, default=0.0, help="hold the scored blocks' per-channel latent means to the regression student's rollout from the same noise and prompts (statistics_anchor_loss); 0: off")
     ap.add_argument("--seed", type=int, default=3000, help="of the prompts, noise and rollouts (3000 as shipped): another gives a repeat of the same recipe")
     ap.add_argument("--rollout-blocks", type=int, default=4, help="blocks per rollout; past the teacher's clip the cache rolls, and DMD scores the last clip's worth")
     ap.add_argument("--context-frames", type=int, default=STREAM_CONTEXT_FRAMES, help="the rollouts' window, as the pack will stream")
@@ -151,6 +154,11 @@ def main():
     student = copy.deepcopy(teacher)
     student.load_state_dict(load(run / "student_ode.pt")["state"]["student"])
     critic = copy.deepcopy(teacher)
+    # The regression student, frozen: its long clips keep their brightness (model card, session 23).
+    reference = copy.deepcopy(student).eval() if args.anchor_weight > 0 else None
+    if reference is not None:
+        for p in reference.parameters():
+            p.requires_grad_(False)
     for m in (student, critic):
         m.train()
         for p in m.parameters():
@@ -228,6 +236,7 @@ def main():
         real[:, :n] = x0_pairs[idx].to(dev)
         noise = torch.randn(b, args.rollout_blocks * F, *shape[1:], device=dev)
         x0_roll, states, contexts = rollout(student, emb, mask, timesteps, noise, args.context_frames, known, real, args.sink_frames, keep_last=n // F)
+        x0_ref = rollout(reference, emb, mask, timesteps, noise, args.context_frames, known, real, args.sink_frames)[0][:, -n:] if reference is not None else None
         states, known = states[:, :, -n:], known[:, -n:]
         emb, mask = emb[:, -(n // F) :], mask[:, -(n // F) :]
         k = random_block_steps(rng, b, n, F, len(timesteps)).to(dev)
@@ -253,6 +262,10 @@ def main():
         loss_steady = excess_change_loss(x0_gen, before, steady_threshold, free)
         if args.steadiness_weight > 0:
             loss = loss + args.steadiness_weight * loss_steady
+        # x0_gen is a one-pass prediction from a random step, the reference's the finished block:
+        # only their means are compared, which a prediction keeps at every noise level.
+        loss_anchor = statistics_anchor_loss(x0_gen, x0_ref, F) if x0_ref is not None else torch.zeros((), device=dev)
+        loss = loss + args.anchor_weight * loss_anchor
         if args.ode_weight > 0:
             j = torch.from_numpy(rng.choice(len(x0_pairs), b, replace=False))
             kj = random_block_steps(rng, b, n, F, len(timesteps))
@@ -275,7 +288,7 @@ def main():
             lc.backward()
             torch.nn.utils.clip_grad_norm_(critic.parameters(), 1.0)
             opt_c.step()
-        return {"dmd": loss_dmd.item(), "data": loss_data.item(), "total": loss.item(), "critic": lc.item(), "excess_change": loss_steady.item(), "x0_std": x0_gen.detach().std().item()}
+        return {"dmd": loss_dmd.item(), "data": loss_data.item(), "total": loss.item(), "critic": lc.item(), "excess_change": loss_steady.item(), "anchor": loss_anchor.item(), "x0_std": x0_gen.detach().std().item()}
 
     stage.run_loop(step, log_every=10, seconds=args.seconds)
 

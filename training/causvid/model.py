@@ -488,6 +488,24 @@ def excess_change_loss(frames, before, threshold, pair_weight=None):
     return (excess * pair_weight).sum() / pair_weight.sum().clamp_min(1.0)
 
 
+def block_channel_means(frames, frames_per_block):
+    """(B, N, C, h, w) -> (B, N / frames_per_block, C): each block's mean latent per channel,
+    the image statistics (brightness and colour balance, in the decoder's terms) of a block."""
+    b, n, c = frames.shape[:3]
+    return frames.reshape(b, n // frames_per_block, frames_per_block, c, -1).mean(dim=(2, 4))
+
+
+def statistics_anchor_loss(frames, reference, frames_per_block):
+    """Mean squared difference of the blocks' per-channel means (block_channel_means) between a
+    student's frames and a reference clip made from the same noise and prompts; (B, N, C, h, w)
+    both, the reference detached. Only the statistics are held, not the content, so that DMD can
+    still sharpen what the reference blurs: it is how a distilled student can keep the long-clip
+    brightness of the regression student it starts from, which stays level over five minutes
+    where DMD's students darkened by ~10% (model card, sessions 18, 19 and 23)."""
+    diff = block_channel_means(frames, frames_per_block) - block_channel_means(reference, frames_per_block)
+    return (diff ** 2).mean()
+
+
 def clean_error_weight(t: torch.Tensor, floor: float) -> torch.Tensor:
     """A weight per sample, min(1, (t / floor)^2), for the velocity loss of a network predicting
     the clean latent. That loss weighs the clean estimate's error by 1/t^2 (up to 400 at forward's

@@ -11,12 +11,14 @@ from causvid.model import (
     ModelConfig,
     TextEncoder,
     VideoDiT,
+    block_channel_means,
     clean_error_weight,
     doubled_block_causal_bias,
     excess_change_loss,
     frame_difference_loss,
     relative_offset_index,
     spatial_attention_bias,
+    statistics_anchor_loss,
     velocity_from_clean,
     x0_from_v,
 )
@@ -261,6 +263,33 @@ class ExcessChangeLossTest(unittest.TestCase):
         excess_change_loss(frames, before.detach(), 0.0).backward()
         self.assertAlmostEqual(frames.grad.item(), -2.0, places=6)
         self.assertIsNone(before.grad)
+
+
+class StatisticsAnchorLossTest(unittest.TestCase):
+    def test_block_means_are_per_block_and_channel(self):
+        frames = torch.zeros(1, 4, 2, 2, 2)
+        frames[0, 0, 0] = 1.0  # block 0, channel 0: one frame of two at 1
+        frames[0, 3, 1, 0, 0] = 4.0  # block 1, channel 1: one value of 8 at 4
+        self.assertEqual(block_channel_means(frames, 2).tolist(), [[[0.5, 0.0], [0.0, 0.5]]])
+
+    def test_content_that_moves_within_a_block_costs_nothing(self):
+        reference = torch.zeros(1, 2, 1, 2, 2)
+        reference[0, :, 0, 0, 0] = 1.0
+        moved = torch.zeros(1, 2, 1, 2, 2)
+        moved[0, :, 0, 1, 1] = 1.0  # the same blob elsewhere: same statistics
+        self.assertEqual(statistics_anchor_loss(moved, reference, 2).item(), 0.0)
+
+    def test_a_darker_block_costs_its_squared_shift_and_pulls_every_value_up(self):
+        reference = torch.zeros(1, 4, 1, 1, 2)
+        frames = reference.clone()
+        frames[0, 2:] = -0.5  # block 1 darker by 0.5; block 0 matches
+        frames.requires_grad_(True)
+        loss = statistics_anchor_loss(frames, reference, 2)
+        self.assertAlmostEqual(loss.item(), 0.25 / 2, places=6)
+        loss.backward()
+        # d/dx of mean over 2 blocks of (mean of 4 values + 0.5)^2 = 2 * (-0.5) / (2 * 4)
+        self.assertTrue(torch.allclose(frames.grad[0, 2:], torch.full((2, 1, 1, 2), -0.125)))
+        self.assertTrue(torch.equal(frames.grad[0, :2], torch.zeros(2, 1, 1, 2)))
 
 
 class FrameDifferenceLossTest(unittest.TestCase):
