@@ -138,6 +138,7 @@ def main():
     ap.add_argument("--steadiness-switch-free", type=int, default=0, help="leave that penalty out for this many blocks from a prompt switch (0: nowhere)")
     ap.add_argument("--steadiness-quantile", type=float, default=0.9, help="the threshold of that penalty: this quantile of the data's per-pair change")
     ap.add_argument("--anchor-weight", type=float, default=0.0, help="hold the scored blocks' per-channel latent means to the regression student's rollout from the same noise and prompts (statistics_anchor_loss); 0: off")
+    ap.add_argument("--anchor-pooled", action="store_true", help="that anchor on one mean per channel over the batch and all scored frames, not per block and clip")
     ap.add_argument("--seed", type=int, default=3000, help="of the prompts, noise and rollouts (3000 as shipped): another gives a repeat of the same recipe")
     ap.add_argument("--rollout-blocks", type=int, default=4, help="blocks per rollout; past the teacher's clip the cache rolls, and DMD scores the last clip's worth")
     ap.add_argument("--context-frames", type=int, default=STREAM_CONTEXT_FRAMES, help="the rollouts' window, as the pack will stream")
@@ -264,7 +265,7 @@ def main():
             loss = loss + args.steadiness_weight * loss_steady
         # x0_gen is a one-pass prediction from a random step, the reference's the finished block:
         # only their means are compared, which a prediction keeps at every noise level.
-        loss_anchor = statistics_anchor_loss(x0_gen, x0_ref, F) if x0_ref is not None else torch.zeros((), device=dev)
+        loss_anchor = statistics_anchor_loss(x0_gen, x0_ref, F, args.anchor_pooled) if x0_ref is not None else torch.zeros((), device=dev)
         loss = loss + args.anchor_weight * loss_anchor
         if args.ode_weight > 0:
             j = torch.from_numpy(rng.choice(len(x0_pairs), b, replace=False))

@@ -495,15 +495,22 @@ def block_channel_means(frames, frames_per_block):
     return frames.reshape(b, n // frames_per_block, frames_per_block, c, -1).mean(dim=(2, 4))
 
 
-def statistics_anchor_loss(frames, reference, frames_per_block):
+def statistics_anchor_loss(frames, reference, frames_per_block, pooled=False):
     """Mean squared difference of the blocks' per-channel means (block_channel_means) between a
     student's frames and a reference clip made from the same noise and prompts; (B, N, C, h, w)
     both, the reference detached. Only the statistics are held, not the content, so that DMD can
     still sharpen what the reference blurs: it is how a distilled student can keep the long-clip
     brightness of the regression student it starts from, which stays level over five minutes
-    where DMD's students darkened by ~10% (model card, sessions 18, 19 and 23)."""
-    diff = block_channel_means(frames, frames_per_block) - block_channel_means(reference, frames_per_block)
-    return (diff ** 2).mean()
+    where DMD's students darkened by ~10% (model card, sessions 18, 19 and 23).
+
+    pooled: one mean per channel over the whole batch and every frame instead, which holds only
+    what all the clips share (a darkening is systematic) and leaves each block free to continue
+    its own context: per block and clip, the pull towards the reference's block, whose context
+    differs, came at block seams and the student flickered more (session 24)."""
+    mine, theirs = block_channel_means(frames, frames_per_block), block_channel_means(reference, frames_per_block)
+    if pooled:
+        mine, theirs = mine.mean(dim=(0, 1)), theirs.mean(dim=(0, 1))
+    return ((mine - theirs) ** 2).mean()
 
 
 def clean_error_weight(t: torch.Tensor, floor: float) -> torch.Tensor:

@@ -291,6 +291,15 @@ class StatisticsAnchorLossTest(unittest.TestCase):
         self.assertTrue(torch.allclose(frames.grad[0, 2:], torch.full((2, 1, 1, 2), -0.125)))
         self.assertTrue(torch.equal(frames.grad[0, :2], torch.zeros(2, 1, 1, 2)))
 
+    def test_pooled_it_holds_what_the_clips_share_and_not_each_clip(self):
+        reference = torch.zeros(2, 2, 1, 1, 1)
+        apart = reference.clone()
+        apart[0], apart[1] = 0.5, -0.5  # one clip brighter, one darker: same mean over both
+        self.assertEqual(statistics_anchor_loss(apart, reference, 1, pooled=True).item(), 0.0)
+        self.assertAlmostEqual(statistics_anchor_loss(apart, reference, 1).item(), 0.25, places=6)
+        darker = reference - 0.5
+        self.assertAlmostEqual(statistics_anchor_loss(darker, reference, 1, pooled=True).item(), 0.25, places=6)
+
 
 class FrameDifferenceLossTest(unittest.TestCase):
     def test_an_offset_that_is_the_same_in_every_frame_costs_nothing(self):
