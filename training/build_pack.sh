@@ -53,6 +53,18 @@ ODE_STEPS=${ODE_STEPS:-600}
 # The student's denoising steps per block (make_ode_pairs.py --student-steps); 4 as shipped.
 STUDENT_STEPS=${STUDENT_STEPS:-4}
 DMD_STEPS=${DMD_STEPS:-200}
+# Blocks per DMD rollout (train_dmd.py --rollout-blocks; 4, the teacher's clip, up to session 23)
+# and the statistics anchor on the regression student's rollouts (--anchor-weight; 0: off).
+DMD_ROLLOUT_BLOCKS=${DMD_ROLLOUT_BLOCKS:-4}
+DMD_ANCHOR=${DMD_ANCHOR:-0}
+# How a FROM_PACK build with TEACHER_STILLS=0 continues the pack's teacher: "temporal" (the
+# third round's recipe, session 16) or "switches" (switch clips drawn 3 times as often, session 23).
+CONTINUE_RECIPE=${CONTINUE_RECIPE:-temporal}
+case "$CONTINUE_RECIPE" in
+  temporal) recipe=(--temporal-recipe) ;;
+  switches) recipe=(--switch-weight 3) ;;
+  *) echo "CONTINUE_RECIPE: temporal or switches, not $CONTINUE_RECIPE" >&2; exit 2 ;;
+esac
 RUN=${CAUSVID_RUNS:-runs}/default
 mkdir -p "$RUN"
 run() { echo "== $*"; "$PY" "$@"; }
@@ -66,7 +78,7 @@ if [ -n "$FROM_PACK" ]; then
     [ -f "$RUN/teacher_stills.done" ] || run train_teacher.py --stills "$TEACHER_STILLS" --batch "$STILLS_BATCH" --lr "$STILLS_LR"
     [ -f "$RUN/teacher.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --init "$RUN/teacher_stills.pt" --joint-stills "$JOINT_STILLS"
   else
-    [ -f "$RUN/teacher.done" ] || run train_teacher.py --init "$RUN/teacher_pack.pt" --freeze-text --temporal-recipe \
+    [ -f "$RUN/teacher.done" ] || run train_teacher.py --init "$RUN/teacher_pack.pt" --freeze-text "${recipe[@]}" \
       --joint-stills 16 --lr 3e-4 --steps "$TEACHER_CONTINUE"
   fi
 else
@@ -84,5 +96,5 @@ else
 fi
 [ -f "$RUN/ode.done" ] || run make_ode_pairs.py --clips "$ODE_CLIPS" --student-steps "$STUDENT_STEPS"
 [ -f "$RUN/student_ode.done" ] || run train_student_ode.py --steps "$ODE_STEPS"
-[ -f "$RUN/student_dmd.done" ] || run train_dmd.py --steps "$DMD_STEPS"
+[ -f "$RUN/student_dmd.done" ] || run train_dmd.py --steps "$DMD_STEPS" --rollout-blocks "$DMD_ROLLOUT_BLOCKS" --anchor-weight "$DMD_ANCHOR"
 [ "$EXPORT" = 0 ] || run export_default.py

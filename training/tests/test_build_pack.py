@@ -41,6 +41,23 @@ class FromPackTest(unittest.TestCase):
         for flag in ("--freeze-text", "--temporal-recipe"):
             self.assertIn(flag, teacher)
 
+    def test_the_switch_recipe_continues_the_teacher_and_the_dmd_flags_reach_train_dmd(self):
+        pack = TRAINING.parent / "models" / "default"
+        code, err, calls, _ = run(FROM_PACK=str(pack), TEACHER_STILLS="0", CONTINUE_RECIPE="switches", DMD_ROLLOUT_BLOCKS="16", DMD_ANCHOR="10")
+        self.assertEqual(code, 0, err)
+        teacher = calls[2].split()
+        self.assertEqual(teacher[teacher.index("--switch-weight") + 1], "3")
+        self.assertNotIn("--temporal-recipe", teacher)
+        dmd = calls[-1].split()
+        self.assertEqual(dmd[dmd.index("--rollout-blocks") + 1], "16")
+        self.assertEqual(dmd[dmd.index("--anchor-weight") + 1], "10")
+
+    def test_an_unknown_continue_recipe_is_refused_before_anything_runs(self):
+        code, err, calls, _ = run(CONTINUE_RECIPE="spatial")
+        self.assertEqual(code, 2)
+        self.assertIn("temporal or switches, not spatial", err)
+        self.assertEqual(calls, [])
+
     def test_with_stills_only_the_autoencoder_is_the_packs(self):
         pack = TRAINING.parent / "models" / "default"
         code, err, calls, run_folder = run(FROM_PACK=str(pack), TEACHER_STILLS="10", TEACHER_STEPS="20")
