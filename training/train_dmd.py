@@ -264,7 +264,7 @@ def main():
         if args.steadiness_weight > 0:
             loss = loss + args.steadiness_weight * loss_steady
         # x0_gen is a one-pass prediction from a random step, the reference's the finished block:
-        # only their means are compared, which a prediction keeps at every noise level.
+        # only their means are compared, which a prediction keeps, in expectation, at every level.
         loss_anchor = statistics_anchor_loss(x0_gen, x0_ref, F, args.anchor_pooled) if x0_ref is not None else torch.zeros((), device=dev)
         loss = loss + args.anchor_weight * loss_anchor
         if args.ode_weight > 0:

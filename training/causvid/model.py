@@ -505,8 +505,9 @@ def statistics_anchor_loss(frames, reference, frames_per_block, pooled=False):
 
     pooled: one mean per channel over the whole batch and every frame instead, which holds only
     what all the clips share (a darkening is systematic) and leaves each block free to continue
-    its own context: per block and clip, the pull towards the reference's block, whose context
-    differs, came at block seams and the student flickered more (session 24)."""
+    its own context. Measured in session 24 (model card): per block and clip, the anchor pulls
+    each block towards a reference block made in another context, and the student drew its
+    objects in scattered pieces and flickered more; pooled, it changed next to nothing."""
     mine, theirs = block_channel_means(frames, frames_per_block), block_channel_means(reference, frames_per_block)
     if pooled:
         mine, theirs = mine.mean(dim=(0, 1)), theirs.mean(dim=(0, 1))
