@@ -61,8 +61,8 @@ DMD_ANCHOR=${DMD_ANCHOR:-0}
 # third round's recipe, session 16) or "switches" (switch clips drawn 3 times as often, session 23).
 CONTINUE_RECIPE=${CONTINUE_RECIPE:-temporal}
 case "$CONTINUE_RECIPE" in
-  temporal) recipe=(--temporal-recipe) ;;
-  switches) recipe=(--switch-weight 3) ;;
+  temporal) continue_recipe=(--temporal-recipe) ;;
+  switches) continue_recipe=(--switch-weight 3) ;;
   *) echo "CONTINUE_RECIPE: temporal or switches, not $CONTINUE_RECIPE" >&2; exit 2 ;;
 esac
 RUN=${CAUSVID_RUNS:-runs}/default
@@ -78,7 +78,7 @@ if [ -n "$FROM_PACK" ]; then
     [ -f "$RUN/teacher_stills.done" ] || run train_teacher.py --stills "$TEACHER_STILLS" --batch "$STILLS_BATCH" --lr "$STILLS_LR"
     [ -f "$RUN/teacher.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --init "$RUN/teacher_stills.pt" --joint-stills "$JOINT_STILLS"
   else
-    [ -f "$RUN/teacher.done" ] || run train_teacher.py --init "$RUN/teacher_pack.pt" --freeze-text "${recipe[@]}" \
+    [ -f "$RUN/teacher.done" ] || run train_teacher.py --init "$RUN/teacher_pack.pt" --freeze-text "${continue_recipe[@]}" \
       --joint-stills 16 --lr 3e-4 --steps "$TEACHER_CONTINUE"
   fi
 else

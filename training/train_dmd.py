@@ -156,10 +156,7 @@ def main():
     student.load_state_dict(load(run / "student_ode.pt")["state"]["student"])
     critic = copy.deepcopy(teacher)
     # The regression student, frozen: its long clips keep their brightness (model card, session 23).
-    reference = copy.deepcopy(student).eval() if args.anchor_weight > 0 else None
-    if reference is not None:
-        for p in reference.parameters():
-            p.requires_grad_(False)
+    reference = copy.deepcopy(student).eval().requires_grad_(False) if args.anchor_weight > 0 else None
     for m in (student, critic):
         m.train()
         for p in m.parameters():
