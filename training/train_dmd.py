@@ -94,6 +94,18 @@ def continuation_weights(t, photo, frames_per_block, max_t=1.0):
     return w
 
 
+def rolled_prompts(block_prompts, lead, mode="first"):
+    """Each clip's prompts for a rollout of `lead` more blocks than its own: the lead-in's
+    blocks, then the clip's. `first` opens with its first prompt held (as shipped); `cycle`
+    repeats the clip's own schedule, so that a clip with a switch switches back and forth in the
+    lead-in too, and the scored switch does not always follow a long stretch of one prompt."""
+    if mode == "first":
+        return [[p[0]] * lead + list(p) for p in block_prompts]
+    if mode == "cycle":
+        return [[p[(j - lead) % len(p)] for j in range(lead)] + list(p) for p in block_prompts]
+    raise ValueError(f"unknown lead-in mode {mode!r}")
+
+
 def switch_free_pairs(block_prompts, scored_blocks, frames_per_block, with_before, after_switch):
     """(B, pairs) weights of excess_change_loss over a rollout's last `scored_blocks` blocks: 0
     for the pairs that end in a block whose prompt differs from the block before it, or in the
@@ -141,6 +153,7 @@ def main():
     ap.add_argument("--anchor-pooled", action="store_true", help="that anchor on one mean per channel over the batch and all scored frames, not per block and clip")
     ap.add_argument("--seed", type=int, default=3000, help="of the prompts, noise and rollouts (3000 as shipped): another gives a repeat of the same recipe")
     ap.add_argument("--rollout-blocks", type=int, default=4, help="blocks per rollout; past the teacher's clip the cache rolls, and DMD scores the last clip's worth")
+    ap.add_argument("--lead-in", choices=["first", "cycle"], default="first", help="the prompts of a rollout's blocks before the scored clip: its first prompt held (as shipped) or its own schedule repeated")
     ap.add_argument("--context-frames", type=int, default=STREAM_CONTEXT_FRAMES, help="the rollouts' window, as the pack will stream")
     ap.add_argument("--sink-frames", type=int, default=STREAM_SINK_FRAMES)
     args = ap.parse_args()
@@ -223,11 +236,11 @@ def main():
             g["lr"] = cosine_lr(i, stage.total, args.lr, warmup=20)
         idx = rng.choice(len(prompts), args.batch, replace=False)
         b, lead = len(idx), args.rollout_blocks - n // F
-        # A rollout longer than the teacher's clip opens with `lead` blocks of the clip's first
-        # prompt (and its given frames, a photo stays in the sink); DMD scores the last clip's
-        # worth, made against a window that has rolled, as the engine's does after 4 blocks.
-        rolled_prompts = [[prompts[i][0]] * lead + list(prompts[i]) for i in idx]
-        emb, mask = embed_prompts(rolled_prompts)
+        # A rollout longer than the teacher's clip opens with `lead` blocks of lead-in (its
+        # prompts from --lead-in; the clip's given frames, a photo stays in the sink); DMD scores
+        # the last clip's worth, made against a window that has rolled, as the engine's does.
+        rolled = rolled_prompts([prompts[i] for i in idx], lead, args.lead_in)
+        emb, mask = embed_prompts(rolled)
         known = torch.zeros(b, args.rollout_blocks * F, dtype=torch.bool, device=dev)
         known[:, :n] = known_pairs[idx].to(dev)
         real = torch.zeros(b, args.rollout_blocks * F, *shape[1:], device=dev)
@@ -256,7 +269,7 @@ def main():
         loss = loss_dmd
         # The frame before the scored blocks (the lead-in's last, detached) makes the seam a pair.
         before = x0_roll[:, -n - 1 : -n] if lead > 0 else None
-        free = switch_free_pairs(rolled_prompts, n // F, F, before is not None, args.steadiness_switch_free).to(dev) if args.steadiness_switch_free else None
+        free = switch_free_pairs(rolled, n // F, F, before is not None, args.steadiness_switch_free).to(dev) if args.steadiness_switch_free else None
         loss_steady = excess_change_loss(x0_gen, before, steady_threshold, free)
         if args.steadiness_weight > 0:
             loss = loss + args.steadiness_weight * loss_steady

@@ -199,6 +199,17 @@ class CausalTest(unittest.TestCase):
         self.assertEqual(continuation_weights(t, photo, 2).tolist(), [[0, 1, 1, 1, 1, 1, 1, 1], [0, 0, 1, 1, 1, 1, 1, 1]])
         self.assertEqual(continuation_weights(t, photo, 2, 0.75).tolist(), [[0, 1, 1, 1, 0, 0, 1, 1], [0, 0, 0, 0, 1, 1, 0, 0]])
 
+    def test_a_rollouts_lead_in_holds_the_first_prompt_or_cycles_the_clips_schedule(self):
+        from train_dmd import rolled_prompts
+
+        clips = [["r", "r", "b", "b"], ["s", "s", "s", "s"]]
+        self.assertEqual(rolled_prompts(clips, 2, "first"), [["r", "r", "r", "r", "b", "b"], ["s"] * 6])
+        # Cycled, the lead-in ends where the clip's schedule ends, so it repeats seamlessly.
+        self.assertEqual(rolled_prompts(clips, 6, "cycle")[0], ["b", "b", "r", "r", "b", "b", "r", "r", "b", "b"])
+        self.assertEqual(rolled_prompts(clips, 0, "cycle"), clips)
+        with self.assertRaises(ValueError):
+            rolled_prompts(clips, 2, "random")
+
     def test_the_steadiness_penalty_leaves_out_the_blocks_from_a_prompt_switch(self):
         from train_dmd import switch_free_pairs
 
