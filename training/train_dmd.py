@@ -94,6 +94,15 @@ def continuation_weights(t, photo, frames_per_block, max_t=1.0):
     return w
 
 
+def rollout_length(rng, rollout_blocks, clip_blocks, clip_share):
+    """Blocks in this step's rollout: with probability clip_share the teacher's clip alone (a
+    window that never rolls, where the shipped student learned to switch), else rollout_blocks
+    (where a long clip learns to hold). At share 0 rng is not drawn, so runs repeat as before."""
+    if clip_share > 0 and rng.random() < clip_share:
+        return clip_blocks
+    return rollout_blocks
+
+
 def rolled_prompts(block_prompts, lead, mode="first"):
     """Each clip's prompts for a rollout of `lead` more blocks than its own: the lead-in's
     blocks, then the clip's. `first` opens with its first prompt held (as shipped); `cycle`
@@ -153,6 +162,7 @@ def main():
     ap.add_argument("--anchor-pooled", action="store_true", help="that anchor on one mean per channel over the batch and all scored frames, not per block and clip")
     ap.add_argument("--seed", type=int, default=3000, help="of the prompts, noise and rollouts (3000 as shipped): another gives a repeat of the same recipe")
     ap.add_argument("--rollout-blocks", type=int, default=4, help="blocks per rollout; past the teacher's clip the cache rolls, and DMD scores the last clip's worth")
+    ap.add_argument("--clip-rollout-share", type=float, default=0.0, help="share of steps whose rollout is the teacher's clip alone (no lead-in, a window that has not rolled) instead of --rollout-blocks")
     ap.add_argument("--lead-in", choices=["first", "cycle"], default="first", help="the prompts of a rollout's blocks before the scored clip: its first prompt held (as shipped) or its own schedule repeated")
     ap.add_argument("--context-frames", type=int, default=STREAM_CONTEXT_FRAMES, help="the rollouts' window, as the pack will stream")
     ap.add_argument("--sink-frames", type=int, default=STREAM_SINK_FRAMES)
@@ -235,17 +245,18 @@ def main():
         for g in opt_g.param_groups:
             g["lr"] = cosine_lr(i, stage.total, args.lr, warmup=20)
         idx = rng.choice(len(prompts), args.batch, replace=False)
-        b, lead = len(idx), args.rollout_blocks - n // F
+        blocks = rollout_length(rng, args.rollout_blocks, n // F, args.clip_rollout_share)
+        b, lead = len(idx), blocks - n // F
         # A rollout longer than the teacher's clip opens with `lead` blocks of lead-in (its
         # prompts from --lead-in; the clip's given frames, a photo stays in the sink); DMD scores
         # the last clip's worth, made against a window that has rolled, as the engine's does.
         rolled = rolled_prompts([prompts[i] for i in idx], lead, args.lead_in)
         emb, mask = embed_prompts(rolled)
-        known = torch.zeros(b, args.rollout_blocks * F, dtype=torch.bool, device=dev)
+        known = torch.zeros(b, blocks * F, dtype=torch.bool, device=dev)
         known[:, :n] = known_pairs[idx].to(dev)
-        real = torch.zeros(b, args.rollout_blocks * F, *shape[1:], device=dev)
+        real = torch.zeros(b, blocks * F, *shape[1:], device=dev)
         real[:, :n] = x0_pairs[idx].to(dev)
-        noise = torch.randn(b, args.rollout_blocks * F, *shape[1:], device=dev)
+        noise = torch.randn(b, blocks * F, *shape[1:], device=dev)
         x0_roll, states, contexts = rollout(student, emb, mask, timesteps, noise, args.context_frames, known, real, args.sink_frames, keep_last=n // F)
         x0_ref = rollout(reference, emb, mask, timesteps, noise, args.context_frames, known, real, args.sink_frames)[0][:, -n:] if reference is not None else None
         states, known = states[:, :, -n:], known[:, -n:]

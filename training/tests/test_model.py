@@ -199,6 +199,19 @@ class CausalTest(unittest.TestCase):
         self.assertEqual(continuation_weights(t, photo, 2).tolist(), [[0, 1, 1, 1, 1, 1, 1, 1], [0, 0, 1, 1, 1, 1, 1, 1]])
         self.assertEqual(continuation_weights(t, photo, 2, 0.75).tolist(), [[0, 1, 1, 1, 0, 0, 1, 1], [0, 0, 0, 0, 1, 1, 0, 0]])
 
+    def test_a_share_of_rollouts_can_be_the_teachers_clip_alone(self):
+        import numpy as np
+        from train_dmd import rollout_length
+
+        rng = np.random.default_rng(0)
+        lengths = [rollout_length(rng, 16, 4, 0.5) for _ in range(400)]
+        self.assertEqual(set(lengths), {4, 16})
+        self.assertLess(abs(lengths.count(4) / 400 - 0.5), 0.1)
+        # At share 0 the generator is left alone, so the shipped recipe's draws do not move.
+        rng, untouched = np.random.default_rng(1), np.random.default_rng(1)
+        self.assertEqual(rollout_length(rng, 16, 4, 0.0), 16)
+        self.assertEqual(rng.random(), untouched.random())
+
     def test_a_rollouts_lead_in_holds_the_first_prompt_or_cycles_the_clips_schedule(self):
         from train_dmd import rolled_prompts
 
