@@ -9,7 +9,8 @@
 # folders are not kept in git and a new machine has none, but the pack holds every trained
 # weight (import_pack.py). Its autoencoder encodes the clips; by default (TEACHER_STILLS, as
 # the shipped pack was made in session 17) a new teacher grows from a stills round
-# (TEACHER_STEPS clip steps) and the student is distilled from it. With TEACHER_STILLS=0 the
+# (TEACHER_STEPS clip steps), is continued on switch clips (TEACHER_SWITCHES, since session
+# 25) and the student is distilled from it. With TEACHER_STILLS=0 the
 # pack's own teacher trains TEACHER_CONTINUE more steps instead, its text encoder frozen (so
 # that teacher can ship beside the pack's student at any point).
 set -euo pipefail
@@ -47,16 +48,21 @@ STILLS_LR=${STILLS_LR:-1e-3}
 # Single frames trained beside each clip round's clips (train_teacher.py --joint-stills); 16 as shipped.
 JOINT_STILLS=${JOINT_STILLS:-16}
 TEACHER_CONTINUE=${TEACHER_CONTINUE:-8000}
+# The shipped teacher (session 25) is that teacher continued this many steps with its text
+# encoder frozen and clips that switch their prompt drawn three times as often (session 23's
+# B: 75 minutes, 6577 steps, on one core here); 0 stops at session 17's teacher.
+TEACHER_SWITCHES=${TEACHER_SWITCHES:-6577}
 EXPORT=${EXPORT:-1}
 ODE_CLIPS=${ODE_CLIPS:-320}
 ODE_STEPS=${ODE_STEPS:-600}
 # The student's denoising steps per block (make_ode_pairs.py --student-steps); 4 as shipped.
 STUDENT_STEPS=${STUDENT_STEPS:-4}
 DMD_STEPS=${DMD_STEPS:-200}
-# Blocks per DMD rollout (train_dmd.py --rollout-blocks; 4, the teacher's clip, up to session 23)
-# and the statistics anchor on the regression student's rollouts (--anchor-weight; 0: off).
-DMD_ROLLOUT_BLOCKS=${DMD_ROLLOUT_BLOCKS:-4}
-DMD_ANCHOR=${DMD_ANCHOR:-0}
+# Blocks per DMD rollout (train_dmd.py --rollout-blocks) and the statistics anchor on the
+# regression student's rollouts (--anchor-weight): 16 and 1 as shipped since session 25 (4, the
+# teacher's clip, and 0, off, up to session 24's pack).
+DMD_ROLLOUT_BLOCKS=${DMD_ROLLOUT_BLOCKS:-16}
+DMD_ANCHOR=${DMD_ANCHOR:-1}
 # How a FROM_PACK build with TEACHER_STILLS=0 continues the pack's teacher: "temporal" (the
 # third round's recipe, session 16) or "switches" (switch clips drawn 3 times as often, session 23).
 CONTINUE_RECIPE=${CONTINUE_RECIPE:-temporal}
@@ -93,6 +99,13 @@ else
   [ "$TEACHER_MORE" = 0 ] || [ -f "$RUN/teacher_more.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" "${joint[@]}"
   [ "$TEACHER_TEMPORAL" = 0 ] || [ -f "$RUN/teacher_temporal.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL" "${joint[@]}"
   [ "$TEACHER_SPATIAL" = 0 ] || [ -f "$RUN/teacher_spatial.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL" --spatial "$TEACHER_SPATIAL" "${joint[@]}"
+fi
+if [ "$TEACHER_SWITCHES" != 0 ] && ! { [ -n "$FROM_PACK" ] && [ "$TEACHER_STILLS" = 0 ]; }; then
+  # Continues the last round that finished, under a stage name of its own.
+  last=teacher
+  for round in teacher_more teacher_temporal teacher_spatial; do [ ! -f "$RUN/$round.done" ] || last=$round; done
+  [ -f "$RUN/teacher_continued.done" ] || run train_teacher.py --continued --init "$RUN/$last.pt" --freeze-text \
+    --switch-weight 3 --joint-stills 16 --lr 3e-4 --steps "$TEACHER_SWITCHES"
 fi
 [ -f "$RUN/ode.done" ] || run make_ode_pairs.py --clips "$ODE_CLIPS" --student-steps "$STUDENT_STEPS"
 [ -f "$RUN/student_ode.done" ] || run train_student_ode.py --steps "$ODE_STEPS"

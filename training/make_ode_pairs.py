@@ -39,7 +39,7 @@ def run_timesteps(run) -> list[float]:
 
 def teacher_checkpoint(run):
     """The finished teacher: the latest round that was run to its end."""
-    for name in ("teacher_spatial", "teacher_temporal", "teacher_more"):
+    for name in ("teacher_continued", "teacher_spatial", "teacher_temporal", "teacher_more"):
         if (run / f"{name}.done").exists():
             return run / f"{name}.pt"
     return run / "teacher.pt"

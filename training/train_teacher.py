@@ -159,6 +159,7 @@ def main():
     ap.add_argument("--joint-stills", type=int, default=0, help="in the clip rounds, also this many single frames a step (their flow loss added), so the frame's layout keeps learning beside time")
     ap.add_argument("--learn-spatial-bias", action="store_true", help="train the spatial attention bias in every round, not only the spatial one (a run-wide choice: a round's optimiser state then holds it)")
     ap.add_argument("--init", type=Path, help="start the first round from this teacher's EMA weights instead of from scratch")
+    ap.add_argument("--continued", action="store_true", help="with --init: train the round as stage teacher_continued, so that it continues this run's own teacher without overwriting it (how the shipped teacher was made since session 25)")
     ap.add_argument("--freeze-text", action="store_true", help="leave the text encoder as it starts (with --init): the continued teacher can then ship beside the student distilled with that encoder")
     ap.add_argument("--temporal-recipe", action="store_true", help="train the round with the third round's per-block noise levels and frame-difference loss: for a round started with --init from a teacher that learned them, such as the shipped one (import_pack.py)")
     ap.add_argument("--stills", type=int, default=0, help="instead of the clip rounds: pretrain on single frames for this many steps (stage teacher_stills), a start for --init")
@@ -188,7 +189,9 @@ def main():
     # cosine cycle at half the peak rate, so a finished teacher can be trained further without
     # re-tuning the first schedule.
     later = (("teacher_more", args.more), ("teacher_temporal", args.temporal), ("teacher_spatial", args.spatial))
-    rounds = [("teacher", args.steps, args.lr)] + [(name, steps, args.lr / 2) for name, steps in later if steps]
+    rounds = [("teacher_continued" if args.continued else "teacher", args.steps, args.lr)] + [(name, steps, args.lr / 2) for name, steps in later if steps]
+    if args.continued and (not args.init or args.stills or len(rounds) > 1):
+        raise SystemExit("--continued is one round of its own, started from --init")
     if [r[0] for r in rounds[1:]] != [name for name, _ in later[: len(rounds) - 1]]:
         raise SystemExit("each round continues the one before it: give the earlier rounds' lengths too")
     if args.stills:

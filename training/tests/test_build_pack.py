@@ -63,7 +63,7 @@ class FromPackTest(unittest.TestCase):
         code, err, calls, run_folder = run(FROM_PACK=str(pack), TEACHER_STILLS="10", TEACHER_STEPS="20")
         self.assertEqual(code, 0, err)
         scripts = [c.split()[0] for c in calls]
-        self.assertEqual(scripts, ["import_pack.py", "train_ae.py", "train_teacher.py", "train_teacher.py", "make_ode_pairs.py", "train_student_ode.py", "train_dmd.py"])
+        self.assertEqual(scripts, ["import_pack.py", "train_ae.py", "train_teacher.py", "train_teacher.py", "train_teacher.py", "make_ode_pairs.py", "train_student_ode.py", "train_dmd.py"])
         self.assertIn("--stills 10", calls[2])
         clip_round = calls[3].split()
         self.assertEqual(clip_round[clip_round.index("--init") + 1], str(run_folder / "teacher_stills.pt"))
@@ -80,16 +80,33 @@ class FromPackTest(unittest.TestCase):
         # As shipped since session 17: a stills round, one clip round grown from it, distilled.
         code, err, calls, run_folder = run()
         self.assertEqual(code, 0, err)
-        self.assertEqual([c.split()[0] for c in calls], ["train_ae.py", "train_teacher.py", "train_teacher.py", "make_ode_pairs.py", "train_student_ode.py", "train_dmd.py"])
+        # As shipped since session 25: that teacher continued on switch clips, distilled on
+        # 16-block rollouts held to the regression student's means.
+        self.assertEqual([c.split()[0] for c in calls], ["train_ae.py", "train_teacher.py", "train_teacher.py", "train_teacher.py", "make_ode_pairs.py", "train_student_ode.py", "train_dmd.py"])
         self.assertIn("--stills 6000", calls[1])
         clip_round = calls[2].split()
         self.assertEqual(clip_round[clip_round.index("--steps") + 1], "4500")
         self.assertEqual(clip_round[clip_round.index("--init") + 1], str(run_folder / "teacher_stills.pt"))
         self.assertEqual(clip_round[clip_round.index("--joint-stills") + 1], "16")
+        continued = calls[3].split()
+        self.assertEqual(continued[continued.index("--init") + 1], str(run_folder / "teacher.pt"))
+        self.assertEqual(continued[continued.index("--steps") + 1], "6577")
+        self.assertEqual(continued[continued.index("--switch-weight") + 1], "3")
+        for flag in ("--continued", "--freeze-text"):
+            self.assertIn(flag, continued)
+        dmd = calls[-1].split()
+        self.assertEqual(dmd[dmd.index("--rollout-blocks") + 1], "16")
+        self.assertEqual(dmd[dmd.index("--anchor-weight") + 1], "1")
         self.assertNotIn("import_pack.py", " ".join(calls))
 
+    def test_without_the_switch_round_the_chain_stops_at_session_17s_teacher(self):
+        code, err, calls, _ = run(TEACHER_SWITCHES="0")
+        self.assertEqual(code, 0, err)
+        self.assertEqual(len([c for c in calls if c.startswith("train_teacher.py")]), 2)
+        self.assertNotIn("--continued", " ".join(calls))
+
     def test_the_three_round_teacher_of_sessions_1_to_16(self):
-        code, err, calls, _ = run(TEACHER_STILLS="0", JOINT_STILLS="0", TEACHER_STEPS="3000", TEACHER_MORE="4000", TEACHER_TEMPORAL="2000")
+        code, err, calls, _ = run(TEACHER_STILLS="0", JOINT_STILLS="0", TEACHER_STEPS="3000", TEACHER_MORE="4000", TEACHER_TEMPORAL="2000", TEACHER_SWITCHES="0")
         self.assertEqual(code, 0, err)
         rounds = [c for c in calls if c.startswith("train_teacher.py")]
         self.assertEqual(len(rounds), 3)
