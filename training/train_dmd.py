@@ -96,7 +96,7 @@ def continuation_weights(t, photo, frames_per_block, max_t=1.0):
 
 def rollout_length(rng, rollout_blocks, clip_blocks, clip_share):
     """Blocks in this step's rollout: with probability clip_share the teacher's clip alone (a
-    window that never rolls, where the shipped student learned to switch), else rollout_blocks
+    window that never rolls, where session 24's pack's student learned to switch), else rollout_blocks
     (where a long clip learns to hold). At share 0 rng is not drawn, so runs repeat as before."""
     if clip_share > 0 and rng.random() < clip_share:
         return clip_blocks
@@ -158,10 +158,10 @@ def main():
     ap.add_argument("--steadiness-weight", type=float, default=0.0, help="penalty on the rollouts' own frame-to-frame change past the data's (excess_change_loss); 0: off")
     ap.add_argument("--steadiness-switch-free", type=int, default=0, help="leave that penalty out for this many blocks from a prompt switch (0: nowhere)")
     ap.add_argument("--steadiness-quantile", type=float, default=0.9, help="the threshold of that penalty: this quantile of the data's per-pair change")
-    ap.add_argument("--anchor-weight", type=float, default=0.0, help="hold the scored blocks' per-channel latent means to the regression student's rollout from the same noise and prompts (statistics_anchor_loss); 0: off")
+    ap.add_argument("--anchor-weight", type=float, default=1.0, help="hold the scored blocks' per-channel latent means to the regression student's rollout from the same noise and prompts (statistics_anchor_loss); 1 as shipped since session 25, 0: off")
     ap.add_argument("--anchor-pooled", action="store_true", help="that anchor on one mean per channel over the batch and all scored frames, not per block and clip")
     ap.add_argument("--seed", type=int, default=3000, help="of the prompts, noise and rollouts (3000 as shipped): another gives a repeat of the same recipe")
-    ap.add_argument("--rollout-blocks", type=int, default=4, help="blocks per rollout; past the teacher's clip the cache rolls, and DMD scores the last clip's worth")
+    ap.add_argument("--rollout-blocks", type=int, default=16, help="blocks per rollout (16 as shipped since session 25, 4 before); past the teacher's clip the cache rolls, and DMD scores the last clip's worth")
     ap.add_argument("--clip-rollout-share", type=float, default=0.0, help="share of steps whose rollout is the teacher's clip alone (no lead-in, a window that has not rolled) instead of --rollout-blocks")
     ap.add_argument("--lead-in", choices=["first", "cycle"], default="first", help="the prompts of a rollout's blocks before the scored clip: its first prompt held (as shipped) or its own schedule repeated")
     ap.add_argument("--context-frames", type=int, default=STREAM_CONTEXT_FRAMES, help="the rollouts' window, as the pack will stream")
