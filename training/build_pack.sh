@@ -63,12 +63,16 @@ DMD_STEPS=${DMD_STEPS:-200}
 # teacher's clip, and 0, off, up to session 24's pack).
 DMD_ROLLOUT_BLOCKS=${DMD_ROLLOUT_BLOCKS:-16}
 DMD_ANCHOR=${DMD_ANCHOR:-1}
+# Every continued teacher keeps its text encoder (so it can ship beside the student distilled
+# with it) and trains 16 stills a step beside its clips at a lower rate.
+continuation=(--freeze-text --joint-stills 16 --lr 3e-4)
+switch_recipe=(--switch-weight 3)
 # How a FROM_PACK build with TEACHER_STILLS=0 continues the pack's teacher: "temporal" (the
 # third round's recipe, session 16) or "switches" (switch clips drawn 3 times as often, session 23).
 CONTINUE_RECIPE=${CONTINUE_RECIPE:-temporal}
 case "$CONTINUE_RECIPE" in
   temporal) continue_recipe=(--temporal-recipe) ;;
-  switches) continue_recipe=(--switch-weight 3) ;;
+  switches) continue_recipe=("${switch_recipe[@]}") ;;
   *) echo "CONTINUE_RECIPE: temporal or switches, not $CONTINUE_RECIPE" >&2; exit 2 ;;
 esac
 RUN=${CAUSVID_RUNS:-runs}/default
@@ -84,8 +88,8 @@ if [ -n "$FROM_PACK" ]; then
     [ -f "$RUN/teacher_stills.done" ] || run train_teacher.py --stills "$TEACHER_STILLS" --batch "$STILLS_BATCH" --lr "$STILLS_LR"
     [ -f "$RUN/teacher.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --init "$RUN/teacher_stills.pt" --joint-stills "$JOINT_STILLS"
   else
-    [ -f "$RUN/teacher.done" ] || run train_teacher.py --init "$RUN/teacher_pack.pt" --freeze-text "${continue_recipe[@]}" \
-      --joint-stills 16 --lr 3e-4 --steps "$TEACHER_CONTINUE"
+    [ -f "$RUN/teacher.done" ] || run train_teacher.py --init "$RUN/teacher_pack.pt" "${continuation[@]}" \
+      "${continue_recipe[@]}" --steps "$TEACHER_CONTINUE"
   fi
 else
   [ -f "$RUN/ae_more.done" ] && [ -f "$RUN/latents.npy" ] || run train_ae.py --steps "$AE_STEPS" --more "$AE_MORE" --edge-weight "$AE_EDGE" --gradient-weight "$AE_GRADIENT"
@@ -104,8 +108,8 @@ if [ "$TEACHER_SWITCHES" != 0 ] && ! { [ -n "$FROM_PACK" ] && [ "$TEACHER_STILLS
   # Continues the last round that finished, under a stage name of its own.
   last=teacher
   for round in teacher_more teacher_temporal teacher_spatial; do [ ! -f "$RUN/$round.done" ] || last=$round; done
-  [ -f "$RUN/teacher_continued.done" ] || run train_teacher.py --continued --init "$RUN/$last.pt" --freeze-text \
-    --switch-weight 3 --joint-stills 16 --lr 3e-4 --steps "$TEACHER_SWITCHES"
+  [ -f "$RUN/teacher_continued.done" ] || run train_teacher.py --continued --init "$RUN/$last.pt" \
+    "${continuation[@]}" "${switch_recipe[@]}" --steps "$TEACHER_SWITCHES"
 fi
 [ -f "$RUN/ode.done" ] || run make_ode_pairs.py --clips "$ODE_CLIPS" --student-steps "$STUDENT_STEPS"
 [ -f "$RUN/student_ode.done" ] || run train_student_ode.py --steps "$ODE_STEPS"
