@@ -16,7 +16,7 @@ from causvid.common import STREAM_CONTEXT_FRAMES, STREAM_SINK_FRAMES, TEACHER_NO
 from causvid.data import rendered_object_scale
 from causvid.export import export_pack
 from causvid.model import VideoDiT
-from make_ode_pairs import load_teacher, run_timesteps, student_checkpoint, teacher_checkpoint
+from make_ode_pairs import TEACHER_ROUNDS, load_teacher, run_timesteps, student_checkpoint, teacher_checkpoint
 
 
 def stage_summary(run, name):
@@ -74,7 +74,7 @@ def main():
         "date": datetime.date.today().isoformat(),
         "student_from": which,
         "teacher_from": (args.teacher or teacher_checkpoint(run)).stem,
-        "stages": {n: s for n in ("ae", "ae_more", "teacher", "teacher_more", "teacher_temporal", "teacher_continued", "student_ode", "student_dmd") if (s := stage_summary(run, n))},
+        "stages": {n: s for n in ("ae", "ae_more", *TEACHER_ROUNDS, "student_ode", "student_dmd") if (s := stage_summary(run, n))},
         "config": cfg.to_dict(),
         "object_scale": trained_object_scale(pack),
     }

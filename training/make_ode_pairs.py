@@ -37,9 +37,14 @@ def run_timesteps(run) -> list[float]:
     return recorded or STUDENT_TIMESTEPS
 
 
+# The teacher's clip rounds in the order they run, each continuing the one before it
+# (train_teacher.py; build_pack.sh walks the same order in shell).
+TEACHER_ROUNDS = ("teacher", "teacher_more", "teacher_temporal", "teacher_spatial", "teacher_continued")
+
+
 def teacher_checkpoint(run):
     """The finished teacher: the latest round that was run to its end."""
-    for name in ("teacher_continued", "teacher_spatial", "teacher_temporal", "teacher_more"):
+    for name in reversed(TEACHER_ROUNDS[1:]):
         if (run / f"{name}.done").exists():
             return run / f"{name}.pt"
     return run / "teacher.pt"

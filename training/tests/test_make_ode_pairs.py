@@ -3,7 +3,7 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from make_ode_pairs import STUDENT_TIMESTEPS, run_timesteps, student_timesteps
+from make_ode_pairs import STUDENT_TIMESTEPS, run_timesteps, student_timesteps, teacher_checkpoint
 
 
 class StudentTimestepsTest(unittest.TestCase):
@@ -25,6 +25,21 @@ class StudentTimestepsTest(unittest.TestCase):
             self.assertEqual(run_timesteps(run), STUDENT_TIMESTEPS)  # recorded before ode.done said
             (run / "ode.done").write_text(json.dumps({"clips": 8, "timesteps": student_timesteps(3)}))
             self.assertEqual(run_timesteps(run), student_timesteps(3))
+
+
+class TeacherCheckpointTest(unittest.TestCase):
+    def test_the_latest_finished_round_is_the_teacher(self):
+        with tempfile.TemporaryDirectory() as d:
+            run = Path(d)
+            self.assertEqual(teacher_checkpoint(run), run / "teacher.pt")
+            (run / "teacher_more.done").write_text("1")
+            (run / "teacher_temporal.pt").write_text("")  # started, not finished
+            self.assertEqual(teacher_checkpoint(run), run / "teacher_more.pt")
+            (run / "teacher_temporal.done").write_text("1")
+            self.assertEqual(teacher_checkpoint(run), run / "teacher_temporal.pt")
+            # The switch round (session 25) continues whichever round came last.
+            (run / "teacher_continued.done").write_text("1")
+            self.assertEqual(teacher_checkpoint(run), run / "teacher_continued.pt")
 
 
 if __name__ == "__main__":
