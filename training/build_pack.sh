@@ -105,7 +105,7 @@ else
   [ "$TEACHER_SPATIAL" = 0 ] || [ -f "$RUN/teacher_spatial.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL" --spatial "$TEACHER_SPATIAL" "${joint[@]}"
 fi
 if [ "$TEACHER_SWITCHES" != 0 ] && ! { [ -n "$FROM_PACK" ] && [ "$TEACHER_STILLS" = 0 ]; }; then
-  # Continues the last round that finished, under a stage name of its own.
+  # Continues the last round that finished (in the order of make_ode_pairs.TEACHER_ROUNDS), under a stage name of its own.
   last=teacher
   for round in teacher_more teacher_temporal teacher_spatial; do [ ! -f "$RUN/$round.done" ] || last=$round; done
   [ -f "$RUN/teacher_continued.done" ] || run train_teacher.py --continued --init "$RUN/$last.pt" \
