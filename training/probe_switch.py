@@ -1,0 +1,71 @@
+"""Does a teacher keep the object in place at a prompt switch when the frames before the switch
+are given clean, as a causal student's context is?
+
+    python3 training/probe_switch.py [--checkpoint runs/default/teacher.pt] [--guidance 3]
+
+The object-jump bar (a switched colour shows and the object stays within 8 px) is the student's,
+but DMD teaches the student the teacher's clips, so a teacher that redraws the object elsewhere
+after a switch teaches a student that does. `evaluate.py` reads the teacher's jump from clips it
+samples whole, where the frames before the switch are noisy too and nothing pins the place. Here
+the teacher first draws its own red-ball clip (`evaluate.COLOUR_SWITCH`), whose first two blocks
+are then given clean (t = 0) while it samples the last two twice: under the blue prompt, and
+under the red one as the control. Per seed: frames until blue shows, the jump from the last red
+frame to the first blue one, and how far the red object moves between the same frames with no
+switch (`evaluate.switch_reading`, `evaluate.unswitched_move`). A teacher that carries its
+context on jumps about as far as the control moves.
+"""
+
+import argparse
+import json
+
+import torch
+
+from causvid.common import TEACHER_NOISE_CORRELATION, default_config, load_autoencoder, run_dir, setup_torch
+from causvid.sampler import frames_to_u8, teacher_sample
+from evaluate import COLOUR_SWITCH, switch_reading, teacher_noise, unswitched_move
+from make_ode_pairs import load_teacher
+
+
+def prefixed_switch(teacher, text, decoder, seeds, guidance=3.0, steps=48, correlation=TEACHER_NOISE_CORRELATION) -> dict:
+    """The probe's figures for each seed, and the decoded clips (switched, control) behind them."""
+    cfg = teacher.cfg
+    blocks = cfg.clip_frames // cfg.frames_per_block
+    given = blocks // 2
+    switch = given * cfg.frames_per_block
+    red, blue = COLOUR_SWITCH
+    noise = torch.cat([teacher_noise(cfg, s, 1, correlation) for s in seeds])
+    b = len(seeds)
+    known = torch.zeros(b, cfg.clip_frames, dtype=torch.bool)
+    known[:, :switch] = True
+    with torch.no_grad():
+        prefix, _ = teacher_sample(teacher, text, [[red] * blocks] * b, steps, guidance, noise)
+        switched, _ = teacher_sample(teacher, text, [[red] * given + [blue] * (blocks - given)] * b, steps, guidance, noise, cond=(prefix, known))
+        control, _ = teacher_sample(teacher, text, [[red] * blocks] * b, steps, guidance, noise, cond=(prefix, known))
+        clips = [(frames_to_u8(decoder(s)), frames_to_u8(decoder(c))) for s, c in zip(switched, control)]
+    readings = [switch_reading(s, switch) for s, _ in clips]
+    return {
+        "switch_frame": switch,
+        "frames_until_shown": [r[0] for r in readings],
+        "object_jump_px": [None if r[1] is None else round(r[1], 1) for r in readings],
+        "unswitched_move_px": [None if m is None else round(m, 1) for m in (unswitched_move(c, switch, r[0] or 0) for (_, c), r in zip(clips, readings))],
+        "clips": clips,
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--checkpoint", help="a teacher round's checkpoint (default: the run's finished teacher)")
+    ap.add_argument("--guidance", type=float, default=3.0)
+    ap.add_argument("--seeds", type=int, default=6)
+    ap.add_argument("--threads", type=int, default=1)
+    args = ap.parse_args()
+    setup_torch(args.threads)
+    run = run_dir()
+    teacher, text = load_teacher(run, default_config(), args.checkpoint)
+    figures = prefixed_switch(teacher, text, load_autoencoder(run).decoder, range(args.seeds), args.guidance)
+    figures.pop("clips")
+    print(json.dumps({"checkpoint": args.checkpoint or "finished teacher", "guidance": args.guidance, **figures}))
+
+
+if __name__ == "__main__":
+    main()
