@@ -436,9 +436,18 @@ def colour_switch(streamer, ae, teacher, text, guidance, object_scale, seeds=ran
     return out
 
 
+def share_read_as(labels: list[str], start: int, target: str) -> float:
+    """Share of the frames from `start` on that the scorer reads as `target`."""
+    rest = labels[start:]
+    return sum(label == target for label in rest) / len(rest)
+
+
 def background_switch(streamer, ae, scorer, seeds=(0, 1), object_scale: float = 1.0):
     """A red ball bouncing, its background switched at block SWITCH_BLOCK; the ground-truth
-    render of the same schedule (which fades over a few frames) is the reference."""
+    render of the same schedule (which fades over a few frames) is the reference. The control
+    is the same seed's clip with the new background's prompt throughout: how much of it, over
+    the same frames, reads as that background, so that a switch that never shows can be told
+    from a background the student does not draw at all (model card, session 27)."""
     from causvid.render import render_clip
 
     out = {"switch_frame": SWITCH_BLOCK * 4, "cases": []}
@@ -449,8 +458,10 @@ def background_switch(streamer, ae, scorer, seeds=(0, 1), object_scale: float = 
         for seed in seeds:
             st = streamer()
             lat = st.generate({0: describe(sa), SWITCH_BLOCK: describe(sb)}, 10, seed=seed)
+            only_new = streamer().generate({0: describe(sb)}, 10, seed=seed)
             with torch.no_grad():
                 labels = frame_backgrounds(scorer, frames_to_u8(ae.decoder(lat)))
+                control = frame_backgrounds(scorer, frames_to_u8(ae.decoder(only_new)))
             out["cases"].append(
                 {
                     "from": a,
@@ -459,6 +470,7 @@ def background_switch(streamer, ae, scorer, seeds=(0, 1), object_scale: float = 
                     "old_shown_before": labels[out["switch_frame"] - 1] == a,
                     "frames_until_shown": frames_until(labels, out["switch_frame"], b),
                     "ground_truth_frames": truth,
+                    "unswitched_share_read": share_read_as(control, out["switch_frame"], b),
                 }
             )
     return out
@@ -527,8 +539,11 @@ def background_switch_lines(r: dict) -> list[str]:
     if "background_switch" not in r:
         return []
     bs = r["background_switch"]
+    def control(c):  # absent from runs before session 27
+        return f"{100 * c['unswitched_share_read']:.0f}%" if "unswitched_share_read" in c else "not read"
+
     rows = [
-        f"| {c['from']} → {c['to']} | {c['seed']} | {'yes' if c['old_shown_before'] else 'no'} | {c['frames_until_shown'] if c['frames_until_shown'] is not None else 'never'} | {c['ground_truth_frames'] if c['ground_truth_frames'] is not None else 'never'} |"
+        f"| {c['from']} → {c['to']} | {c['seed']} | {'yes' if c['old_shown_before'] else 'no'} | {c['frames_until_shown'] if c['frames_until_shown'] is not None else 'never'} | {c['ground_truth_frames'] if c['ground_truth_frames'] is not None else 'never'} | {control(c)} |"
         for c in bs["cases"]
     ]
     return [
@@ -536,10 +551,11 @@ def background_switch_lines(r: dict) -> list[str]:
         "",
         "The scorer reads each frame's background on its own; a switch counts as shown once the new "
         "background is read for 4 frames in a row. The ground-truth render of the same schedule fades "
-        "over a few frames and is the reference.",
+        "over a few frames and is the reference. The last column is the control: the same seed with the new "
+        "background's prompt from the start, and the share of the same frames read as that background.",
         "",
-        "| switch | seed | old background shown before | frames until the new one shows | ground truth |",
-        "|---|---|---|---|---|",
+        "| switch | seed | old background shown before | frames until the new one shows | ground truth | no switch: frames read as the new one |",
+        "|---|---|---|---|---|---|",
         *rows,
         "",
     ]

@@ -9,7 +9,7 @@ import torch
 from causvid.scorer import ClipClassifier
 from causvid.prompts import COLORS, Scene, SceneObject, with_object_scale
 from causvid.render import render_clip
-from evaluate import drift_figures, drift_windows, frame_change, frames_until, held_out_scenes, nearest_colour, studio_objects, studio_scenes, switch_reading, teacher_label, unswitched_move
+from evaluate import background_switch_lines, share_read_as, drift_figures, drift_windows, frame_change, frames_until, held_out_scenes, nearest_colour, studio_objects, studio_scenes, switch_reading, teacher_label, unswitched_move
 
 
 class FrameChangeTest(unittest.TestCase):
@@ -37,6 +37,21 @@ class FramesUntilTest(unittest.TestCase):
         self.assertEqual(frames_until(labels, 16, "night", hold=1), 1)
         self.assertIsNone(frames_until(labels, 16, "sea"))
         self.assertIsNone(frames_until(["night"] * 19, 16, "night"), "too few frames left to hold 4")
+
+
+class BackgroundControlTest(unittest.TestCase):
+    def test_share_counts_only_the_frames_from_the_switch(self):
+        labels = ["studio"] * 16 + ["photo", "studio", "photo", "photo"]
+        self.assertAlmostEqual(share_read_as(labels, 16, "studio"), 0.25)
+        self.assertAlmostEqual(share_read_as(labels, 0, "studio"), 17 / 20)
+
+    def test_the_card_shows_the_control_and_says_when_a_run_has_none(self):
+        case = {"from": "grass", "to": "studio", "seed": 0, "old_shown_before": True, "frames_until_shown": None, "ground_truth_frames": 4}
+        lines = background_switch_lines({"background_switch": {"switch_frame": 16, "cases": [{**case, "unswitched_share_read": 0.03125}, case]}})
+        rows = [line for line in lines if line.startswith("| grass")]
+        self.assertEqual(rows[0], "| grass → studio | 0 | yes | never | 4 | 3% |")
+        self.assertEqual(rows[1], "| grass → studio | 0 | yes | never | 4 | not read |")
+        self.assertEqual(len(rows[0].split("|")), len(next(line for line in lines if line.startswith("| switch")).split("|")))
 
 
 class SwitchReadingTest(unittest.TestCase):
