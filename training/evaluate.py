@@ -506,10 +506,25 @@ def bar_verdicts(r: dict) -> list[str]:
         shown = [c["frames_until_shown"] for c in cases if c["frames_until_shown"] is not None]
         ok = len(shown) == len(cases) and max(shown) <= SWITCH_BAR_FRAMES
         out.append(f"- A switched background shows within one block + 8 frames: {len(shown)} of {len(cases)} switches show it"
-                   + (f", after {min(shown)}–{max(shown)} frames" if shown else "") + ": " + ("**met**" if ok else "**not met**") + ".")
+                   + (f", after {min(shown)}–{max(shown)} frames" if shown else "") + ": " + ("**met**" if ok else "**not met**")
+                   + undrawn_backgrounds(cases) + ".")
     corr = r["photo_pan_left"]["correlation_with_first_frame"]
     out.append(f"- A held-out photo panned stays recognisable: correlation with frame 0 after 1 s {corr[min(4, len(corr) - 1)]:.2f}, after 2 s {corr[-1]:.2f}.")
     return out
+
+
+def undrawn_backgrounds(cases: list[dict]) -> str:
+    """The verdict's note on switches whose new background the student does not draw even
+    without a switch (its no-switch control reads as it in under half the frames), or ""."""
+    controls: dict[str, list[float]] = {}
+    for c in cases:
+        if "unswitched_share_read" in c:
+            controls.setdefault(c["to"], []).append(c["unswitched_share_read"])
+    weak = {bg: v for bg, v in controls.items() if sum(v) / len(v) < 0.5}
+    if not weak:
+        return ""
+    return " (the student's clips with the new prompt from the start: " + ", ".join(
+        f"{bg} read in {100 * sum(v) / len(v):.0f}% of their frames" for bg, v in weak.items()) + ")"
 
 
 def colour_switch_lines(sw: dict, r: dict) -> list[str]:

@@ -9,7 +9,7 @@ import torch
 from causvid.scorer import ClipClassifier
 from causvid.prompts import COLORS, Scene, SceneObject, with_object_scale
 from causvid.render import render_clip
-from evaluate import background_switch_lines, share_read_as, drift_figures, drift_windows, frame_change, frames_until, held_out_scenes, nearest_colour, studio_objects, studio_scenes, switch_reading, teacher_label, unswitched_move
+from evaluate import background_switch_lines, undrawn_backgrounds, share_read_as, drift_figures, drift_windows, frame_change, frames_until, held_out_scenes, nearest_colour, studio_objects, studio_scenes, switch_reading, teacher_label, unswitched_move
 
 
 class FrameChangeTest(unittest.TestCase):
@@ -52,6 +52,17 @@ class BackgroundControlTest(unittest.TestCase):
         self.assertEqual(rows[0], "| grass → studio | 0 | yes | never | 4 | 3% |")
         self.assertEqual(rows[1], "| grass → studio | 0 | yes | never | 4 | not read |")
         self.assertEqual(len(rows[0].split("|")), len(next(line for line in lines if line.startswith("| switch")).split("|")))
+
+
+class UndrawnBackgroundsTest(unittest.TestCase):
+    def test_names_only_backgrounds_the_student_does_not_draw_alone(self):
+        cases = [{"to": "studio", "unswitched_share_read": 0.0}, {"to": "studio", "unswitched_share_read": 0.25},
+                 {"to": "night", "unswitched_share_read": 1.0}, {"to": "sea", "unswitched_share_read": 0.5}]
+        self.assertEqual(undrawn_backgrounds(cases), " (the student's clips with the new prompt from the start: studio read in 12% of their frames)")
+
+    def test_says_nothing_without_a_control_or_when_every_background_is_drawn(self):
+        self.assertEqual(undrawn_backgrounds([{"to": "studio"}]), "")
+        self.assertEqual(undrawn_backgrounds([{"to": "night", "unswitched_share_read": 0.9}]), "")
 
 
 class SwitchReadingTest(unittest.TestCase):
