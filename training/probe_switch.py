@@ -55,16 +55,17 @@ def prefixed_switch(teacher, text, decoder, seeds, guidance=3.0, steps=48, corre
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--checkpoint", help="a teacher round's checkpoint (default: the run's finished teacher)")
+    ap.add_argument("--raw", action="store_true", help="the network's own weights instead of its running average (a short run's average lags)")
     ap.add_argument("--guidance", type=float, default=3.0)
     ap.add_argument("--seeds", type=int, default=6)
     ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
     setup_torch(args.threads)
     run = run_dir()
-    teacher, text = load_teacher(run, default_config(), args.checkpoint)
+    teacher, text = load_teacher(run, default_config(), args.checkpoint, averaged=not args.raw)
     figures = prefixed_switch(teacher, text, load_autoencoder(run).decoder, range(args.seeds), args.guidance)
     figures.pop("clips")
-    print(json.dumps({"checkpoint": args.checkpoint or "finished teacher", "guidance": args.guidance, **figures}))
+    print(json.dumps({"checkpoint": args.checkpoint or "finished teacher", "raw": args.raw, "guidance": args.guidance, **figures}))
 
 
 if __name__ == "__main__":
