@@ -554,6 +554,7 @@ def background_switch_lines(r: dict) -> list[str]:
     if "background_switch" not in r:
         return []
     bs = r["background_switch"]
+
     def control(c):  # absent from runs before session 27
         return f"{100 * c['unswitched_share_read']:.0f}%" if "unswitched_share_read" in c else "not read"
 
