@@ -52,7 +52,7 @@ def probe_clips(args, run) -> dict:
     """The studio prompts drawn as whole clips by a clip round's checkpoint, as the card's studio
     check draws them (fewer steps: 24); figures over every frame, and a sheet in args.out."""
     cfg = default_config(patch=args.patch)
-    dit, text = load_teacher(run, cfg, args.checkpoint)
+    dit, text = load_teacher(run, cfg, args.checkpoint, averaged=not args.raw)
     decoder = load_autoencoder(run).decoder
     drawn = PROMPTS * args.samples
     noise = torch.randn(len(drawn), cfg.clip_frames, cfg.latent_channels, cfg.latent_size, cfg.latent_size, generator=torch.Generator().manual_seed(0))
@@ -99,6 +99,7 @@ def main():
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--checkpoint", type=Path, help="score this teacher checkpoint's EMA weights instead of training")
     ap.add_argument("--clips", action="store_true", help="with --checkpoint: draw whole clips, not single frames")
+    ap.add_argument("--raw", action="store_true", help="with --clips: the network's own weights instead of its running average (a short run's average lags)")
     ap.add_argument("--guidance", type=float, default=3.0)
     ap.add_argument("--init", type=Path, help="train on from this teacher checkpoint's EMA weights instead of from scratch")
     ap.add_argument("--learn-spatial-bias", action="store_true", help="as train_teacher.py: train the spatial attention bias, at --bias-lr-scale x the rate")
@@ -117,7 +118,7 @@ def main():
             raise SystemExit("--clips draws a clip round's --checkpoint")
         start = time.time()
         o = probe_clips(args, run)
-        report = {"checkpoint": str(args.checkpoint), "clips": len(PROMPTS) * args.samples, "guidance": args.guidance, **{k: round(v, 4) for k, v in o.items()}, "seconds": round(time.time() - start)}
+        report = {"checkpoint": str(args.checkpoint), "raw": args.raw, "clips": len(PROMPTS) * args.samples, "guidance": args.guidance, **{k: round(v, 4) for k, v in o.items()}, "seconds": round(time.time() - start)}
         (args.out / "figures.json").write_text(json.dumps(report))
         print(json.dumps(report))
         return
