@@ -520,11 +520,11 @@ def undrawn_backgrounds(cases: list[dict]) -> str:
     for c in cases:
         if "unswitched_share_read" in c:
             controls.setdefault(c["to"], []).append(c["unswitched_share_read"])
-    weak = {bg: v for bg, v in controls.items() if sum(v) / len(v) < 0.5}
+    weak = {bg: mean for bg, v in controls.items() if (mean := sum(v) / len(v)) < 0.5}
     if not weak:
         return ""
     return " (the student's clips with the new prompt from the start: " + ", ".join(
-        f"{bg} read in {100 * sum(v) / len(v):.0f}% of their frames" for bg, v in weak.items()) + ")"
+        f"{bg} read in {100 * mean:.0f}% of their frames" for bg, mean in weak.items()) + ")"
 
 
 def colour_switch_lines(sw: dict, r: dict) -> list[str]:

@@ -43,11 +43,14 @@ def prefixed_switch(teacher, text, decoder, seeds, guidance=3.0, steps=48, corre
         control, _ = teacher_sample(teacher, text, [[red] * blocks] * b, steps, guidance, noise, cond=(prefix, known))
         clips = [(frames_to_u8(decoder(s)), frames_to_u8(decoder(c))) for s, c in zip(switched, control)]
     readings = [switch_reading(s, switch) for s, _ in clips]
+    # The control's move is read across the same frames as the switched clip's jump.
+    moves = [unswitched_move(c, switch, shown or 0) for (_, c), (shown, _) in zip(clips, readings)]
+    px = lambda d: None if d is None else round(d, 1)
     return {
         "switch_frame": switch,
-        "frames_until_shown": [r[0] for r in readings],
-        "object_jump_px": [None if r[1] is None else round(r[1], 1) for r in readings],
-        "unswitched_move_px": [None if m is None else round(m, 1) for m in (unswitched_move(c, switch, r[0] or 0) for (_, c), r in zip(clips, readings))],
+        "frames_until_shown": [shown for shown, _ in readings],
+        "object_jump_px": [px(jump) for _, jump in readings],
+        "unswitched_move_px": [px(m) for m in moves],
         "clips": clips,
     }
 

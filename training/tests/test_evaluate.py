@@ -9,7 +9,7 @@ import torch
 from causvid.scorer import ClipClassifier
 from causvid.prompts import COLORS, Scene, SceneObject, with_object_scale
 from causvid.render import render_clip
-from evaluate import background_switch_lines, undrawn_backgrounds, share_read_as, drift_figures, drift_windows, frame_change, frames_until, held_out_scenes, nearest_colour, studio_objects, studio_scenes, switch_reading, teacher_label, unswitched_move
+from evaluate import background_switch_lines, drift_figures, drift_windows, frame_change, frames_until, held_out_scenes, nearest_colour, share_read_as, studio_objects, studio_scenes, switch_reading, teacher_label, undrawn_backgrounds, unswitched_move
 
 
 class FrameChangeTest(unittest.TestCase):
