@@ -78,13 +78,14 @@ esac
 RUN=${CAUSVID_RUNS:-runs}/default
 mkdir -p "$RUN"
 run() { echo "== $*"; "$PY" "$@"; }
-[ -f data/frames.npy ] || run make_data.py --clips "$CLIPS" --object-scale "$OBJECT_SCALE"
+# The clips live where the Python stages read them (causvid/common.py: CAUSVID_DATA or data/).
+[ -f "${CAUSVID_DATA:-data}/frames.npy" ] || run make_data.py --clips "$CLIPS" --object-scale "$OBJECT_SCALE"
 if [ -n "$FROM_PACK" ]; then
   [ -f "$RUN/teacher_pack.pt" ] || run import_pack.py --pack "$FROM_PACK"
   [ -f "$RUN/latents.npy" ] || run train_ae.py --encode-only
   if [ "$TEACHER_STILLS" != 0 ]; then
     # Only the pack's autoencoder is kept: a new teacher grows from a stills round, which beat
-    # continuing the pack's teacher (model card, session 16).
+    # continuing the pack's teacher (training log, session 16).
     [ -f "$RUN/teacher_stills.done" ] || run train_teacher.py --stills "$TEACHER_STILLS" --batch "$STILLS_BATCH" --lr "$STILLS_LR"
     [ -f "$RUN/teacher.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --init "$RUN/teacher_stills.pt" --joint-stills "$JOINT_STILLS"
   else

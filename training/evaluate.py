@@ -447,7 +447,7 @@ def background_switch(streamer, ae, scorer, seeds=(0, 1), object_scale: float = 
     render of the same schedule (which fades over a few frames) is the reference. The control
     is the same seed's clip with the new background's prompt throughout: how much of it, over
     the same frames, reads as that background, so that a switch that never shows can be told
-    from a background the student does not draw at all (model card, session 27)."""
+    from a background the student does not draw at all (training log, session 27)."""
     from causvid.render import render_clip
 
     out = {"switch_frame": SWITCH_BLOCK * 4, "cases": []}
@@ -592,7 +592,7 @@ def studio_object_lines(r: dict) -> list[str]:
         "",
         "Each held-out pair twice, standing still in the plain grey studio, where every pixel far off the "
         "grey backdrop (0.25 in some channel) belongs to the object. The classifier's mean does not show "
-        "a generator that leaves the objects out (model card, session 7); these figures do. The shape is "
+        "a generator that leaves the objects out (training log, session 7); these figures do. The shape is "
         "read from the object's silhouette (how much of its bounding box and of its convex hull it fills, "
         "`causvid/silhouette.py`), per frame.",
         "",

@@ -17,7 +17,7 @@
 #     STILLS_BATCH; STILLS_FLAGS: more of train_teacher.py's flags), which every arm's first
 #     clip round starts from. Measured in session 11:
 #     a teacher trained from scratch on clips at batch 128 drew no objects at all, one started
-#     from stills drew them (docs/model-card.md).
+#     from stills drew them (docs/training-log.md).
 #  3. Teacher arms side by side on the one card (ARMS: name:flags, the flags of
 #     train_teacher.py joined by commas), each through ROUNDS of the three clip rounds, each
 #     round for its share of the teacher's time (3 : 4 : 2, as build_pack.sh's steps). Arms

@@ -3,7 +3,7 @@
     python3 training/probe_patch.py --patch 2 --steps 2500 --out /tmp/probe_p2
 
 Session 7's GPU teachers, trained ~10x longer than the shipped one at batch 256, learned the
-backgrounds and stopped drawing the objects (model card). Cheaper than a video teacher, this
+backgrounds and stopped drawing the objects (training log). Cheaper than a video teacher, this
 trains the same transformer on single latent frames of the training clips (the first block's
 prompt, flow matching, prompt dropout for guidance) with a given patch size, then samples
 studio prompts, where anything not grey is the object, and reports how much of the frame

@@ -48,7 +48,7 @@ def edge_weights(x, edge_weight: float):
     mean, relative to the frame's average such distance (divided by 4, so that a typical object
     outline, ~10 times the average, weighs ~3.5 at edge_weight 1). An object covers ~2% of a
     frame: with equal weights the loss is nearly all background, and the autoencoder learned to
-    draw every shape as the same blob (model card, session 9)."""
+    draw every shape as the same blob (training log, session 9)."""
     e = (x - F.avg_pool2d(x, 5, 1, 2, count_include_pad=False)).abs().sum(1, keepdim=True)
     return 1 + edge_weight * e / (e.mean(dim=(2, 3), keepdim=True) + 1e-3) / 4
 

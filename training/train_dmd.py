@@ -88,7 +88,7 @@ def continuation_weights(t, photo, frames_per_block, max_t=1.0):
     """(B, N) weights of the continuation regression: noisy frames that have context (the
     first block only where its first frame is given, a photo) at noise levels up to max_t.
     From pure noise the regression pulls towards the average of what continues a context,
-    which darkened a long clip (model card, session 19)."""
+    which darkened a long clip (training log, session 19)."""
     w = ((t > 0) & (t <= max_t)).float()
     w[~photo, :frames_per_block] = 0.0
     return w
@@ -178,7 +178,7 @@ def main():
     student = copy.deepcopy(teacher)
     student.load_state_dict(load(run / "student_ode.pt")["state"]["student"])
     critic = copy.deepcopy(teacher)
-    # The regression student, frozen: its long clips keep their brightness (model card, session 23).
+    # The regression student, frozen: its long clips keep their brightness (training log, session 23).
     reference = copy.deepcopy(student).eval().requires_grad_(False) if args.anchor_weight > 0 else None
     for m in (student, critic):
         m.train()

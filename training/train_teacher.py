@@ -19,17 +19,17 @@ teacher_stills), for `--init`: as video models are pretrained on images. A frame
 of a clip's tokens, and with 2x2 patches (CAUSVID_MODEL_CONFIG) a clip step costs ~8x a 4x4 one
 on two cores, so the frame's objects, backgrounds and colours are learned where they are cheap,
 and the clip rounds are left with time and motion. Session 7's still probe at 2x2 drew the
-objects that every 4x4 teacher left out (docs/model-card.md).
+objects that every 4x4 teacher left out (docs/training-log.md).
 
 `--joint-stills K` goes on training single frames in the clip rounds: K of them a step beside
 the clips, their flow loss added (joint image and video training, as video models commonly do).
 A still costs a sixteenth of a clip, and the frame's layout (one object, whole, in one place)
-is what the clip rounds learned slowest (model card, session 10).
+is what the clip rounds learned slowest (training log, session 10).
 
 A fourth round (`--spatial`, stage teacher_spatial) continues the third round's recipe after
 the network gained its attention bias by place in the frame (causvid.model), which starts at
 zero in a warm restart and so learns at a higher rate. Session 4 measured it and did not ship
-it (docs/model-card.md). The bias learns only in that round: the earlier rounds were trained
+it (docs/training-log.md). The bias learns only in that round: the earlier rounds were trained
 before it existed, and the shipped chain's bias is zero.
 """
 
@@ -223,11 +223,11 @@ def main():
     torch.manual_seed(seed)  # the noise and noise levels too (a fresh network's initial weights are drawn before, unseeded)
 
     # Photo clips are where continuing a given frame pays most (a procedural background can be
-    # drawn from its prompt alone), and one clip in seven is one (model card, session 13).
+    # drawn from its prompt alone), and one clip in seven is one (training log, session 13).
     photo = np.array([any(BACKGROUNDS["photo"] in b for b in blocks) for blocks in prompts])
     # A switch clip is where the object must keep its place while a word changes; three clips
     # in ten have one, and a teacher trained on the mix still redraws the object elsewhere
-    # (model card, session 20).
+    # (training log, session 20).
     switch = np.array([len(set(blocks)) > 1 for blocks in prompts])
     # Unweighted runs pass no odds: numpy draws other clips when given even uniform ones, and the
     # shipped recipe's batches stay as they were.
@@ -252,7 +252,7 @@ def main():
             t = conditioning_times(b, n, fpb, rng, per_block, args.time_shift, args.context_share).to(dev)
         # With --noise-correlation every clip's frames share part of one frame (PYoCo's mixed
         # prior, as the pack samples its teacher). Trained so for an hour, the teacher still moved
-        # its object at a prompt switch and read lower on held-out prompts (model card, session 23).
+        # its object at a prompt switch and read lower on held-out prompts (training log, session 23).
         eps = clip_noise(None, len(x0), x0.shape[1:], 0.0 if one_frame else args.noise_correlation, device=dev)
         x_t = flow_noise(x0, eps, t)
         v = dit.bidirectional(x_t, t, emb, mask)

@@ -29,14 +29,14 @@ def data_dir() -> Path:
 # The window a shipped student streams in (manifest student.context_frames / sink_frames, which
 # the engine follows): 12 frames of context, the first 4 of the clip kept as sink frames. Keeping
 # the first block in view held session 17's student steady over 5 minutes (brightness -2.7%
-# against -7.3% without; model card, session 17).
+# against -7.3% without; training log, session 17).
 STREAM_CONTEXT_FRAMES = 12
 STREAM_SINK_FRAMES = 4
 
 # How strongly the teacher's frames share their starting noise when the engine samples it
 # (manifest teacher.noise_correlation; causvid.noise.correlate_frames). From independent noise
 # the shipped teacher redraws its object in every frame; at 0.8 it holds it in place, with its
-# held-out accuracy and most of its motion kept (model card, session 22; 0.9 stilled motion).
+# held-out accuracy and most of its motion kept (training log, session 22; 0.9 stilled motion).
 TEACHER_NOISE_CORRELATION = 0.8
 
 

@@ -20,7 +20,7 @@ from .render import render_clip
 
 
 # The object radius multiplier the shipped pack's clips were rendered at (make_data.py's default):
-# twice the base radius since session 17, where the colour words bound (model card, session 16).
+# twice the base radius since session 17, where the colour words bound (training log, session 16).
 SHIPPED_OBJECT_SCALE = 2.0
 
 

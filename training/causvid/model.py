@@ -13,7 +13,7 @@
   2-D sin-cos), and a learned attention bias per layer and head on the offset between two
   tokens' places in their frames. The bias makes "look at the same place in another frame"
   one parameter away; measured, a network with only the absolute embedding failed to copy a
-  clean neighbouring frame (model card, session 3).
+  clean neighbouring frame (training log, session 3).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class ModelConfig:
     # v inside forward). Every caller and the exported graphs see v either way, so the pack's
     # contract does not change. A network predicting v must rebuild the input's noise to give a
     # clean estimate; at high noise its estimate of the frame after a clean one was half a copy
-    # and half invented (model card, session 14). But a clean-predicting network stopped drawing
+    # and half invented (training log, session 14). But a clean-predicting network stopped drawing
     # the objects, with the loss's weight on its estimate capped or not (session 15): a lever
     # for photos that costs the prompt's objects, not a default.
     predicts: str = "velocity"
@@ -299,7 +299,7 @@ class VideoDiT(nn.Module):
         self.patch_embed = nn.Linear(c * p * p, d)
         g = cfg.latent_size // p
         # Learned, but started from 2-D sin-cos so that neighbouring tokens begin alike: from
-        # a random start, objects came out in more scattered pieces (model card, session 12).
+        # a random start, objects came out in more scattered pieces (training log, session 12).
         self.spatial_pos = nn.Parameter(sincos_2d(g, d))
         # Zero at first, so a checkpoint from before the bias loads as the same function.
         self.spatial_bias = nn.Parameter(torch.zeros(cfg.layers, cfg.heads, (2 * g - 1) ** 2))
@@ -478,7 +478,7 @@ def excess_change_loss(frames, before, threshold, pair_weight=None):
     (B, 1, C, h, w) or None, the frame that precedes them (a block's context, detached). Needs no
     real target, so it can hold a student's own rollouts to the data's frame-to-frame change
     where the continuation regression, which pulls towards real frames, darkened a long clip
-    (model card, session 19). The threshold is a level the data's own changes mostly stay under,
+    (training log, session 19). The threshold is a level the data's own changes mostly stay under,
     so motion up to it is free. pair_weight (B, pairs), optional, leaves pairs out at 0 (the
     frames after a prompt switch, which must be free to change)."""
     seq = frames if before is None else torch.cat([before, frames], dim=1)
@@ -501,11 +501,11 @@ def statistics_anchor_loss(frames, reference, frames_per_block, pooled=False):
     both, the reference detached. Only the statistics are held, not the content, so that DMD can
     still sharpen what the reference blurs: it is how a distilled student can keep the long-clip
     brightness of the regression student it starts from, which stays level over five minutes
-    where DMD's students darkened by ~10% (model card, sessions 18, 19 and 23).
+    where DMD's students darkened by ~10% (training log, sessions 18, 19 and 23).
 
     pooled: one mean per channel over the whole batch and every frame instead, which holds only
     what all the clips share (a darkening is systematic) and leaves each block free to continue
-    its own context. Measured in session 24 (model card): per block and clip, the anchor pulls
+    its own context. Measured in session 24 (training log): per block and clip, the anchor pulls
     each block towards a reference block made in another context, and the student drew its
     objects in scattered pieces and flickered more; pooled, it changed next to nothing."""
     mine, theirs = block_channel_means(frames, frames_per_block), block_channel_means(reference, frames_per_block)
@@ -519,7 +519,7 @@ def clean_error_weight(t: torch.Tensor, floor: float) -> torch.Tensor:
     the clean latent. That loss weighs the clean estimate's error by 1/t^2 (up to 400 at forward's
     floor of 0.05); times this weight it is min(1/t^2, 1/floor^2). Session 15 tried it as the
     reason such a network stops drawing objects, and it is not: at floor 0.5 the still probe drew
-    1 of 8 colours, unweighted 0, the velocity network 5 (model card)."""
+    1 of 8 colours, unweighted 0, the velocity network 5 (training log)."""
     return (t / floor).clamp(max=1.0) ** 2
 
 

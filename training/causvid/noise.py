@@ -46,7 +46,7 @@ def correlate_frames(noise, shared, correlation: float):
     sqrt(1 - c) * noise_f, so every frame is still a standard normal and any two frames
     correlate by c. noise (..., N, C, h, w), shared (..., C, h, w); numpy or torch. A
     bidirectional teacher sampled from it keeps its object in place from frame to frame, where
-    from independent noise it redraws the object in every frame (model card, session 22)."""
+    from independent noise it redraws the object in every frame (training log, session 22)."""
     if correlation == 0.0:
         return noise
     return correlation**0.5 * shared[..., None, :, :, :] + (1.0 - correlation) ** 0.5 * noise

@@ -16,7 +16,7 @@ SKIMAGE_PHOTOS = ["astronaut.png", "chelsea.png", "coffee.png", "motorcycle_left
 HELD_OUT_PHOTO = SKIMAGE_DATA / "rocket.jpg"
 # The photographs among two desktops' wallpapers (the rest are drawings and gradients). With
 # scikit-image's seven alone, a network can learn the bank's look by heart and paint it after
-# a user's photo instead of carrying the photo on (model card, session 13).
+# a user's photo instead of carrying the photo on (training log, session 13).
 MATE_NATURE = Path("/usr/share/backgrounds/mate/nature")  # mate-backgrounds: all twelve are photos
 PLASMA_WALLPAPERS = Path("/usr/share/wallpapers")  # plasma-workspace-wallpapers
 PLASMA_PHOTOS = ["BytheWater", "ColdRipple", "ColorfulCups", "DarkestHour", "EveningGlow", "FallenLeaf",

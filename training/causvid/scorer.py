@@ -75,7 +75,7 @@ class ClipClassifier(nn.Module):
     Frames come in at full size, each 2x2 square of pixels folded into channels (space to
     depth), so the first layer sees every pixel at the cost of a half-size frame. Up to session
     12 the frames were averaged down to 64x64 first; an object ~15 px across became ~8, and its
-    shape was read on 48% of fresh renders (model card, session 13)."""
+    shape was read on 48% of fresh renders (training log, session 13)."""
 
     def __init__(self, width: int = 32):
         super().__init__()

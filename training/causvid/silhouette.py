@@ -4,7 +4,7 @@ In the studio every pixel far off the backdrop belongs to the object, so its sha
 from that mask by two numbers: how much of its bounding box it fills (extent: a box 1, a ball
 pi/4, a triangle or a star about a half) and how much of its convex hull (solidity: a star's
 points leave gaps, the other three shapes fill theirs). On ground-truth renders these read the
-shape almost always, where the learned scorer's shape head reads under half (model card), so
+shape almost always, where the learned scorer's shape head reads under half (training log), so
 they tell whether the frame autoencoder and the generators keep shapes at all.
 """
 
@@ -40,7 +40,7 @@ def regions(mask: np.ndarray) -> list:
 
 def pieces(mask: np.ndarray) -> int:
     """How many separate regions an off-backdrop mask has: 1 for one object drawn whole. An
-    undertrained generator draws one object as several token-sized pieces (model card, session
+    undertrained generator draws one object as several token-sized pieces (training log, session
     10), which cover and colour do not show."""
     return len(regions(mask))
 
