@@ -11,7 +11,7 @@ TRAINING = Path(__file__).resolve().parents[1]
 SCRIPT = TRAINING / "build_pack.sh"
 
 
-def run(**env):
+def run(keep_render=False, **env):
     """The script with a stand-in python that only writes down how it was called; every stage
     then 'runs' (none leaves its outputs), so the log is the whole chain."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -23,7 +23,9 @@ def run(**env):
         done = subprocess.run(["bash", str(SCRIPT)], env=full, capture_output=True, text=True, timeout=60)
         calls = log.read_text().splitlines() if log.exists() else []
         # Rendering is skipped where this checkout already has data: not what is tested here.
-        return done.returncode, done.stderr, [c for c in calls if not c.startswith("make_data.py")], Path(tmp) / "runs" / "default"
+        if not keep_render:
+            calls = [c for c in calls if not c.startswith("make_data.py")]
+        return done.returncode, done.stderr, calls, Path(tmp) / "runs" / "default"
 
 
 class FromPackTest(unittest.TestCase):
@@ -69,6 +71,15 @@ class FromPackTest(unittest.TestCase):
         self.assertEqual(clip_round[clip_round.index("--init") + 1], str(run_folder / "teacher_stills.pt"))
         self.assertEqual(clip_round[clip_round.index("--steps") + 1], "20")
         self.assertNotIn("--freeze-text", clip_round)
+
+    def test_the_clips_are_looked_for_where_the_stages_read_them(self):
+        with tempfile.TemporaryDirectory() as data:
+            _, err, calls, _ = run(keep_render=True, CAUSVID_DATA=data)
+            self.assertTrue(calls and calls[0].startswith("make_data.py"), err)
+            (Path(data) / "frames.npy").write_bytes(b"")
+            _, err, calls, _ = run(keep_render=True, CAUSVID_DATA=data)
+            self.assertTrue(calls, err)
+            self.assertFalse(any(c.startswith("make_data.py") for c in calls))
 
     def test_a_missing_pack_is_refused_before_anything_runs(self):
         code, err, calls, _ = run(FROM_PACK="no/such/pack")
