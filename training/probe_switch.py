@@ -13,21 +13,43 @@ under the red one as the control. Per seed: frames until blue shows, the jump fr
 frame to the first blue one, and how far the red object moves between the same frames with no
 switch (`evaluate.switch_reading`, `evaluate.unswitched_move`). A teacher that carries its
 context on jumps about as far as the control moves.
+
+With `--real-prefix` the clean frames are the renderer's instead (a red ball standing still in
+the studio at a place drawn from the seed, through the autoencoder): a teacher that keeps the
+place after such frames but not after its own is thrown by its own drawing, not by the switch.
 """
 
 import argparse
 import json
+import random
 
 import torch
 
 from causvid.common import TEACHER_NOISE_CORRELATION, default_config, load_autoencoder, run_dir, setup_torch
+from causvid.data import SHIPPED_OBJECT_SCALE
+from causvid.prompts import Scene, SceneObject, with_object_scale
+from causvid.render import render_clip
 from causvid.sampler import frames_to_u8, teacher_sample
 from evaluate import COLOUR_SWITCH, switch_reading, teacher_noise, unswitched_move
 from make_ode_pairs import load_teacher
 
 
-def prefixed_switch(teacher, text, decoder, seeds, guidance=3.0, steps=48, correlation=TEACHER_NOISE_CORRELATION) -> dict:
-    """The probe's figures for each seed, and the decoded clips (switched, control) behind them."""
+def rendered_prefix(encoder, seeds, blocks: int, frames_per_block: int, object_scale: float = SHIPPED_OBJECT_SCALE) -> torch.Tensor:
+    """Latent clips (B, N, C, h, w) of a red ball standing still in the studio, one place per
+    seed (a quarter to three quarters of the view each way), as the training clips draw it."""
+    clips = []
+    for seed in seeds:
+        rng = random.Random(seed)
+        ball = SceneObject("red", "ball", "standing still", x=rng.uniform(0.25, 0.75), y=rng.uniform(0.25, 0.75))
+        frames = render_clip([with_object_scale(Scene((ball,), "studio"), object_scale)] * blocks, frames_per_block)
+        with torch.no_grad():
+            clips.append(encoder(torch.from_numpy(frames).permute(0, 3, 1, 2).float() / 255.0))
+    return torch.stack(clips)
+
+
+def prefixed_switch(teacher, text, decoder, seeds, guidance=3.0, steps=48, correlation=TEACHER_NOISE_CORRELATION, prefix=None) -> dict:
+    """The probe's figures for each seed, and the decoded clips (switched, control) behind them.
+    The clean frames are the teacher's own red clip's, or those of `prefix` (B, N, C, h, w)."""
     cfg = teacher.cfg
     blocks = cfg.clip_frames // cfg.frames_per_block
     given = blocks // 2
@@ -38,7 +60,8 @@ def prefixed_switch(teacher, text, decoder, seeds, guidance=3.0, steps=48, corre
     known = torch.zeros(b, cfg.clip_frames, dtype=torch.bool)
     known[:, :switch] = True
     with torch.no_grad():
-        prefix, _ = teacher_sample(teacher, text, [[red] * blocks] * b, steps, guidance, noise)
+        if prefix is None:
+            prefix, _ = teacher_sample(teacher, text, [[red] * blocks] * b, steps, guidance, noise)
         switched, _ = teacher_sample(teacher, text, [[red] * given + [blue] * (blocks - given)] * b, steps, guidance, noise, cond=(prefix, known))
         control, _ = teacher_sample(teacher, text, [[red] * blocks] * b, steps, guidance, noise, cond=(prefix, known))
         clips = [(frames_to_u8(decoder(s)), frames_to_u8(decoder(c))) for s, c in zip(switched, control)]
@@ -62,13 +85,18 @@ def main():
     ap.add_argument("--guidance", type=float, default=3.0)
     ap.add_argument("--seeds", type=int, default=6)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--real-prefix", action="store_true", help="the clean frames are rendered ones, not the teacher's own")
     args = ap.parse_args()
     setup_torch(args.threads)
     run = run_dir()
     teacher, text = load_teacher(run, default_config(), args.checkpoint, averaged=not args.raw)
-    figures = prefixed_switch(teacher, text, load_autoencoder(run).decoder, range(args.seeds), args.guidance)
+    ae = load_autoencoder(run)
+    seeds = range(args.seeds)
+    cfg = teacher.cfg
+    prefix = rendered_prefix(ae.encoder, seeds, cfg.clip_frames // cfg.frames_per_block, cfg.frames_per_block) if args.real_prefix else None
+    figures = prefixed_switch(teacher, text, ae.decoder, seeds, args.guidance, prefix=prefix)
     figures.pop("clips")
-    print(json.dumps({"checkpoint": args.checkpoint or "finished teacher", "raw": args.raw, "guidance": args.guidance, **figures}))
+    print(json.dumps({"checkpoint": args.checkpoint or "finished teacher", "raw": args.raw, "guidance": args.guidance, "real_prefix": args.real_prefix, **figures}))
 
 
 if __name__ == "__main__":
