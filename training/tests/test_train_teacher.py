@@ -37,6 +37,21 @@ class ConditioningTimesTest(unittest.TestCase):
             self.assertEqual(clean % 4, 0)
             self.assertTrue(bool((row[:clean] == 0).all()))
 
+    def test_switch_prefix_ends_the_prefix_at_the_switch(self):
+        b = 2000
+        switch_blocks = np.where(np.arange(b) % 2 == 0, 2, 0)  # every other clip switches at block 2
+        t = self.draw(0.35, b=b, switch_blocks=switch_blocks, switch_prefix=1.0)
+        prefixed = (t[:, :4] == 0).all(1).numpy()
+        clean_blocks = (t == 0).sum(1).numpy() // 4
+        self.assertTrue((clean_blocks[prefixed & (switch_blocks == 2)] == 2).all())
+        self.assertGreater(len(set(clean_blocks[prefixed & (switch_blocks == 0)])), 1, "clips that do not switch keep prefixes of every length")
+
+    def test_without_switch_prefix_the_draws_are_as_before(self):
+        # The shipped recipe's random stream must not change when the option is off.
+        plain = self.draw(0.35)
+        off = self.draw(0.35, switch_blocks=np.full(2000, 2), switch_prefix=0.0)
+        self.assertTrue(torch.equal(plain, off))
+
     def test_shift_moves_draws_to_high_noise(self):
         t = torch.tensor([0.0, 0.25, 0.5, 1.0])
         np.testing.assert_allclose(shift_times(t, 3.0).numpy(), [0.0, 0.5, 0.75, 1.0], atol=1e-6)
