@@ -34,14 +34,16 @@ from evaluate import COLOUR_SWITCH, switch_reading, teacher_noise, unswitched_mo
 from make_ode_pairs import load_teacher
 
 
-def rendered_prefix(encoder, seeds, blocks: int, frames_per_block: int, object_scale: float = SHIPPED_OBJECT_SCALE) -> torch.Tensor:
-    """Latent clips (B, N, C, h, w) of a red ball standing still in the studio, one place per
-    seed (a quarter to three quarters of the view each way), as the training clips draw it."""
+def rendered_prefix(encoder, seeds, cfg, object_scale: float = SHIPPED_OBJECT_SCALE) -> torch.Tensor:
+    """Latent clips (B, N, C, h, w), as long as the teacher's, of a red ball standing still in the
+    studio, one place per seed (a quarter to three quarters of the view each way), as the
+    training clips draw it."""
+    blocks = cfg.clip_frames // cfg.frames_per_block
     clips = []
     for seed in seeds:
         rng = random.Random(seed)
         ball = SceneObject("red", "ball", "standing still", x=rng.uniform(0.25, 0.75), y=rng.uniform(0.25, 0.75))
-        frames = render_clip([with_object_scale(Scene((ball,), "studio"), object_scale)] * blocks, frames_per_block)
+        frames = render_clip([with_object_scale(Scene((ball,), "studio"), object_scale)] * blocks, cfg.frames_per_block)
         with torch.no_grad():
             clips.append(encoder(torch.from_numpy(frames).permute(0, 3, 1, 2).float() / 255.0))
     return torch.stack(clips)
@@ -92,8 +94,7 @@ def main():
     teacher, text = load_teacher(run, default_config(), args.checkpoint, averaged=not args.raw)
     ae = load_autoencoder(run)
     seeds = range(args.seeds)
-    cfg = teacher.cfg
-    prefix = rendered_prefix(ae.encoder, seeds, cfg.clip_frames // cfg.frames_per_block, cfg.frames_per_block) if args.real_prefix else None
+    prefix = rendered_prefix(ae.encoder, seeds, teacher.cfg) if args.real_prefix else None
     figures = prefixed_switch(teacher, text, ae.decoder, seeds, args.guidance, prefix=prefix)
     figures.pop("clips")
     print(json.dumps({"checkpoint": args.checkpoint or "finished teacher", "raw": args.raw, "guidance": args.guidance, "real_prefix": args.real_prefix, **figures}))

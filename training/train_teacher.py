@@ -235,8 +235,9 @@ def main():
     # A switch clip is where the object must keep its place while a word changes; three clips
     # in ten have one, and a teacher trained on the mix still redraws the object elsewhere
     # (training log, session 20).
-    switch = np.array([len(set(blocks)) > 1 for blocks in prompts])
+    # The block each clip's prompt switches at (0: it does not), for --switch-prefix.
     switch_block = np.array([next((k for k in range(1, len(blocks)) if blocks[k] != blocks[k - 1]), 0) for blocks in prompts])
+    switch = switch_block > 0
     # Unweighted runs pass no odds: numpy draws other clips when given even uniform ones, and the
     # shipped recipe's batches stay as they were.
     weighted = args.photo_weight != 1 or args.switch_weight != 1

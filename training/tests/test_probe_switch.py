@@ -35,7 +35,7 @@ class PrefixedSwitchTest(unittest.TestCase):
     def test_a_rendered_prefix_is_what_both_clips_continue(self):
         # --real-prefix: the given frames are the renderer's red ball, not the teacher's own.
         ae = self.ae
-        prefix = rendered_prefix(ae.encoder, range(2), 4, 4)
+        prefix = rendered_prefix(ae.encoder, range(2), self.cfg)
         self.assertEqual(tuple(prefix.shape), (2, 16, self.cfg.latent_channels, self.cfg.latent_size, self.cfg.latent_size))
         self.assertFalse(torch.equal(prefix[0], prefix[1]), "each seed puts the ball somewhere else")
         out = prefixed_switch(self.dit, self.text, ae.decoder, seeds=range(2), steps=3, prefix=prefix)
