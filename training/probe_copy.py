@@ -29,7 +29,7 @@ from causvid import model as M
 from causvid import photos as P
 from causvid.common import default_config, load_autoencoder, run_dir, setup_torch
 from causvid.model import flow_noise, x0_from_v
-from causvid.sampler import encode_block_prompts
+from causvid.sampler import encode_block_prompts, frames_from_u8
 from make_ode_pairs import load_teacher
 from probe_photo import truth_clips, views
 
@@ -76,7 +76,7 @@ def main():
     dit, text = load_teacher(run, cfg, args.checkpoint, averaged=not args.raw)
     truth, prompts = truth_clips(views(P.load_photo(P.HELD_OUT_PHOTO)), cfg.clip_frames, cfg.frames_per_block)
     with torch.no_grad():
-        frames = torch.from_numpy(truth).flatten(0, 1).permute(0, 3, 1, 2).float() / 255
+        frames = frames_from_u8(truth.reshape(-1, *truth.shape[2:]))
         lat = load_autoencoder(run).encoder(frames).reshape(len(truth), cfg.clip_frames, cfg.latent_channels, cfg.latent_size, cfg.latent_size)
     emb, mask = encode_block_prompts(text, [[p] * (cfg.clip_frames // cfg.frames_per_block) for p in prompts])
     eps = torch.randn(lat.shape, generator=torch.Generator().manual_seed(0))

@@ -35,7 +35,7 @@ from causvid import photos as P
 from causvid.common import default_config, load_autoencoder, run_dir, setup_torch
 from causvid.prompts import Scene, describe
 from causvid.render import render_clip
-from causvid.sampler import frames_to_u8, teacher_sample
+from causvid.sampler import frames_from_u8, frames_to_u8, teacher_sample
 from evaluate import phase_shift
 from make_ode_pairs import load_teacher
 
@@ -105,7 +105,7 @@ def main():
     truth, prompts = truth_clips(views(P.load_photo(P.HELD_OUT_PHOTO)), cfg.clip_frames, cfg.frames_per_block)
     blocks = cfg.clip_frames // cfg.frames_per_block
     with torch.no_grad():
-        first = ae.encoder(torch.from_numpy(truth[:, 0]).permute(0, 3, 1, 2).float() / 255)
+        first = ae.encoder(frames_from_u8(truth[:, 0]))
         cond = torch.zeros(len(truth), cfg.clip_frames, *first.shape[1:])
         cond[:, 0] = first
         known = torch.zeros(len(truth), cfg.clip_frames, dtype=torch.bool)

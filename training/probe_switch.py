@@ -29,7 +29,7 @@ from causvid.common import TEACHER_NOISE_CORRELATION, default_config, load_autoe
 from causvid.data import SHIPPED_OBJECT_SCALE
 from causvid.prompts import Scene, SceneObject, with_object_scale
 from causvid.render import render_clip
-from causvid.sampler import frames_to_u8, teacher_sample
+from causvid.sampler import frames_from_u8, frames_to_u8, teacher_sample
 from evaluate import COLOUR_SWITCH, switch_reading, teacher_noise, unswitched_move
 from make_ode_pairs import load_teacher
 
@@ -45,7 +45,7 @@ def rendered_prefix(encoder, seeds, cfg, object_scale: float = SHIPPED_OBJECT_SC
         ball = SceneObject("red", "ball", "standing still", x=rng.uniform(0.25, 0.75), y=rng.uniform(0.25, 0.75))
         frames = render_clip([with_object_scale(Scene((ball,), "studio"), object_scale)] * blocks, cfg.frames_per_block)
         with torch.no_grad():
-            clips.append(encoder(torch.from_numpy(frames).permute(0, 3, 1, 2).float() / 255.0))
+            clips.append(encoder(frames_from_u8(frames)))
     return torch.stack(clips)
 
 

@@ -12,6 +12,7 @@ import torch.nn.functional as F
 from causvid.common import Stage, cosine_lr, data_dir, default_config, load_autoencoder, run_dir, save_atomic, setup_torch
 from causvid.data import load_dataset
 from causvid.model import FrameAutoencoder
+from causvid.sampler import frames_from_u8
 
 
 def main():
@@ -78,7 +79,7 @@ def train_round(ae, frames, stage, opt, lr, args, dev, seconds=0.0):
         for g in opt.param_groups:
             g["lr"] = cosine_lr(i, stage.total, lr)
         idx = rng.integers(0, n_clips, args.batch), rng.integers(0, n_frames, args.batch)
-        x = torch.from_numpy(np.stack([frames[c, f] for c, f in zip(*idx)])).to(dev).permute(0, 3, 1, 2).float() / 255
+        x = frames_from_u8(torch.from_numpy(np.stack([frames[c, f] for c, f in zip(*idx)])).to(dev))
         z = ae.encoder(x)
         # Decoding slightly perturbed latents makes the decoder forgiving of diffusion samples.
         rec = ae.decoder(z + 0.05 * torch.randn_like(z))
@@ -104,7 +105,7 @@ def encode_all(ae, frames, run, dev, batch=32):
     for c in range(0, frames.shape[0], batch):
         x = torch.from_numpy(np.array(frames[c : c + batch])).to(dev)
         b, n = x.shape[:2]
-        z = enc(x.reshape(b * n, *x.shape[2:]).permute(0, 3, 1, 2).float() / 255)
+        z = enc(frames_from_u8(x.reshape(b * n, *x.shape[2:])))
         raw.append(z.reshape(b, n, *z.shape[1:]).cpu())
     raw = torch.cat(raw)  # (clips, N, C, h, w)
     mean = raw.mean(dim=(0, 1, 3, 4))
@@ -124,7 +125,7 @@ def encode_with_finished(ae, frames, cfg, run, dev, batch=64):
     for c in range(0, frames.shape[0], batch):
         x = torch.from_numpy(np.array(frames[c : c + batch])).to(dev)
         b, n = x.shape[:2]
-        z = ae.encoder(x.reshape(b * n, *x.shape[2:]).permute(0, 3, 1, 2).float() / 255)
+        z = ae.encoder(frames_from_u8(x.reshape(b * n, *x.shape[2:])))
         latents[c : c + b] = z.reshape(b, n, *z.shape[1:]).half().cpu().numpy()
     latents.flush()
     del latents

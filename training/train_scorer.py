@@ -15,7 +15,7 @@ import torch
 
 from causvid import photos as P
 from causvid.common import load_autoencoder, run_dir, save_atomic, setup_torch
-from causvid.sampler import frames_to_u8
+from causvid.sampler import frames_from_u8, frames_to_u8
 from causvid.scorer import HEADS, TRAIN_STEPS, predict, render_labelled, train_scorer
 
 
@@ -24,7 +24,7 @@ def autoencoder_roundtrip(ae):
 
     @torch.no_grad()
     def roundtrip(frames_u8):
-        x = torch.from_numpy(np.ascontiguousarray(frames_u8)).permute(0, 3, 1, 2).float() / 255
+        x = frames_from_u8(frames_u8)
         return frames_to_u8(ae.decoder(ae.encoder(x)))
 
     return roundtrip

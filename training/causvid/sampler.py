@@ -5,6 +5,7 @@ graphs; its golden tests compare with frames made here.
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 from .model import VideoDiT
@@ -39,6 +40,16 @@ def null_prompt_tokens(*batch_shape, device=None):
 def frames_to_u8(frames: torch.Tensor):
     """Decoder output (N, 3, H, W) in [0, 1] -> uint8 (N, H, W, 3), rounded."""
     return (frames.clamp(0, 1) * 255 + 0.5).byte().permute(0, 2, 3, 1).numpy()
+
+
+def frames_from_u8(frames) -> torch.Tensor:
+    """uint8 frames (N, H, W, 3), an array or a tensor -> the encoder's input (N, 3, H, W) in [0, 1].
+
+    The inverse of frames_to_u8 up to rounding; the result stays on the tensor's device.
+    """
+    if not isinstance(frames, torch.Tensor):
+        frames = torch.from_numpy(np.ascontiguousarray(frames))
+    return frames.permute(0, 3, 1, 2).float() / 255
 
 
 class KvCache:

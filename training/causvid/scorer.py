@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from . import photos as P
 from .prompts import BACKGROUNDS, CAMERAS, COLORS, MOTIONS, SHAPES, Scene, random_object
 from .render import render_clip
+from .sampler import frames_from_u8
 
 # Training steps of the shipped scorer (train_scorer.py, and evaluate.py when it has none yet).
 TRAIN_STEPS = 3000
@@ -105,7 +106,7 @@ def to_input(frames_u8: np.ndarray, stride: int = 2) -> torch.Tensor:
     """(16, 128, 128, 3) uint8 -> (1, 8, 3, 128, 128) float: every other frame, which keeps
     every motion class apart at half the cost. `stride=1` takes frames that were already
     thinned out."""
-    x = torch.from_numpy(np.ascontiguousarray(frames_u8[::stride])).permute(0, 3, 1, 2).float() / 255
+    x = frames_from_u8(frames_u8[::stride])
     return x[None]
 
 
