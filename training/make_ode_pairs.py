@@ -80,6 +80,18 @@ def known_frames(rng, batch, n_frames, frames_per_block):
     return known
 
 
+def chunk_plan(n_prompts, clips, chunk, n_frames, frames_per_block, seed=7):
+    """[(clip indices, known frames)] for each chunk of pairs, all drawn up front from one seed.
+
+    A resumed run must record the chunks it has not yet made as a straight run would; when each
+    chunk drew its known frames as it went, a chunk skipped on resume left its draws to the next.
+    The draws come in the same order as before, so a straight run records the same pairs."""
+    rng = np.random.default_rng(seed)
+    chosen = rng.choice(n_prompts, clips, replace=False)
+    known = known_frames(rng, clips, n_frames, frames_per_block)
+    return [(chosen[c : c + chunk], known[c : c + chunk]) for c in range(0, clips, chunk)]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--clips", type=int, default=256)
@@ -95,23 +107,21 @@ def main():
     dit, text = (m.to(dev) for m in load_teacher(run, cfg))
     prompts = json.loads((data_dir() / "prompts.json").read_text())
     latents = np.load(run / "latents.npy", mmap_mode="r")
-    rng = np.random.default_rng(7)
-    chosen = rng.choice(len(prompts), args.clips, replace=False)
+    plan = chunk_plan(len(prompts), args.clips, args.chunk, cfg.clip_frames, cfg.frames_per_block)
     timesteps = student_timesteps(args.student_steps)
     record = [round((1 - t) * args.steps) for t in timesteps]
     out = run / "ode"
     out.mkdir(exist_ok=True)
     shape = (cfg.clip_frames, cfg.latent_channels, cfg.latent_size, cfg.latent_size)
-    for c in range(0, args.clips, args.chunk):
-        path = out / f"chunk{c // args.chunk:04d}.pt"
+    for n, (idx, known) in enumerate(plan):
+        c = n * args.chunk
+        path = out / f"chunk{n:04d}.pt"
         if path.exists():
             if load(path)["timesteps"] != timesteps:
                 raise SystemExit(f"{path} was recorded at other timesteps; delete {out} to record it again")
             continue
-        idx = chosen[c : c + args.chunk]
         g = torch.Generator().manual_seed(int(c))
         noise = clip_noise(g, len(idx), shape, args.noise_correlation)
-        known = known_frames(rng, len(idx), cfg.clip_frames, cfg.frames_per_block)
         real = torch.from_numpy(latents[idx].astype(np.float32))
         x0, states = teacher_sample(dit, text, [prompts[i] for i in idx], args.steps, args.guidance, noise.to(dev), cond=(real.to(dev), known.to(dev)), record=record)
         traj = torch.stack([states[k] for k in record], dim=1)  # (B, steps, N, C, h, w)

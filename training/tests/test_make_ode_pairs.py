@@ -3,7 +3,9 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from make_ode_pairs import STUDENT_TIMESTEPS, run_timesteps, student_timesteps, teacher_checkpoint
+import numpy as np
+
+from make_ode_pairs import STUDENT_TIMESTEPS, chunk_plan, known_frames, run_timesteps, student_timesteps, teacher_checkpoint
 
 
 class StudentTimestepsTest(unittest.TestCase):
@@ -40,6 +42,21 @@ class TeacherCheckpointTest(unittest.TestCase):
             # The switch round (session 25) continues whichever round came last.
             (run / "teacher_continued.done").write_text("1")
             self.assertEqual(teacher_checkpoint(run), run / "teacher_continued.pt")
+
+
+class ChunkPlanTest(unittest.TestCase):
+    def test_the_plan_is_what_a_straight_run_drew_chunk_by_chunk(self):
+        # Before the plan, each chunk drew its known frames as it went; a straight run's pairs
+        # (the shipped pack's) must come out the same.
+        rng = np.random.default_rng(7)
+        chosen = rng.choice(500, 40, replace=False)
+        straight = [(chosen[c : c + 16], known_frames(rng, len(chosen[c : c + 16]), 16, 4)) for c in range(0, 40, 16)]
+        plan = chunk_plan(500, 40, 16, 16, 4)
+        self.assertEqual([len(i) for i, _ in plan], [16, 16, 8])
+        for (i, k), (si, sk) in zip(plan, straight):
+            self.assertTrue(np.array_equal(i, si))
+            self.assertTrue(np.array_equal(k.numpy(), sk.numpy()))
+        self.assertTrue(any(k.any() for _, k in plan))  # some clips continue given frames
 
 
 if __name__ == "__main__":
