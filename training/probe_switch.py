@@ -17,6 +17,14 @@ context on jumps about as far as the control moves.
 With `--real-prefix` the clean frames are the renderer's instead (a red ball standing still in
 the studio at a place drawn from the seed, through the autoencoder): a teacher that keeps the
 place after such frames but not after its own is thrown by its own drawing, not by the switch.
+
+`--one-shot` reads the same question in seconds, where a sampled clip decides it: at high noise.
+The renderer's whole clip (red ball, then blue in the same place) is given, its first half clean
+and the rest noised to t = 0.95, and the teacher's one-step clean estimate of the frames after
+the colour's fade is scored against the truth (mean squared error, latent units). Beside it the
+same for two switches that keep the colour: none, and standing still -> moving right. A teacher
+that carries the place scores the colour switch as low as those; one that does not scores above
+`truth_spread`, what guessing the seeds' average frame would.
 """
 
 import argparse
@@ -27,26 +35,71 @@ import torch
 
 from causvid.common import TEACHER_NOISE_CORRELATION, default_config, load_autoencoder, run_dir, setup_torch
 from causvid.data import SHIPPED_OBJECT_SCALE
-from causvid.prompts import Scene, SceneObject, with_object_scale
-from causvid.render import render_clip
-from causvid.sampler import frames_from_u8, frames_to_u8, teacher_sample
+from causvid.model import flow_noise, x0_from_v
+from causvid.prompts import Scene, SceneObject, describe, with_object_scale
+from causvid.render import BLEND_FRAMES, render_clip
+from causvid.sampler import encode_block_prompts, frames_from_u8, frames_to_u8, teacher_sample
 from evaluate import COLOUR_SWITCH, switch_reading, teacher_noise, unswitched_move
 from make_ode_pairs import load_teacher
 
 
-def rendered_prefix(encoder, seeds, cfg, object_scale: float = SHIPPED_OBJECT_SCALE) -> torch.Tensor:
+# What the ball turns into after the given half in --one-shot: the colour switch the bar is
+# about, and two controls that keep the colour.
+ONE_SHOT_CASES = {"no switch": ("red", "standing still"), "colour switch": ("blue", "standing still"), "motion switch": ("red", "moving right")}
+ONE_SHOT_T = 0.95
+
+
+def rendered_clips(encoder, seeds, cfg, after=("red", "standing still"), object_scale: float = SHIPPED_OBJECT_SCALE):
     """Latent clips (B, N, C, h, w), as long as the teacher's, of a red ball standing still in the
-    studio, one place per seed (a quarter to three quarters of the view each way), as the
-    training clips draw it."""
+    studio for the first half of the blocks and then `after` (colour, motion), one place per seed
+    (a quarter to three quarters of the view each way), as the training clips draw it; and each
+    clip's block prompts."""
     blocks = cfg.clip_frames // cfg.frames_per_block
-    clips = []
+    plan = [("red", "standing still")] * (blocks // 2) + [after] * (blocks - blocks // 2)
+    clips, prompts = [], []
     for seed in seeds:
         rng = random.Random(seed)
-        ball = SceneObject("red", "ball", "standing still", x=rng.uniform(0.25, 0.75), y=rng.uniform(0.25, 0.75))
-        frames = render_clip([with_object_scale(Scene((ball,), "studio"), object_scale)] * blocks, cfg.frames_per_block)
+        x, y = rng.uniform(0.25, 0.75), rng.uniform(0.25, 0.75)
+        scenes = [with_object_scale(Scene((SceneObject(c, "ball", m, x=x, y=y),), "studio"), object_scale) for c, m in plan]
         with torch.no_grad():
-            clips.append(encoder(frames_from_u8(frames)))
-    return torch.stack(clips)
+            clips.append(encoder(frames_from_u8(render_clip(scenes, cfg.frames_per_block))))
+        prompts.append([describe(s) for s in scenes])
+    return torch.stack(clips), prompts
+
+
+def rendered_prefix(encoder, seeds, cfg, object_scale: float = SHIPPED_OBJECT_SCALE) -> torch.Tensor:
+    """The red ball standing still throughout (`rendered_clips`), for --real-prefix."""
+    return rendered_clips(encoder, seeds, cfg, object_scale=object_scale)[0]
+
+
+def one_shot_error(teacher, text, clips, block_prompts, noise, t: float = ONE_SHOT_T) -> float:
+    """Squared error of the teacher's one-step clean estimate of the second half's frames after
+    the colour's fade, with the first half of `clips` clean and the rest noised to t."""
+    cfg = teacher.cfg
+    switch = cfg.clip_frames // cfg.frames_per_block // 2 * cfg.frames_per_block
+    settled = switch + BLEND_FRAMES - 1  # the first frame in the new colour alone
+    tt = torch.zeros(clips.shape[:2])
+    tt[:, switch:] = t
+    emb, mask = encode_block_prompts(text, block_prompts)
+    x_t = flow_noise(clips, noise, tt)
+    with torch.no_grad():
+        x0 = x0_from_v(x_t, teacher.bidirectional(x_t, tt, emb, mask), tt)
+    return float(((x0 - clips)[:, settled:] ** 2).mean())
+
+
+def one_shot_reading(teacher, text, encoder, seeds, correlation=TEACHER_NOISE_CORRELATION) -> dict:
+    """--one-shot's figures: per case of ONE_SHOT_CASES the error, and the truth's spread about
+    the seeds' average frame on the same frames (what a guess of that average would score)."""
+    cfg = teacher.cfg
+    settled = cfg.clip_frames // cfg.frames_per_block // 2 * cfg.frames_per_block + BLEND_FRAMES - 1
+    noise = torch.cat([teacher_noise(cfg, s, 1, correlation) for s in seeds])
+    error, spread = {}, {}
+    for case, after in ONE_SHOT_CASES.items():
+        clips, prompts = rendered_clips(encoder, seeds, cfg, after)
+        error[case] = round(one_shot_error(teacher, text, clips, prompts, noise), 3)
+        rest = clips[:, settled:]
+        spread[case] = round(float(((rest - rest.mean(dim=(0, 1), keepdim=True)) ** 2).mean()), 3)
+    return {"t": ONE_SHOT_T, "error": error, "truth_spread": spread}
 
 
 def prefixed_switch(teacher, text, decoder, seeds, guidance=3.0, steps=48, correlation=TEACHER_NOISE_CORRELATION, prefix=None) -> dict:
@@ -88,12 +141,16 @@ def main():
     ap.add_argument("--seeds", type=int, default=6)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--real-prefix", action="store_true", help="the clean frames are rendered ones, not the teacher's own")
+    ap.add_argument("--one-shot", action="store_true", help="read the teacher's one-step clean estimate at high noise instead of sampling (seconds)")
     args = ap.parse_args()
     setup_torch(args.threads)
     run = run_dir()
     teacher, text = load_teacher(run, default_config(), args.checkpoint, averaged=not args.raw)
     ae = load_autoencoder(run)
     seeds = range(args.seeds)
+    if args.one_shot:
+        print(json.dumps({"checkpoint": args.checkpoint or "finished teacher", "raw": args.raw, "one_shot": one_shot_reading(teacher, text, ae.encoder, seeds)}))
+        return
     prefix = rendered_prefix(ae.encoder, seeds, teacher.cfg) if args.real_prefix else None
     figures = prefixed_switch(teacher, text, ae.decoder, seeds, args.guidance, prefix=prefix)
     figures.pop("clips")

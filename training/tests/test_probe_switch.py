@@ -1,5 +1,7 @@
-"""probe_switch.py: the two continuations it compares start from the same clean frames."""
+"""probe_switch.py: the two continuations it compares start from the same clean frames, and the
+one-shot read scores the clean estimate of the frames after the fade."""
 
+import functools
 import unittest
 
 import numpy as np
@@ -9,19 +11,24 @@ from causvid.common import default_config
 from causvid.model import FrameAutoencoder, TextEncoder, VideoDiT
 from make_test_pack import randomise
 from causvid.sampler import frames_to_u8
-from probe_switch import prefixed_switch, rendered_prefix
+from causvid.render import BLEND_FRAMES
+from probe_switch import one_shot_error, prefixed_switch, rendered_clips, rendered_prefix
+
+
+@functools.lru_cache(maxsize=None)
+def tiny_models():
+    """A tiny config and random teacher, text encoder and autoencoder (random everywhere:
+    training starts the output layers at zero, which would draw nothing)."""
+    cfg = default_config(latent_size=8, latent_channels=4, patch=4, dim=32, layers=2, heads=2, text_dim=16, text_layers=1, text_heads=2,
+                         clip_frames=16, ae_channels=(4, 4, 4, 4, 8))  # 128 px halved 4 times: the 8 x 8 latent
+    return cfg, randomise(VideoDiT(cfg), 1), randomise(TextEncoder(cfg), 2), randomise(FrameAutoencoder(cfg), 3)
 
 
 class PrefixedSwitchTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cfg = default_config(latent_size=8, latent_channels=4, patch=4, dim=32, layers=2, heads=2, text_dim=16, text_layers=1, text_heads=2,
-                             clip_frames=16, ae_channels=(4, 4, 4, 4, 8))  # 128 px halved 4 times: the 8 x 8 latent
-        cls.cfg = cfg
-        # Random everywhere (training starts the output layers at zero, which would draw nothing).
-        dit, text, ae = randomise(VideoDiT(cfg), 1), randomise(TextEncoder(cfg), 2), randomise(FrameAutoencoder(cfg), 3)
-        cls.dit, cls.text, cls.ae = dit, text, ae
-        cls.out = prefixed_switch(dit, text, ae.decoder, seeds=range(2), steps=3)
+        cls.cfg, cls.dit, cls.text, cls.ae = tiny_models()
+        cls.out = prefixed_switch(cls.dit, cls.text, cls.ae.decoder, seeds=range(2), steps=3)
 
     def test_switch_after_half_the_blocks(self):
         self.assertEqual(self.out["switch_frame"], 8)
@@ -48,6 +55,43 @@ class PrefixedSwitchTest(unittest.TestCase):
     def test_one_reading_per_seed(self):
         for key in ("frames_until_shown", "object_jump_px", "unswitched_move_px"):
             self.assertEqual(len(self.out[key]), 2)
+
+
+class _Velocity(torch.nn.Module):
+    """A stand-in teacher whose velocity is `v(x, t)`."""
+
+    def __init__(self, cfg, v):
+        super().__init__()
+        self.cfg, self.v = cfg, v
+
+    def bidirectional(self, x, t, text, text_mask):
+        return self.v(x, t)
+
+
+class OneShotTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.cfg, _, cls.text, cls.ae = tiny_models()
+        cls.clips, cls.prompts = rendered_clips(cls.ae.encoder, range(2), cls.cfg, ("blue", "standing still"))
+        cls.noise = torch.randn(cls.clips.shape, generator=torch.Generator().manual_seed(0))
+
+    def test_the_colour_switches_at_the_half_in_the_same_place(self):
+        self.assertEqual([p.split()[1] for p in self.prompts[0]], ["red", "red", "blue", "blue"])
+        red = rendered_prefix(self.ae.encoder, range(2), self.cfg)
+        self.assertTrue(torch.equal(self.clips[:, :8], red[:, :8]))
+        self.assertFalse(torch.equal(self.clips[:, 12:], red[:, 12:]))
+
+    def test_a_teacher_that_knows_the_truth_scores_zero(self):
+        truth = self.clips
+        oracle = _Velocity(self.cfg, lambda x, t: torch.where(t[..., None, None, None] > 0, (x - truth) / t.clamp(min=1e-6)[..., None, None, None], torch.zeros_like(x)))
+        self.assertLess(one_shot_error(oracle, self.text, self.clips, self.prompts, self.noise), 1e-10)
+
+    def test_a_still_teacher_scores_the_noise_on_the_settled_frames_only(self):
+        # Zero velocity leaves the estimate at x_t, which is t (noise - truth) off the truth.
+        still = _Velocity(self.cfg, lambda x, t: torch.zeros_like(x))
+        settled = 8 + BLEND_FRAMES - 1
+        expected = float((0.95 * (self.noise - self.clips)[:, settled:]).pow(2).mean())
+        self.assertAlmostEqual(one_shot_error(still, self.text, self.clips, self.prompts, self.noise), expected, places=5)
 
 
 if __name__ == "__main__":
