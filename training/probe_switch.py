@@ -72,26 +72,34 @@ def rendered_prefix(encoder, seeds, cfg, object_scale: float = SHIPPED_OBJECT_SC
     return rendered_clips(encoder, seeds, cfg, object_scale=object_scale)[0]
 
 
+def second_half(cfg) -> int:
+    """The first frame of the clip's second half, where --one-shot's clips switch."""
+    return cfg.clip_frames // cfg.frames_per_block // 2 * cfg.frames_per_block
+
+
+def settled_frame(cfg) -> int:
+    """The first frame of the second half in the new colour alone (after the fade)."""
+    return second_half(cfg) + BLEND_FRAMES - 1
+
+
 def one_shot_error(teacher, text, clips, block_prompts, noise, t: float = ONE_SHOT_T) -> float:
     """Squared error of the teacher's one-step clean estimate of the second half's frames after
     the colour's fade, with the first half of `clips` clean and the rest noised to t."""
     cfg = teacher.cfg
-    switch = cfg.clip_frames // cfg.frames_per_block // 2 * cfg.frames_per_block
-    settled = switch + BLEND_FRAMES - 1  # the first frame in the new colour alone
     tt = torch.zeros(clips.shape[:2])
-    tt[:, switch:] = t
+    tt[:, second_half(cfg) :] = t
     emb, mask = encode_block_prompts(text, block_prompts)
     x_t = flow_noise(clips, noise, tt)
     with torch.no_grad():
         x0 = x0_from_v(x_t, teacher.bidirectional(x_t, tt, emb, mask), tt)
-    return float(((x0 - clips)[:, settled:] ** 2).mean())
+    return float(((x0 - clips)[:, settled_frame(cfg) :] ** 2).mean())
 
 
 def one_shot_reading(teacher, text, encoder, seeds, correlation=TEACHER_NOISE_CORRELATION) -> dict:
     """--one-shot's figures: per case of ONE_SHOT_CASES the error, and the truth's spread about
     the seeds' average frame on the same frames (what a guess of that average would score)."""
     cfg = teacher.cfg
-    settled = cfg.clip_frames // cfg.frames_per_block // 2 * cfg.frames_per_block + BLEND_FRAMES - 1
+    settled = settled_frame(cfg)
     noise = torch.cat([teacher_noise(cfg, s, 1, correlation) for s in seeds])
     error, spread = {}, {}
     for case, after in ONE_SHOT_CASES.items():
