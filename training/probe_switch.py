@@ -54,8 +54,8 @@ def rendered_clips(encoder, seeds, cfg, after=("red", "standing still"), object_
     studio for the first half of the blocks and then `after` (colour, motion), one place per seed
     (a quarter to three quarters of the view each way), as the training clips draw it; and each
     clip's block prompts."""
-    blocks = cfg.clip_frames // cfg.frames_per_block
-    plan = [("red", "standing still")] * (blocks // 2) + [after] * (blocks - blocks // 2)
+    blocks, given = cfg.clip_frames // cfg.frames_per_block, given_blocks(cfg)
+    plan = [("red", "standing still")] * given + [after] * (blocks - given)
     clips, prompts = [], []
     for seed in seeds:
         rng = random.Random(seed)
@@ -72,9 +72,14 @@ def rendered_prefix(encoder, seeds, cfg, object_scale: float = SHIPPED_OBJECT_SC
     return rendered_clips(encoder, seeds, cfg, object_scale=object_scale)[0]
 
 
+def given_blocks(cfg) -> int:
+    """The blocks of the teacher's clip before the switch: the first half, given clean."""
+    return cfg.clip_frames // cfg.frames_per_block // 2
+
+
 def second_half(cfg) -> int:
-    """The first frame of the clip's second half, where --one-shot's clips switch."""
-    return cfg.clip_frames // cfg.frames_per_block // 2 * cfg.frames_per_block
+    """The first frame of the clip's second half, where the probe's clips switch."""
+    return given_blocks(cfg) * cfg.frames_per_block
 
 
 def settled_frame(cfg) -> int:
@@ -114,9 +119,7 @@ def prefixed_switch(teacher, text, decoder, seeds, guidance=3.0, steps=48, corre
     """The probe's figures for each seed, and the decoded clips (switched, control) behind them.
     The clean frames are the teacher's own red clip's, or those of `prefix` (B, N, C, h, w)."""
     cfg = teacher.cfg
-    blocks = cfg.clip_frames // cfg.frames_per_block
-    given = blocks // 2
-    switch = given * cfg.frames_per_block
+    blocks, given, switch = cfg.clip_frames // cfg.frames_per_block, given_blocks(cfg), second_half(cfg)
     red, blue = COLOUR_SWITCH
     noise = torch.cat([teacher_noise(cfg, s, 1, correlation) for s in seeds])
     b = len(seeds)
