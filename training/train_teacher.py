@@ -109,11 +109,16 @@ def teacher_optimizer(dit, text, round_name, lr, bias_lr_scale, learn_bias=False
     The spatial attention bias starts at zero in a warm restart; at the network's rate it would
     barely move in one round, so it learns faster (and is not decayed). By default only the
     spatial round trains it, so a rebuild of the shipped chain keeps it at zero, as the shipped
-    pack has it; `learn_bias` trains it in every round (--learn-spatial-bias)."""
+    pack has it; `learn_bias` trains it in every round (--learn-spatial-bias). The weights on the
+    place input (ModelConfig.place_input) also start at zero when a network without it is
+    continued, and learn at the bias's rate in every round: at the network's they had barely
+    moved after 800 steps (training log, session 30)."""
     bias = [dit.spatial_bias] if learn_bias or round_name == "teacher_spatial" else []
     dit.spatial_bias.requires_grad_(bool(bias))
+    if dit.place_embed is not None:
+        bias.append(dit.place_embed.weight)
     text.requires_grad_(train_text)
-    rest = [p for p in list(dit.parameters()) + list(text.parameters()) if p is not dit.spatial_bias and p.requires_grad]
+    rest = [p for p in list(dit.parameters()) + list(text.parameters()) if all(p is not b for b in bias) and p.requires_grad]
     groups = [{"params": rest, "lr_scale": 1.0}]
     if bias:
         groups.append({"params": bias, "lr_scale": bias_lr_scale, "weight_decay": 0.0})

@@ -54,6 +54,12 @@ class ModelConfig:
     # the objects, with the loss's weight on its estimate capped or not (session 15): a lever
     # for photos that costs the prompt's objects, not a default.
     predicts: str = "velocity"
+    # Also give each token a colour-blind map of where its frame departs from the frame's mean
+    # (`place_map`), beside the latent itself. At a colour switch the clean frames hold a red ball
+    # and the prompt asks for blue; the network carried the place only when the two agreed, and
+    # drew the blue ball anywhere otherwise (training log, session 29). This input says "something
+    # is here" whatever its colour. Off as shipped; a checkpoint without it loads as the same network.
+    place_input: bool = False
 
     @property
     def tokens_per_frame(self) -> int:
@@ -297,6 +303,10 @@ class VideoDiT(nn.Module):
         self.cfg = cfg
         d, p, c = cfg.dim, cfg.patch, cfg.latent_channels
         self.patch_embed = nn.Linear(c * p * p, d)
+        # Zero at first, so a network without the place input loads as the same function.
+        self.place_embed = nn.Linear(p * p, d, bias=False) if cfg.place_input else None
+        if self.place_embed is not None:
+            nn.init.zeros_(self.place_embed.weight)
         g = cfg.latent_size // p
         # Learned, but started from 2-D sin-cos so that neighbouring tokens begin alike: from
         # a random start, objects came out in more scattered pieces (training log, session 12).
@@ -319,6 +329,9 @@ class VideoDiT(nn.Module):
         key = prefix + "spatial_bias"
         if key not in state_dict:  # saved before the bias existed: zero is the same network
             state_dict[key] = torch.zeros_like(self.spatial_bias)
+        key = prefix + "place_embed.weight"
+        if self.place_embed is not None and key not in state_dict:  # from a network without it
+            state_dict[key] = torch.zeros_like(self.place_embed.weight)
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     # (B, N, C, h, w) <-> (B, N, T, C*p*p)
@@ -342,6 +355,8 @@ class VideoDiT(nn.Module):
         b, n = x.shape[:2]
         T = self.cfg.tokens_per_frame
         h = self.patch_embed(self.patchify(x)) + self.spatial_pos[None, None]
+        if self.place_embed is not None:
+            h = h + self.place_embed(self.patchify(place_map(x)))
         temb = self.time_mlp(timestep_embedding(t))  # (B, N, d)
         pos = frame_pos[:, None].expand(n, T).reshape(n * T)
         nb = text.shape[1]
@@ -394,6 +409,14 @@ class VideoDiT(nn.Module):
         T = self.cfg.tokens_per_frame
         zero = torch.zeros(1, 1, n * T, n * T, device=x.device)
         return self(x, t, text[:, None], text_mask[:, None], frame_pos, zero, kv_cache, cache_pos, cache_mask)
+
+
+def place_map(x: torch.Tensor) -> torch.Tensor:
+    """(B, N, C, h, w) -> (B, N, 1, h, w): how far each latent cell lies from its frame's mean
+    latent, over all channels (Euclidean). A small object on a backdrop stands out whatever its
+    colour. Plain ops, so the exported graphs compute it too."""
+    centred = x - x.mean(dim=(3, 4), keepdim=True)
+    return torch.sqrt((centred * centred).sum(dim=2, keepdim=True) + 1e-6)
 
 
 def relative_offset_index(grid: int) -> torch.Tensor:

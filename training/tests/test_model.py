@@ -16,6 +16,7 @@ from causvid.model import (
     doubled_block_causal_bias,
     excess_change_loss,
     frame_difference_loss,
+    place_map,
     relative_offset_index,
     spatial_attention_bias,
     statistics_anchor_loss,
@@ -93,6 +94,9 @@ class CausalTest(unittest.TestCase):
 
     def test_kv_cached_step_equals_full_sequence_when_predicting_clean_frames(self):
         self.check_kv_cached_step_equals_full_sequence(*tiny(predicts="clean"))
+
+    def test_kv_cached_step_equals_full_sequence_with_the_place_input(self):
+        self.check_kv_cached_step_equals_full_sequence(*tiny(place_input=True))
 
     def check_kv_cached_step_equals_full_sequence(self, cfg, dit, te):
         b = 2
@@ -262,6 +266,31 @@ class SpatialBiasTest(unittest.TestCase):
             self.assertTrue(torch.equal(loaded.eval().bidirectional(x, t, emb, mask), dit.bidirectional(x, t, emb, mask)))
 
 
+class PlaceInputTest(unittest.TestCase):
+    def test_the_map_marks_a_cell_off_the_frames_mean_whatever_its_colour(self):
+        frame = torch.zeros(1, 1, 2, 2, 2)
+        frame[0, 0, :, 0, 1] = torch.tensor([3.0, 4.0])  # one cell off a flat backdrop
+        other = frame.clone()
+        other[0, 0, :, 0, 1] = torch.tensor([-4.0, 3.0])  # same place, another "colour"
+        # The mean is a quarter of the odd cell: it lies 3/4 of 5 from the mean, the rest 1/4 of 5.
+        expected = torch.tensor([[1.25, 3.75], [1.25, 1.25]])
+        for x in (frame, other):
+            self.assertTrue(torch.allclose(place_map(x)[0, 0, 0], expected, atol=1e-5))
+
+    def test_a_checkpoint_without_it_loads_as_the_same_network(self):
+        cfg, dit, te = tiny()
+        placed = VideoDiT(ModelConfig(**{**cfg.__dict__, "place_input": True}))
+        placed.load_state_dict(dit.state_dict())
+        x, t = torch.randn(1, 8, 8, 16, 16), torch.rand(1, 8)
+        emb, mask = text_for(cfg, te, 1, 2)
+        with torch.no_grad():
+            self.assertTrue(torch.allclose(placed.eval().bidirectional(x, t, emb, mask), dit.bidirectional(x, t, emb, mask), atol=1e-6))
+            # Once it learns to read the map, it does (random: equal weights are one offset on
+            # every feature, which the layer norms remove).
+            placed.place_embed.weight.copy_(torch.randn_like(placed.place_embed.weight))
+            self.assertFalse(torch.allclose(placed.bidirectional(x, t, emb, mask), dit.bidirectional(x, t, emb, mask), atol=1e-3))
+
+
 class ExcessChangeLossTest(unittest.TestCase):
     def test_changes_under_the_threshold_are_free(self):
         frames = torch.zeros(2, 4, 3, 2, 2)
@@ -369,6 +398,17 @@ class TeacherOptimizerTest(unittest.TestCase):
             dit, params = self.step(round_name, learn_bias=True)
             self.assertGreater(dit.spatial_bias.abs().max().item(), 0.0, round_name)
             self.assertTrue(any(p is dit.spatial_bias for p in params))
+
+    def test_the_place_input_learns_at_the_bias_rate_in_every_round(self):
+        from train_teacher import teacher_optimizer
+
+        cfg, dit, te = tiny(place_input=True)
+        opt, params = teacher_optimizer(dit.train(), te, "teacher", 1e-2, 20.0)
+        fast = [g for g in opt.param_groups if g["lr_scale"] == 20.0]
+        self.assertEqual(len(fast), 1)
+        self.assertTrue(any(p is dit.place_embed.weight for p in fast[0]["params"]))
+        self.assertFalse(any(p is dit.place_embed.weight for g in opt.param_groups if g is not fast[0] for p in g["params"]))
+        self.assertTrue(any(p is dit.place_embed.weight for p in params))
 
 
 class TimeShiftTest(unittest.TestCase):

@@ -16,7 +16,7 @@ import export_default
 import import_pack
 import make_test_pack
 from causvid.common import load, load_autoencoder
-from causvid.model import FrameAutoencoder, TextEncoder, VideoDiT
+from causvid.model import FrameAutoencoder, ModelConfig, TextEncoder, VideoDiT
 from causvid.data import write_render_info
 from causvid.pack import PackWeightsError, read_pack
 from make_ode_pairs import load_teacher
@@ -107,6 +107,27 @@ class TinyPackTest(unittest.TestCase):
             with mock.patch.object(sys, "argv", argv):
                 export_default.main()
             self.assertEqual(read_pack(out).manifest["training"]["object_scale"], 2.0)
+
+    def test_a_pack_with_the_place_input_comes_back_with_it(self):
+        from causvid.export import export_pack
+
+        cfg = make_test_pack.tiny_config()
+        cfg.place_input = True
+        ae, text = make_test_pack.randomise(FrameAutoencoder(cfg), 1), make_test_pack.randomise(TextEncoder(cfg), 2)
+        student, teacher = make_test_pack.randomise(VideoDiT(cfg), 3), make_test_pack.randomise(VideoDiT(cfg), 4)
+        with tempfile.TemporaryDirectory() as d:
+            pack = Path(d) / "placed"
+            export_pack(pack, cfg, ae, text, student, teacher, make_test_pack.TIMESTEPS, make_test_pack.CONTEXT, make_test_pack.SINK,
+                        teacher_steps=4, guidance=2.0, name="placed", description="Random weights.", training_info={"random": True})
+            m = read_pack(pack)
+        self.assertTrue(m.cfg.place_input)
+        assert_same_state(self, m.student, student)
+        assert_same_state(self, m.teacher, teacher)
+
+    def test_a_manifest_from_before_the_place_input_reads_without_it(self):
+        config = json.loads((self.pack / "manifest.json").read_text())["training"]["config"]
+        del config["place_input"]
+        self.assertFalse(ModelConfig.from_dict(config).place_input)
 
     def test_a_pack_without_its_architecture_is_refused(self):
         with tempfile.TemporaryDirectory() as d:
