@@ -25,9 +25,16 @@ the colour's fade is scored against the truth (mean squared error, latent units)
 same for two switches that keep the colour: none, and standing still -> moving right. A teacher
 that carries the place scores the colour switch as low as those; one that does not scores above
 `truth_spread`, what guessing the seeds' average frame would.
+
+`--attention` asks where that estimate looks. In the same one-shot pass it records each layer's
+self-attention and reports, for the queries at the ball's place in the settled frames, the share
+of their attention that lands on the clean half and on the ball's place there (uniform attention
+would give half and one token in a frame's count). A teacher that looks at the red ball as much
+after a colour switch as without one has the place in hand, and loses it in what it does with it.
 """
 
 import argparse
+import contextlib
 import json
 import random
 
@@ -35,7 +42,8 @@ import torch
 
 from causvid.common import TEACHER_NOISE_CORRELATION, default_config, load_autoencoder, run_dir, setup_torch
 from causvid.data import SHIPPED_OBJECT_SCALE
-from causvid.model import flow_noise, x0_from_v
+import causvid.model
+from causvid.model import flow_noise, place_map, x0_from_v
 from causvid.prompts import Scene, SceneObject, describe, with_object_scale
 from causvid.render import BLEND_FRAMES, render_clip
 from causvid.sampler import encode_block_prompts, frames_from_u8, frames_to_u8, teacher_sample
@@ -115,6 +123,62 @@ def one_shot_reading(teacher, text, encoder, seeds, correlation=TEACHER_NOISE_CO
     return {"t": ONE_SHOT_T, "error": error, "truth_spread": spread}
 
 
+@contextlib.contextmanager
+def attention_recorded():
+    """Every attention's softmax weights (B, H, Nq, Nk) computed inside the block, in call order
+    (per layer: self, then cross). On the CPU `attend` goes through `attention_weights`; the fused
+    kernel (CUDA) does not."""
+    weights, compute = [], causvid.model.attention_weights
+
+    def recording(q, k, bias):
+        w = compute(q, k, bias)
+        weights.append(w.detach())
+        return w
+
+    causvid.model.attention_weights = recording
+    try:
+        yield weights
+    finally:
+        causvid.model.attention_weights = compute
+
+
+def ball_tokens(clips, frame: int, patch: int) -> torch.Tensor:
+    """(B,) the token of `frame` holding most of its place map: where the ball is."""
+    pm = place_map(clips[:, frame : frame + 1])[:, 0, 0]  # (B, h, w)
+    b, h, w = pm.shape
+    return pm.reshape(b, h // patch, patch, w // patch, patch).sum(dim=(2, 4)).reshape(b, -1).argmax(-1)
+
+
+def attention_to_place(weights, tokens, cfg) -> dict:
+    """From one layer's weights (B, H, N*T, N*T): the mean share, over heads, seeds and the
+    queries at each seed's ball token in the settled frames, of attention on the clean half
+    and on the ball's token in each frame of it."""
+    T, half, settled = cfg.tokens_per_frame, second_half(cfg), settled_frame(cfg)
+    clean, place = [], []
+    for w, tok in zip(weights, tokens.tolist()):
+        rows = w[:, [f * T + tok for f in range(settled, cfg.clip_frames)]]  # (H, queries, N*T)
+        clean.append(rows[..., : half * T].sum(-1).mean())
+        place.append(rows[..., [f * T + tok for f in range(half)]].sum(-1).mean())
+    return {"to_clean_half": round(float(torch.stack(clean).mean()), 3), "to_ball_place": round(float(torch.stack(place).mean()), 3)}
+
+
+def attention_reading(teacher, text, encoder, seeds, correlation=TEACHER_NOISE_CORRELATION) -> dict:
+    """--attention's figures: per case of ONE_SHOT_CASES, per layer, `attention_to_place` in the
+    one-shot pass at t = ONE_SHOT_T."""
+    cfg = teacher.cfg
+    noise = torch.cat([teacher_noise(cfg, s, 1, correlation) for s in seeds])
+    reading = {}
+    for case, after in ONE_SHOT_CASES.items():
+        clips, prompts = rendered_clips(encoder, seeds, cfg, after)
+        tokens = ball_tokens(clips, second_half(cfg) - 1, cfg.patch)
+        with attention_recorded() as weights:
+            one_shot_error(teacher, text, clips, prompts, noise)
+        n = cfg.clip_frames * cfg.tokens_per_frame  # the self-attentions: every token to every token
+        reading[case] = [attention_to_place(w, tokens, cfg) for w in weights if w.shape[-2:] == (n, n)]
+    uniform = {"to_clean_half": second_half(cfg) / cfg.clip_frames, "to_ball_place": round(second_half(cfg) / (cfg.clip_frames * cfg.tokens_per_frame), 4)}
+    return {"t": ONE_SHOT_T, "per_layer": reading, "uniform": uniform}
+
+
 def prefixed_switch(teacher, text, decoder, seeds, guidance=3.0, steps=48, correlation=TEACHER_NOISE_CORRELATION, prefix=None) -> dict:
     """The probe's figures for each seed, and the decoded clips (switched, control) behind them.
     The clean frames are the teacher's own red clip's, or those of `prefix` (B, N, C, h, w)."""
@@ -153,12 +217,16 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--real-prefix", action="store_true", help="the clean frames are rendered ones, not the teacher's own")
     ap.add_argument("--one-shot", action="store_true", help="read the teacher's one-step clean estimate at high noise instead of sampling (seconds)")
+    ap.add_argument("--attention", action="store_true", help="in the one-shot pass, where the queries at the ball's place look, per layer (seconds)")
     args = ap.parse_args()
     setup_torch(args.threads)
     run = run_dir()
     teacher, text = load_teacher(run, default_config(), args.checkpoint, averaged=not args.raw)
     ae = load_autoencoder(run)
     seeds = range(args.seeds)
+    if args.attention:
+        print(json.dumps({"checkpoint": args.checkpoint or "finished teacher", "raw": args.raw, "attention": attention_reading(teacher, text, ae.encoder, seeds)}))
+        return
     if args.one_shot:
         print(json.dumps({"checkpoint": args.checkpoint or "finished teacher", "raw": args.raw, "one_shot": one_shot_reading(teacher, text, ae.encoder, seeds)}))
         return

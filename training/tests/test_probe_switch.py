@@ -12,7 +12,7 @@ from causvid.model import FrameAutoencoder, TextEncoder, VideoDiT
 from make_test_pack import randomise
 from causvid.sampler import frames_to_u8
 from causvid.render import BLEND_FRAMES
-from probe_switch import one_shot_error, prefixed_switch, rendered_clips, rendered_prefix
+from probe_switch import attention_reading, attention_to_place, ball_tokens, one_shot_error, prefixed_switch, rendered_clips, rendered_prefix
 
 
 @functools.lru_cache(maxsize=None)
@@ -92,6 +92,41 @@ class OneShotTest(unittest.TestCase):
         settled = 8 + BLEND_FRAMES - 1
         expected = float((0.95 * (self.noise - self.clips)[:, settled:]).pow(2).mean())
         self.assertAlmostEqual(one_shot_error(still, self.text, self.clips, self.prompts, self.noise), expected, places=5)
+
+
+class AttentionTest(unittest.TestCase):
+    def test_the_ball_token_is_where_the_frame_departs_from_its_mean(self):
+        clips = torch.zeros(2, 16, 4, 8, 8)
+        clips[0, 7, :, 5, 1] = 3.0  # patch 4: token (row 1, column 0) = 2
+        clips[1, 7, :, 0, 6] = -3.0  # token (0, 1) = 1, whatever the sign ("colour")
+        self.assertEqual(ball_tokens(clips, 7, 4).tolist(), [2, 1])
+
+    def test_uniform_attention_gives_the_uniform_shares(self):
+        cfg = tiny_models()[0]
+        n = cfg.clip_frames * cfg.tokens_per_frame
+        weights = torch.full((2, 2, n, n), 1.0 / n)
+        self.assertEqual(attention_to_place(weights, torch.tensor([0, 3]), cfg), {"to_clean_half": 0.5, "to_ball_place": round(8 / n, 3)})
+
+    def test_attention_on_the_ball_s_place_counts_only_there(self):
+        cfg = tiny_models()[0]
+        T, n = cfg.tokens_per_frame, cfg.clip_frames * cfg.tokens_per_frame
+        weights = torch.zeros(1, 1, n, n)
+        weights[..., 7 * T + 2] = 1.0  # every query looks at token 2 of the last clean frame
+        self.assertEqual(attention_to_place(weights, torch.tensor([2]), cfg), {"to_clean_half": 1.0, "to_ball_place": 1.0})
+        self.assertEqual(attention_to_place(weights, torch.tensor([1]), cfg), {"to_clean_half": 1.0, "to_ball_place": 0.0})
+
+    def test_one_reading_per_layer_and_case_and_the_model_is_left_as_it_was(self):
+        import causvid.model
+
+        cfg, dit, text, ae = tiny_models()
+        before = causvid.model.attention_weights
+        reading = attention_reading(dit, text, ae.encoder, range(2))
+        self.assertIs(causvid.model.attention_weights, before)
+        self.assertEqual(sorted(reading["per_layer"]), ["colour switch", "motion switch", "no switch"])
+        for layers in reading["per_layer"].values():
+            self.assertEqual(len(layers), cfg.layers)
+            for r in layers:
+                self.assertTrue(0.0 <= r["to_ball_place"] <= r["to_clean_half"] <= 1.0)
 
 
 if __name__ == "__main__":
