@@ -53,13 +53,16 @@ def shift_times(t, shift):
     return shift * t / (1 + (shift - 1) * t)
 
 
-def conditioning_times(b, n, fpb, rng, per_block=0.0, shift=1.0, context=0.35, switch_blocks=None, switch_prefix=0.0):
+def conditioning_times(b, n, fpb, rng, per_block=0.0, shift=1.0, context=0.35, switch_blocks=None, switch_prefix=0.0, switch_noise=0.0):
     """Per-frame t (B, N): one logit-normal level per clip (shifted by `shift`), and a share
     `context` of the clips with clean frames (t = 0) to read: five in seven a clean prefix of
     blocks, the others a clean first frame. With `per_block`, that share of the other clips
     draws a level per block. With `switch_prefix`, that share of the prefixes of clips whose
     prompt switches (`switch_blocks`: the block it switches at, 0 where it does not) ends at
-    the switch, as a causal student's context does at every switch it meets."""
+    the switch, as a causal student's context does at every switch it meets. With `switch_noise`,
+    the blocks after such a prefix take one level drawn uniformly from [switch_noise, 1): the
+    high noise where the switched object's place is decided, which the logit-normal levels reach
+    in one clip in 70 (training log, session 30)."""
     t = shift_times(torch.sigmoid(torch.randn(b, 1)), shift).expand(b, n).clone()
     for i in range(b):
         r = rng.random()
@@ -68,6 +71,8 @@ def conditioning_times(b, n, fpb, rng, per_block=0.0, shift=1.0, context=0.35, s
             # No draw at all unless asked, so that runs without it keep their random stream.
             if switch_prefix and switch_blocks[i] and rng.random() < switch_prefix:
                 blocks = int(switch_blocks[i])
+                if switch_noise:
+                    t[i] = float(rng.uniform(switch_noise, 1.0))
             t[i, : fpb * blocks] = 0.0  # clean prefix blocks
         elif r < context:
             t[i, 0] = 0.0  # clean first frame
@@ -179,6 +184,7 @@ def main():
     ap.add_argument("--noise-correlation", type=float, default=0.0, help="train on clip noise whose frames share this much of one frame (PYoCo's mixed prior, as the pack samples its teacher); 0: independent frames, as the shipped teacher was trained")
     ap.add_argument("--context-share", type=float, default=0.35, help="share of clips given clean frames to continue from (a prefix of blocks, or the first frame)")
     ap.add_argument("--switch-prefix", type=float, default=0.0, help="share of the clean prefixes of switch clips that end at the switch block (0 as shipped: a prefix of any length)")
+    ap.add_argument("--switch-noise", type=float, default=0.0, help="with --switch-prefix: the blocks after a prefix that ends at the switch take a noise level from [this, 1) (0 as shipped: the clip's own level)")
     ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: every core; 1 to run two trainings side by side)")
     args = ap.parse_args()
     if not 0.0 <= args.noise_correlation < 1.0:
@@ -263,7 +269,7 @@ def main():
         if one_frame:
             t = shift_times(torch.sigmoid(torch.randn(b, 1)), args.time_shift).to(dev)
         else:
-            t = conditioning_times(b, n, fpb, rng, per_block, args.time_shift, args.context_share, switch_block[idx], args.switch_prefix).to(dev)
+            t = conditioning_times(b, n, fpb, rng, per_block, args.time_shift, args.context_share, switch_block[idx], args.switch_prefix, args.switch_noise).to(dev)
         # With --noise-correlation every clip's frames share part of one frame (PYoCo's mixed
         # prior, as the pack samples its teacher). Trained so for an hour, the teacher still moved
         # its object at a prompt switch and read lower on held-out prompts (training log, session 23).

@@ -46,6 +46,22 @@ class ConditioningTimesTest(unittest.TestCase):
         self.assertTrue((clean_blocks[prefixed & (switch_blocks == 2)] == 2).all())
         self.assertGreater(len(set(clean_blocks[prefixed & (switch_blocks == 0)])), 1, "clips that do not switch keep prefixes of every length")
 
+    def test_switch_noise_puts_the_blocks_after_a_switch_prefix_at_high_noise(self):
+        b = 2000
+        switch_blocks = np.where(np.arange(b) % 2 == 0, 2, 0)
+        t = self.draw(0.35, b=b, switch_blocks=switch_blocks, switch_prefix=1.0, switch_noise=0.9)
+        at_switch = ((t[:, :8] == 0).all(1) & (t[:, 8] > 0)).numpy() & (switch_blocks == 2)
+        self.assertGreater(at_switch.sum(), 100)
+        rest = t[torch.from_numpy(at_switch), 8:]
+        self.assertTrue(bool(((rest >= 0.9) & (rest < 1.0)).all()))
+        self.assertTrue(bool((rest == rest[:, :1]).all()), "one level for the switched blocks")
+        others = t[torch.from_numpy(~at_switch)]
+        self.assertLess(float((others[others > 0] >= 0.9).float().mean()), 0.1, "the other clips keep their own levels")
+        # Off, it draws nothing, so runs without it keep their random stream.
+        plain = self.draw(0.35, b=b, switch_blocks=switch_blocks, switch_prefix=1.0)
+        self.assertTrue(torch.equal(plain, self.draw(0.35, b=b, switch_blocks=switch_blocks, switch_prefix=1.0, switch_noise=0.0)))
+        self.assertFalse(torch.equal(plain, t))
+
     def test_without_switch_prefix_the_draws_are_as_before(self):
         # The shipped recipe's random stream must not change when the option is off.
         plain = self.draw(0.35)
