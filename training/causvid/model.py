@@ -58,7 +58,8 @@ class ModelConfig:
     # (`place_map`), beside the latent itself. At a colour switch the clean frames hold a red ball
     # and the prompt asks for blue; the network carried the place only when the two agreed, and
     # drew the blue ball anywhere otherwise (training log, session 29). This input says "something
-    # is here" whatever its colour. Off as shipped; a checkpoint without it loads as the same network.
+    # is here" whatever its colour. Off as shipped: a continued teacher left it unused (training
+    # log, session 30). A checkpoint without it loads as the same network.
     place_input: bool = False
 
     @property
