@@ -78,6 +78,12 @@ def write_stream(gold: Path, streamer: StudentStreamer, ae, schedule: dict, fram
     return entry | {"latents": "stream.latents.bin", "shape": list(decoded.shape)}
 
 
+def random_modules(cfg: ModelConfig):
+    """The pack's four modules with random weights, each from its own seed: (autoencoder, text
+    encoder, student, teacher). Tests draw them again to compare with what a pack gives back."""
+    return randomise(FrameAutoencoder(cfg), 1), randomise(TextEncoder(cfg), 2), randomise(VideoDiT(cfg), 3), randomise(VideoDiT(cfg), 4)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out", type=Path, help="directory receiving tiny-pack/ and tiny-pack-golden/")
@@ -86,8 +92,7 @@ def main():
     clean = args.predicts == "clean"
     torch.manual_seed(0)
     cfg = tiny_config(args.predicts)
-    ae, text = randomise(FrameAutoencoder(cfg), 1), randomise(TextEncoder(cfg), 2)
-    student, teacher = randomise(VideoDiT(cfg), 3), randomise(VideoDiT(cfg), 4)
+    ae, text, student, teacher = random_modules(cfg)
     suffix = "-clean" if clean else ""
     pack = args.out / f"tiny-pack{suffix}"
     export_pack(

@@ -108,15 +108,21 @@ def one_shot_error(teacher, text, clips, block_prompts, noise, t: float = ONE_SH
     return float(((x0 - clips)[:, settled_frame(cfg) :] ** 2).mean())
 
 
+def one_shot_cases(encoder, seeds, cfg, correlation):
+    """The one-shot pass's inputs, per case of ONE_SHOT_CASES: (case, rendered clips, their block
+    prompts, the seeds' noise)."""
+    noise = torch.cat([teacher_noise(cfg, s, 1, correlation) for s in seeds])
+    for case, after in ONE_SHOT_CASES.items():
+        clips, prompts = rendered_clips(encoder, seeds, cfg, after)
+        yield case, clips, prompts, noise
+
+
 def one_shot_reading(teacher, text, encoder, seeds, correlation=TEACHER_NOISE_CORRELATION) -> dict:
     """--one-shot's figures: per case of ONE_SHOT_CASES the error, and the truth's spread about
     the seeds' average frame on the same frames (what a guess of that average would score)."""
-    cfg = teacher.cfg
-    settled = settled_frame(cfg)
-    noise = torch.cat([teacher_noise(cfg, s, 1, correlation) for s in seeds])
+    settled = settled_frame(teacher.cfg)
     error, spread = {}, {}
-    for case, after in ONE_SHOT_CASES.items():
-        clips, prompts = rendered_clips(encoder, seeds, cfg, after)
+    for case, clips, prompts, noise in one_shot_cases(encoder, seeds, teacher.cfg, correlation):
         error[case] = round(one_shot_error(teacher, text, clips, prompts, noise), 3)
         rest = clips[:, settled:]
         spread[case] = round(float(((rest - rest.mean(dim=(0, 1), keepdim=True)) ** 2).mean()), 3)
@@ -166,10 +172,8 @@ def attention_reading(teacher, text, encoder, seeds, correlation=TEACHER_NOISE_C
     """--attention's figures: per case of ONE_SHOT_CASES, per layer, `attention_to_place` in the
     one-shot pass at t = ONE_SHOT_T."""
     cfg = teacher.cfg
-    noise = torch.cat([teacher_noise(cfg, s, 1, correlation) for s in seeds])
     reading = {}
-    for case, after in ONE_SHOT_CASES.items():
-        clips, prompts = rendered_clips(encoder, seeds, cfg, after)
+    for case, clips, prompts, noise in one_shot_cases(encoder, seeds, cfg, correlation):
         tokens = ball_tokens(clips, second_half(cfg) - 1, cfg.patch)
         with attention_recorded() as weights:
             one_shot_error(teacher, text, clips, prompts, noise)

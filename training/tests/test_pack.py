@@ -16,7 +16,7 @@ import export_default
 import import_pack
 import make_test_pack
 from causvid.common import load, load_autoencoder
-from causvid.model import FrameAutoencoder, ModelConfig, TextEncoder, VideoDiT
+from causvid.model import ModelConfig, VideoDiT
 from causvid.data import write_render_info
 from causvid.pack import PackWeightsError, read_pack
 from make_ode_pairs import load_teacher
@@ -39,11 +39,7 @@ class TinyPackTest(unittest.TestCase):
             make_test_pack.main()
         cls.pack = Path(cls.tmp.name) / "tiny-pack"
         # make_test_pack's own modules, drawn again from the same seeds
-        cfg = make_test_pack.tiny_config()
-        cls.ae = make_test_pack.randomise(FrameAutoencoder(cfg), 1)
-        cls.text = make_test_pack.randomise(TextEncoder(cfg), 2)
-        cls.student = make_test_pack.randomise(VideoDiT(cfg), 3)
-        cls.teacher = make_test_pack.randomise(VideoDiT(cfg), 4)
+        cls.ae, cls.text, cls.student, cls.teacher = make_test_pack.random_modules(make_test_pack.tiny_config())
 
     @classmethod
     def tearDownClass(cls):
@@ -113,8 +109,7 @@ class TinyPackTest(unittest.TestCase):
 
         cfg = make_test_pack.tiny_config()
         cfg.place_input = True
-        ae, text = make_test_pack.randomise(FrameAutoencoder(cfg), 1), make_test_pack.randomise(TextEncoder(cfg), 2)
-        student, teacher = make_test_pack.randomise(VideoDiT(cfg), 3), make_test_pack.randomise(VideoDiT(cfg), 4)
+        ae, text, student, teacher = make_test_pack.random_modules(cfg)
         with tempfile.TemporaryDirectory() as d:
             pack = Path(d) / "placed"
             export_pack(pack, cfg, ae, text, student, teacher, make_test_pack.TIMESTEPS, make_test_pack.CONTEXT, make_test_pack.SINK,
