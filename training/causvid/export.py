@@ -15,7 +15,7 @@ import torch
 import torch.nn as nn
 
 from .model import FrameAutoencoder, ModelConfig, TextEncoder, VideoDiT
-from .prompts import BOS_ID, MAX_TOKENS, PAD_ID, UNK_ID, VOCABULARY
+from .prompts import ALIASES, BOS_ID, MAX_TOKENS, PAD_ID, UNK_ID, VOCABULARY
 
 OPSET = 16  # torch 1.13 exports a broken LayerNormalization (no scale) at 17
 FORMAT_VERSION = 1
@@ -210,7 +210,7 @@ def export_pack(
         "teacher": {"clip_frames": cfg.clip_frames, "steps": teacher_steps, "guidance": guidance,
                     # optional in the contract: absent, the engine draws independent frames
                     **({"noise_correlation": teacher_noise_correlation} if teacher_noise_correlation else {})},
-        "text": {"max_tokens": MAX_TOKENS, "pad_id": PAD_ID, "bos_id": BOS_ID, "unk_id": UNK_ID, "vocabulary": VOCABULARY},
+        "text": {"max_tokens": MAX_TOKENS, "pad_id": PAD_ID, "bos_id": BOS_ID, "unk_id": UNK_ID, "vocabulary": VOCABULARY, "aliases": ALIASES},
         "model": {"layers": cfg.layers, "heads": cfg.heads, "head_dim": cfg.head_dim, "text_dim": cfg.text_dim, "dim": cfg.dim},
         "graphs": specs,
         "training": {**training_info, "config": cfg.to_dict()},

@@ -75,6 +75,10 @@ def _vocabulary() -> list[str]:
 
 VOCABULARY = _vocabulary()
 _WORD_ID = {w: i for i, w in enumerate(VOCABULARY)}
+# Words a user writes that mean a vocabulary word the grammar never renders: "an orange ball"
+# is read as "a orange ball" rather than reported as unknown. Shipped in the manifest, so the
+# engine reads prompts the same way without a new text encoder.
+ALIASES = {"an": "a"}
 
 
 @dataclass(frozen=True)
@@ -84,8 +88,9 @@ class TokenizedPrompt:
 
 
 def tokenize(prompt: str, max_tokens: int = MAX_TOKENS) -> TokenizedPrompt:
-    """Lower-case, split on non-letters, map through the vocabulary, BOS first, pad."""
-    words = [w for w in re.split(r"[^a-z]+", prompt.lower()) if w]
+    """Lower-case, split on non-letters, read aliases as their word, map through the
+    vocabulary, BOS first, pad."""
+    words = [ALIASES.get(w, w) for w in re.split(r"[^a-z]+", prompt.lower()) if w]
     ids = [BOS_ID]
     unknown = []
     for w in words:

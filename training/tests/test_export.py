@@ -101,6 +101,10 @@ class TokenizerNoiseTest(unittest.TestCase):
         self.assertEqual(len(tp.ids), 16)
         self.assertEqual(tokenize("").ids[:2], [1, 0])
 
+    def test_an_is_read_as_a_and_not_reported(self):
+        self.assertEqual(tokenize("an orange ball").ids, tokenize("a orange ball").ids)
+        self.assertEqual(tokenize("An orange BALL").unknown_words, [])
+
     def test_splitmix_golden(self):
         # SplitMix64 of state 0: the published first output is 0xE220A8397B1DCDAF.
         self.assertAlmostEqual(uniforms(0, 1)[0], (0xE220A8397B1DCDAF >> 11) * 2.0**-53, places=15)

@@ -28,6 +28,7 @@ TIMESTEPS = [1.0, 0.5]
 CONTEXT, SINKS = 6, 2
 CLIP, TSTEPS, GUIDANCE = 4, 3, 2.0
 VOCAB = ["<pad>", "<bos>", "<unk>", "a", "red", "blue", "cat", "dog", "runs", "sleeps", "in", "the", "snow"]
+ALIASES = {"an": "a"}
 L, D = 6, 8
 NL, NH, HD = 1, 2, 4
 K = CONTEXT * T
@@ -202,7 +203,7 @@ def manifest():
         "frames_per_block": F,
         "student": {"timesteps": TIMESTEPS, "context_frames": CONTEXT, "sink_frames": SINKS},
         "teacher": {"clip_frames": CLIP, "steps": TSTEPS, "guidance": GUIDANCE},
-        "text": {"max_tokens": L, "pad_id": 0, "bos_id": 1, "unk_id": 2, "vocabulary": VOCAB},
+        "text": {"max_tokens": L, "pad_id": 0, "bos_id": 1, "unk_id": 2, "vocabulary": VOCAB, "aliases": ALIASES},
         "model": {"layers": NL, "heads": NH, "head_dim": HD, "text_dim": D},
         "graphs": {
             "text_encoder": {"file": "text_encoder.onnx", "inputs": [spec("tokens", "int64", [1, L])],
@@ -255,6 +256,7 @@ def tokenize(prompt):
     import re
     ids = [1]
     for word in re.split(r"[^a-zA-Z]+", prompt.lower()):
+        word = ALIASES.get(word, word)
         if word:
             ids.append(VOCAB.index(word) if word in VOCAB else 2)
     ids = ids[:L]
@@ -356,7 +358,7 @@ def main(out):
         "noise": [{"seed": s, "block": b, "values": splitmix_normals(s, b, 9).tolist()}
                   for s, b in [(0, 0), (42, 0), (42, 3), (-7, 5), (2**62, 1)]],
         "tokens": [{"prompt": p, "ids": tokenize(p)[0].tolist()}
-                   for p in ["", "A red cat", "a RED cat, in the snow!", "zebra runs", "a a a a a a a a"]],
+                   for p in ["", "A red cat", "a RED cat, in the snow!", "zebra runs", "a a a a a a a a", "An red cat"]],
     }
     # Schedule: 5 blocks, prompt switch at block 3 (so the cache rolls past the sinks and re-caches).
     schedule = ["a red cat runs"] * 3 + ["a blue dog sleeps in the snow"] * 2

@@ -47,7 +47,21 @@ public record Manifest(
     }
   }
 
-  public record Text(int maxTokens, int padId, int bosId, int unkId, List<String> vocabulary) {}
+  /**
+   * The tokenizer's spec. {@code aliases} (optional) maps words a user writes to the vocabulary
+   * word they are read as, such as "an" to "a"; absent, there are none.
+   */
+  public record Text(
+      int maxTokens,
+      int padId,
+      int bosId,
+      int unkId,
+      List<String> vocabulary,
+      Map<String, String> aliases) {
+    public Text {
+      aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
+    }
+  }
 
   public record Model(int layers, int heads, int headDim, int textDim) {}
 

@@ -140,6 +140,16 @@ public final class ModelPack {
     for (int id : new int[] {text.padId(), text.bosId(), text.unkId()}) {
       require(id >= 0 && id < v, where, "has a special token id " + id + " outside the vocabulary");
     }
+    for (var alias : text.aliases().entrySet()) {
+      require(
+          text.vocabulary().contains(alias.getValue()),
+          where,
+          "reads \""
+              + alias.getKey()
+              + "\" as \""
+              + alias.getValue()
+              + "\", which is not in the vocabulary");
+    }
     require(
         m.model().layers() > 0 && m.model().heads() > 0 && m.model().headDim() > 0,
         where,

@@ -8,7 +8,10 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import studio.causvid.engine.pack.Manifest;
 
-/** The word-level tokenizer of docs/model-pack.md: lower-case, split on non-letters, look up. */
+/**
+ * The word-level tokenizer of docs/model-pack.md: lower-case, split on non-letters, read aliases as
+ * their word, look up.
+ */
 public final class Tokenizer {
   private static final Pattern NON_LETTERS = Pattern.compile("[^\\p{L}]+");
 
@@ -32,7 +35,7 @@ public final class Tokenizer {
       if (word.isEmpty()) {
         continue;
       }
-      Integer id = ids.get(word);
+      Integer id = ids.get(spec.aliases().getOrDefault(word, word));
       if (id == null) {
         unknown.add(word);
         tokens.add((long) spec.unkId());

@@ -81,6 +81,23 @@ class ModelPackTest {
   }
 
   @Test
+  void anAliasMustNameAVocabularyWord() throws IOException {
+    Path dir = ToyPack.copyTo(tmp.resolve("p"));
+    edit(dir, s -> s.replace("\"an\": \"a\"", "\"an\": \"zebra\""));
+    var e = assertThrows(PackException.class, () -> ModelPack.open(dir));
+    assertTrue(
+        e.getMessage().contains("\"zebra\", which is not in the vocabulary"), e.getMessage());
+  }
+
+  @Test
+  void aManifestWithoutAliasesReadsNone() throws IOException, PackException {
+    Path dir = ToyPack.copyTo(tmp.resolve("p"));
+    edit(dir, s -> s.replaceFirst(",\\s*\"aliases\": \\{[^}]*}", ""));
+    assertFalse(Files.readString(dir.resolve("manifest.json")).contains("aliases"));
+    assertEquals(java.util.Map.of(), ModelPack.open(dir).manifest().text().aliases());
+  }
+
+  @Test
   void notAPack() throws IOException {
     Path dir = ToyPack.copyTo(tmp.resolve("p"));
     edit(dir, s -> s.replace("\"causvid-pack\"", "\"something-else\""));

@@ -46,6 +46,13 @@ class TokenizerTest {
   }
 
   @Test
+  void readsAnAliasAsItsWordWithoutReportingIt() {
+    TokenizedPrompt an = new Tokenizer(spec).tokenize("An red cat");
+    assertEquals(List.of(), an.unknownWords());
+    assertArrayEquals(new Tokenizer(spec).tokenize("a red cat").ids(), an.ids());
+  }
+
+  @Test
   void splitsOnDigitsAndPunctuationAndCutsToMaxTokens() {
     TokenizedPrompt p = new Tokenizer(spec).tokenize("red2cat--dog_snow in the a");
     assertArrayEquals(new long[] {1, 4, 6, 7, 12, 10}, p.ids());
