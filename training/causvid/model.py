@@ -155,7 +155,86 @@ def attend(q, k, v, bias):
     """q (B,H,Nq,hd), k/v (B,H,Nk,hd), bias additive and broadcastable to (B,H,Nq,Nk)."""
     if q.device.type in FUSED_DEVICES:
         return _fused_attention(q, k, v, attn_mask=bias.to(q.dtype))
+    if _chunk_pays(q, k):
+        return ChunkedAttention.apply(q, k, v, bias)
     return torch.matmul(attention_weights(q, k, bias), v)
+
+
+# Below this many scores a (B,H) slice the plain product's (B,H,Nq,Nk) fits the caches anyway.
+CHUNKED_MIN_SCORES = 256 * 256
+
+
+def _chunk_pays(q, k):
+    """Training on a CPU with long sequences: the chunked function. Not while tracing for ONNX
+    (the pack's graphs keep the plain product) and not without autograd, where the probes read
+    the weights through attention_weights."""
+    return (
+        torch.is_grad_enabled()
+        and (q.requires_grad or k.requires_grad)
+        and q.shape[-2] * k.shape[-2] >= CHUNKED_MIN_SCORES
+        and not torch.jit.is_tracing()
+        and not torch.onnx.is_in_onnx_export()
+    )
+
+
+class ChunkedAttention(torch.autograd.Function):
+    """softmax(q·kᵀ/√d + bias)·v a block of queries at a time, and the weights recomputed block
+    by block in the backward pass (as flash attention does) instead of stored. At 2×2 patches a
+    clip is 1,024 tokens, and the plain product writes and reads (B,H,1024,1024) floats several
+    times a layer: on this CPU that memory traffic, not the arithmetic, was most of a training
+    step (session 31: 4.8 s forward and backward for one layer of a 16-clip batch, 1.9 s so)."""
+
+    QUERY_BLOCK = 256
+
+    @staticmethod
+    def forward(ctx, q, k, v, bias):
+        scale = 1.0 / math.sqrt(q.shape[-1])
+        b, h, n, _ = q.shape
+        full_bias = bias.expand(b, h, n, k.shape[-2])
+        kt = k.transpose(-1, -2)
+        out = torch.empty_like(q)
+        lse = q.new_empty(b, h, n, 1)  # each query's log-sum-exp: its weights from its scores
+        for i in range(b):
+            for s in range(0, n, ChunkedAttention.QUERY_BLOCK):
+                e = min(n, s + ChunkedAttention.QUERY_BLOCK)
+                w = torch.baddbmm(full_bias[i, :, s:e], q[i, :, s:e], kt[i], alpha=scale)
+                lse[i, :, s:e] = torch.logsumexp(w, -1, keepdim=True)
+                w.sub_(lse[i, :, s:e]).exp_()
+                torch.matmul(w, v[i], out=out[i, :, s:e])
+        ctx.save_for_backward(q, k, v, bias, out, lse)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        q, k, v, bias, out, lse = ctx.saved_tensors
+        scale = 1.0 / math.sqrt(q.shape[-1])
+        b, h, n, _ = q.shape
+        full_bias = bias.expand(b, h, n, k.shape[-2])
+        kt, vt = k.transpose(-1, -2), v.transpose(-1, -2)
+        grad_out = grad_out.contiguous()
+        dq, dk, dv = torch.empty_like(q), torch.zeros_like(k), torch.zeros_like(v)
+        want_bias = ctx.needs_input_grad[3]
+        # The bias's gradient summed over the dimensions it was broadcast along.
+        shape4 = (1,) * (4 - bias.dim()) + tuple(bias.shape)
+        dbias = torch.zeros(shape4, dtype=q.dtype, device=q.device) if want_bias else None
+        row_dot = (grad_out * out).sum(-1, keepdim=True)  # Σ_j p_ij dp_ij, from the output
+        for i in range(b):
+            for s in range(0, n, ChunkedAttention.QUERY_BLOCK):
+                e = min(n, s + ChunkedAttention.QUERY_BLOCK)
+                p = torch.baddbmm(full_bias[i, :, s:e], q[i, :, s:e], kt[i], alpha=scale)
+                p.sub_(lse[i, :, s:e]).exp_()
+                g = grad_out[i, :, s:e]
+                dv[i].baddbmm_(p.transpose(-1, -2), g)
+                ds = torch.matmul(g, vt[i]).sub_(row_dot[i, :, s:e]).mul_(p)  # the scores' gradient
+                torch.matmul(ds, k[i], out=dq[i, :, s:e]).mul_(scale)
+                dk[i].baddbmm_(ds.transpose(-1, -2), q[i, :, s:e], alpha=scale)
+                if want_bias:
+                    part = ds.sum(0, keepdim=True) if shape4[1] == 1 else ds
+                    rows = slice(None) if shape4[2] == 1 else slice(s, e)
+                    part = part.sum(1, keepdim=True) if shape4[2] == 1 else part
+                    part = part.sum(2, keepdim=True) if shape4[3] == 1 else part
+                    dbias[0 if shape4[0] == 1 else i, :, rows] += part
+        return dq, dk, dv, (dbias.reshape(bias.shape) if want_bias else None)
 
 
 def attention_weights(q, k, bias):

@@ -7,10 +7,15 @@ import unittest
 import numpy as np
 import torch
 
+import causvid.model
 from causvid.model import (
+    ChunkedAttention,
     ModelConfig,
     TextEncoder,
     VideoDiT,
+    attend,
+    attention_weights,
+    block_causal_bias,
     block_channel_means,
     clean_error_weight,
     doubled_block_causal_bias,
@@ -238,6 +243,76 @@ class CausalTest(unittest.TestCase):
         self.assertEqual(switch_free_pairs(rolled, 3, 2, False, 1).tolist(), [[1, 0, 0, 1, 1], [1] * 5])
         # A switch into the first scored block, from the last lead-in block, counts too.
         self.assertEqual(switch_free_pairs([["a", "b", "b"]], 2, 1, True, 1).tolist(), [[0, 1]])
+
+
+class ChunkedAttentionTest(unittest.TestCase):
+    """Training on the CPU attends a block of queries at a time; it must be the plain product."""
+
+    def _plain(self, q, k, v, bias):
+        return torch.matmul(attention_weights(q, k, bias), v)
+
+    def _compare(self, b, h, nq, nk, bias):
+        g = torch.Generator().manual_seed(nq + nk)
+        q, k, v = (torch.randn(b, h, n, 8, generator=g, dtype=torch.float64, requires_grad=True) for n in (nq, nk, nk))
+        bias = bias.clone().requires_grad_(True)
+        grad_out = torch.randn(b, h, nq, 8, generator=g, dtype=torch.float64)
+        want = self._plain(q, k, v, bias)
+        want_grads = torch.autograd.grad(want, (q, k, v, bias), grad_out)
+        got = ChunkedAttention.apply(q, k, v, bias)
+        got_grads = torch.autograd.grad(got, (q, k, v, bias), grad_out)
+        torch.testing.assert_close(got, want, rtol=0, atol=1e-12)
+        for name, a, e in zip("q k v bias".split(), got_grads, want_grads):
+            self.assertEqual(a.shape, e.shape, name)
+            torch.testing.assert_close(a, e, rtol=0, atol=1e-11, msg=name)
+
+    def test_equals_the_plain_product_and_its_gradients_across_query_blocks(self):
+        # 300 queries: a full block of 256 and a part block, as the export never sees.
+        mask = block_causal_bias(6, 2, 50).to(torch.float64)[:300, :300]  # holds -1e9 entries
+        g = torch.Generator().manual_seed(0)
+        for bias in (
+            mask[None, None],  # one mask for every clip and head
+            mask[None, None] + torch.randn(1, 3, 300, 300, generator=g, dtype=torch.float64),  # a bias per head
+            torch.randn(2, 1, 300, 300, generator=g, dtype=torch.float64),  # per clip
+            torch.randn(2, 1, 1, 300, generator=g, dtype=torch.float64),  # per key only, as a padding mask
+        ):
+            self._compare(2, 3, 300, 300, bias)
+
+    def test_keys_may_outnumber_queries(self):
+        self._compare(1, 2, 260, 520, torch.zeros(1, 1, 260, 520, dtype=torch.float64))
+
+    def test_attend_takes_it_only_for_long_sequences_under_autograd(self):
+        calls = []
+        real = ChunkedAttention.apply
+        ChunkedAttention.apply = lambda *a: calls.append(a[0].shape) or real(*a)
+        try:
+            long = [torch.randn(1, 2, 256, 8, requires_grad=True) for _ in range(3)]
+            short = [torch.randn(1, 2, 64, 8, requires_grad=True) for _ in range(3)]
+            attend(*long, torch.zeros(1, 1, 256, 256))
+            attend(*short, torch.zeros(1, 1, 64, 64))
+            with torch.no_grad():  # the probes read weights through attention_weights here
+                attend(*long, torch.zeros(1, 1, 256, 256))
+            self.assertEqual(calls, [long[0].shape])
+        finally:
+            ChunkedAttention.apply = real
+        self.assertIs(causvid.model.ChunkedAttention.apply, real)
+
+    def test_a_training_step_of_the_network_is_unchanged(self):
+        cfg, dit, text = tiny(patch=2)  # 1,024 tokens a clip, and the spatial bias learns
+        dit.spatial_bias.requires_grad_(True)
+        x = torch.randn(1, cfg.clip_frames, cfg.latent_channels, cfg.latent_size, cfg.latent_size)
+        t = torch.rand(1, cfg.clip_frames)
+        tok = torch.randint(3, cfg.vocab_size, (1, cfg.clip_frames // cfg.frames_per_block, cfg.max_tokens))
+        grads, threshold = [], causvid.model.CHUNKED_MIN_SCORES
+        try:
+            for causvid.model.CHUNKED_MIN_SCORES in (threshold, 10**12):  # chunked, then plain
+                dit.zero_grad()
+                emb = text(tok.reshape(-1, cfg.max_tokens)).reshape(1, tok.shape[1], cfg.max_tokens, -1)
+                dit.bidirectional(x, t, emb, torch.ones(tok.shape)).square().mean().backward()
+                grads.append(torch.cat([p.grad.reshape(-1) for p in dit.parameters()]))
+        finally:
+            causvid.model.CHUNKED_MIN_SCORES = threshold
+        self.assertGreater(dit.spatial_bias.grad.abs().max().item(), 0.0)
+        torch.testing.assert_close(grads[0], grads[1], rtol=1e-4, atol=1e-6)
 
 
 class SpatialBiasTest(unittest.TestCase):
