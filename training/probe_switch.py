@@ -132,20 +132,20 @@ def one_shot_reading(teacher, text, encoder, seeds, correlation=TEACHER_NOISE_CO
 @contextlib.contextmanager
 def attention_recorded():
     """Every attention's softmax weights (B, H, Nq, Nk) computed inside the block, in call order
-    (per layer: self, then cross). On the CPU `attend` goes through `attention_weights`; the fused
-    kernel (CUDA) does not."""
-    weights, compute = [], causvid.model.attention_weights
+    (per layer: self, then cross). Inside it `attend` is the plain product, whose weights are
+    there to keep, on any device."""
+    weights, plain = [], causvid.model.attend
 
-    def recording(q, k, bias):
-        w = compute(q, k, bias)
+    def recording(q, k, v, bias):
+        w = causvid.model.attention_weights(q, k, bias)
         weights.append(w.detach())
-        return w
+        return torch.matmul(w, v)
 
-    causvid.model.attention_weights = recording
+    causvid.model.attend = recording
     try:
         yield weights
     finally:
-        causvid.model.attention_weights = compute
+        causvid.model.attend = plain
 
 
 def ball_tokens(clips, frame: int, patch: int) -> torch.Tensor:

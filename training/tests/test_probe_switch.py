@@ -119,9 +119,9 @@ class AttentionTest(unittest.TestCase):
         import causvid.model
 
         cfg, dit, text, ae = tiny_models()
-        before = causvid.model.attention_weights
+        before = causvid.model.attend
         reading = attention_reading(dit, text, ae.encoder, range(2))
-        self.assertIs(causvid.model.attention_weights, before)
+        self.assertIs(causvid.model.attend, before)
         self.assertEqual(sorted(reading["per_layer"]), ["colour switch", "motion switch", "no switch"])
         for layers in reading["per_layer"].values():
             self.assertEqual(len(layers), cfg.layers)
