@@ -197,9 +197,11 @@ class ChunkedAttention(torch.autograd.Function):
             for s in range(0, n, ChunkedAttention.QUERY_BLOCK):
                 e = min(n, s + ChunkedAttention.QUERY_BLOCK)
                 w = torch.baddbmm(full_bias[i, :, s:e], q[i, :, s:e], kt[i], alpha=scale)
-                lse[i, :, s:e] = torch.logsumexp(w, -1, keepdim=True)
-                w.sub_(lse[i, :, s:e]).exp_()
-                torch.matmul(w, v[i], out=out[i, :, s:e])
+                top = w.amax(-1, keepdim=True)
+                w.sub_(top).exp_()  # one pass for the exponentials: torch.logsumexp makes its own
+                total = w.sum(-1, keepdim=True)
+                torch.matmul(w, v[i], out=out[i, :, s:e]).div_(total)
+                lse[i, :, s:e] = top + total.log()
         ctx.save_for_backward(q, k, v, bias, out, lse)
         return out
 
