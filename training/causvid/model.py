@@ -160,15 +160,18 @@ def attend(q, k, v, bias):
     return torch.matmul(attention_weights(q, k, bias), v)
 
 
-# Below this many scores a (B,H) slice the plain product's (B,H,Nq,Nk) fits the caches anyway.
+# Attention with fewer scores than this per clip and head (the text encoder, cross-attention to
+# the prompt) keeps the plain product: its weights are too few for their memory traffic to matter.
 CHUNKED_MIN_SCORES = 256 * 256
 
 
 def _chunk_pays(q, k):
     """Long sequences on a CPU take the chunked function, but not while tracing for ONNX: the
-    pack's graphs keep the plain product."""
+    pack's graphs keep the plain product. A GPU without the fused kernel (CAUSVID_SDPA=0) keeps
+    it too, as measured there."""
     return (
-        q.shape[-2] * k.shape[-2] >= CHUNKED_MIN_SCORES
+        q.device.type == "cpu"
+        and q.shape[-2] * k.shape[-2] >= CHUNKED_MIN_SCORES
         and not torch.jit.is_tracing()
         and not torch.onnx.is_in_onnx_export()
     )
