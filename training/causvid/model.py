@@ -516,6 +516,10 @@ def spatial_attention_bias(spatial, n_queries, n_keys):
     """(1, H, Q, K) bias for frame-major token sequences: query i and key j sit at places
     i mod T and j mod T of their frames, whichever frames (or cache slots) those are."""
     T = spatial.shape[-1]
+    if n_queries % T == 0 and n_keys % T == 0:
+        # Whole frames (every call the network makes): tiling is the same table, and 3-6x faster
+        # than the gather below at 2×2 patches, forward and backward (session 31).
+        return spatial.repeat(1, n_queries // T, n_keys // T)[None]
     qs = torch.arange(n_queries, device=spatial.device) % T
     ks = torch.arange(n_keys, device=spatial.device) % T
     return spatial[:, qs[:, None], ks[None, :]][None]

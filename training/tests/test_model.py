@@ -328,6 +328,11 @@ class SpatialBiasTest(unittest.TestCase):
         self.assertTrue(torch.equal(bias[0, 1, 5, 10], table[1, 1, 2]))
         self.assertTrue(torch.equal(bias[0, :, 4:8, 8:12], table))
 
+    def test_part_frames_give_the_same_places_as_whole_ones(self):
+        table = torch.randn(2, 4, 4)
+        whole = spatial_attention_bias(table, 8, 12)  # tiled
+        self.assertTrue(torch.equal(spatial_attention_bias(table, 6, 11), whole[:, :, :6, :11]))  # gathered
+
     def test_a_checkpoint_from_before_the_bias_loads_as_the_same_network(self):
         cfg, dit, te = tiny()
         with torch.no_grad():
