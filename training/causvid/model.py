@@ -189,22 +189,27 @@ class ChunkedAttention(torch.autograd.Function):
     QUERY_BLOCK = 256
 
     @staticmethod
-    def forward(ctx, q, k, v, bias):
-        scale = 1.0 / math.sqrt(q.shape[-1])
-        b, h, n, _ = q.shape
+    def _blocks(q, k, bias):
+        """Each clip's blocks of queries with their scores q·kᵀ/√d + bias, (H, block, Nk), fresh
+        tensors to work on in place: (clip, query rows, scores)."""
+        b, h, n, hd = q.shape
         full_bias = bias.expand(b, h, n, k.shape[-2])
         kt = k.transpose(-1, -2)
-        out = torch.empty_like(q)
-        lse = q.new_empty(b, h, n, 1)  # each query's log-sum-exp: its weights from its scores
         for i in range(b):
             for s in range(0, n, ChunkedAttention.QUERY_BLOCK):
-                e = min(n, s + ChunkedAttention.QUERY_BLOCK)
-                w = torch.baddbmm(full_bias[i, :, s:e], q[i, :, s:e], kt[i], alpha=scale)
-                top = w.amax(-1, keepdim=True)
-                w.sub_(top).exp_()  # one pass for the exponentials: torch.logsumexp makes its own
-                total = w.sum(-1, keepdim=True)
-                torch.matmul(w, v[i], out=out[i, :, s:e]).div_(total)
-                lse[i, :, s:e] = top + total.log()
+                rows = slice(s, min(n, s + ChunkedAttention.QUERY_BLOCK))
+                yield i, rows, torch.baddbmm(full_bias[i, :, rows], q[i, :, rows], kt[i], alpha=1.0 / math.sqrt(hd))
+
+    @staticmethod
+    def forward(ctx, q, k, v, bias):
+        out = torch.empty_like(q)
+        lse = q.new_empty(*q.shape[:3], 1)  # each query's log-sum-exp: its weights from its scores
+        for i, rows, w in ChunkedAttention._blocks(q, k, bias):
+            top = w.amax(-1, keepdim=True)
+            w.sub_(top).exp_()  # one pass for the exponentials: torch.logsumexp makes its own
+            total = w.sum(-1, keepdim=True)
+            torch.matmul(w, v[i], out=out[i, :, rows]).div_(total)
+            lse[i, :, rows] = top + total.log()
         ctx.save_for_backward(q, k, v, bias, out, lse)
         return out
 
@@ -212,32 +217,26 @@ class ChunkedAttention(torch.autograd.Function):
     def backward(ctx, grad_out):
         q, k, v, bias, out, lse = ctx.saved_tensors
         scale = 1.0 / math.sqrt(q.shape[-1])
-        b, h, n, _ = q.shape
-        full_bias = bias.expand(b, h, n, k.shape[-2])
-        kt, vt = k.transpose(-1, -2), v.transpose(-1, -2)
+        vt = v.transpose(-1, -2)
         grad_out = grad_out.contiguous()
         dq, dk, dv = torch.empty_like(q), torch.zeros_like(k), torch.zeros_like(v)
         want_bias = ctx.needs_input_grad[3]
-        # The bias's gradient summed over the dimensions it was broadcast along.
+        # The bias's gradient summed over the dimensions it was broadcast along: of a block's
+        # (H, rows, Nk), those where the bias has size 1.
         shape4 = (1,) * (4 - bias.dim()) + tuple(bias.shape)
+        broadcast = tuple(d - 1 for d in (1, 2, 3) if shape4[d] == 1)
         dbias = torch.zeros(shape4, dtype=q.dtype, device=q.device) if want_bias else None
         row_dot = (grad_out * out).sum(-1, keepdim=True)  # Σ_j p_ij dp_ij, from the output
-        for i in range(b):
-            for s in range(0, n, ChunkedAttention.QUERY_BLOCK):
-                e = min(n, s + ChunkedAttention.QUERY_BLOCK)
-                p = torch.baddbmm(full_bias[i, :, s:e], q[i, :, s:e], kt[i], alpha=scale)
-                p.sub_(lse[i, :, s:e]).exp_()
-                g = grad_out[i, :, s:e]
-                dv[i].baddbmm_(p.transpose(-1, -2), g)
-                ds = torch.matmul(g, vt[i]).sub_(row_dot[i, :, s:e]).mul_(p)  # the scores' gradient
-                torch.matmul(ds, k[i], out=dq[i, :, s:e]).mul_(scale)
-                dk[i].baddbmm_(ds.transpose(-1, -2), q[i, :, s:e], alpha=scale)
-                if want_bias:
-                    part = ds.sum(0, keepdim=True) if shape4[1] == 1 else ds
-                    rows = slice(None) if shape4[2] == 1 else slice(s, e)
-                    part = part.sum(1, keepdim=True) if shape4[2] == 1 else part
-                    part = part.sum(2, keepdim=True) if shape4[3] == 1 else part
-                    dbias[0 if shape4[0] == 1 else i, :, rows] += part
+        for i, rows, p in ChunkedAttention._blocks(q, k, bias):
+            p.sub_(lse[i, :, rows]).exp_()
+            g = grad_out[i, :, rows]
+            dv[i].baddbmm_(p.transpose(-1, -2), g)
+            ds = torch.matmul(g, vt[i]).sub_(row_dot[i, :, rows]).mul_(p)  # the scores' gradient
+            torch.matmul(ds, k[i], out=dq[i, :, rows]).mul_(scale)
+            dk[i].baddbmm_(ds.transpose(-1, -2), q[i, :, rows], alpha=scale)
+            if want_bias:
+                part = ds.sum(broadcast, keepdim=True) if broadcast else ds
+                dbias[0 if shape4[0] == 1 else i, :, slice(None) if shape4[2] == 1 else rows] += part
         return dq, dk, dv, (dbias.reshape(bias.shape) if want_bias else None)
 
 
