@@ -3,6 +3,7 @@ streaming step equals the full-sequence forward."""
 
 import math
 import unittest
+from unittest import mock
 
 import numpy as np
 import torch
@@ -281,20 +282,15 @@ class ChunkedAttentionTest(unittest.TestCase):
         self._compare(1, 2, 260, 520, torch.zeros(1, 1, 260, 520, dtype=torch.float64))
 
     def test_attend_takes_it_for_long_sequences_with_or_without_autograd(self):
-        calls = []
-        real = ChunkedAttention.apply
-        ChunkedAttention.apply = lambda *a: calls.append(a[0].shape[-2]) or real(*a)
-        try:
-            long = [torch.randn(1, 2, 256, 8, requires_grad=True) for _ in range(3)]
-            short = [torch.randn(1, 2, 64, 8, requires_grad=True) for _ in range(3)]
+        long = [torch.randn(1, 2, 256, 8, requires_grad=True) for _ in range(3)]
+        short = [torch.randn(1, 2, 64, 8, requires_grad=True) for _ in range(3)]
+        with mock.patch.object(ChunkedAttention, "apply", wraps=ChunkedAttention.apply) as chunked:
             attend(*long, torch.zeros(1, 1, 256, 256))
             attend(*short, torch.zeros(1, 1, 64, 64))
             with torch.no_grad():
                 out = attend(*long, torch.zeros(1, 1, 256, 256))
-            self.assertEqual(calls, [256, 256])
-            torch.testing.assert_close(out, self._plain(*long, torch.zeros(1, 1, 256, 256)))
-        finally:
-            ChunkedAttention.apply = real
+        self.assertEqual([c.args[0].shape[-2] for c in chunked.call_args_list], [256, 256])
+        torch.testing.assert_close(out, self._plain(*long, torch.zeros(1, 1, 256, 256)))
 
     def test_a_training_step_of_the_network_is_unchanged(self):
         cfg, dit, text = tiny(patch=2)  # 1,024 tokens a clip, and the spatial bias learns
@@ -302,15 +298,13 @@ class ChunkedAttentionTest(unittest.TestCase):
         x = torch.randn(1, cfg.clip_frames, cfg.latent_channels, cfg.latent_size, cfg.latent_size)
         t = torch.rand(1, cfg.clip_frames)
         tok = torch.randint(3, cfg.vocab_size, (1, cfg.clip_frames // cfg.frames_per_block, cfg.max_tokens))
-        grads, threshold = [], causvid.model.CHUNKED_MIN_SCORES
-        try:
-            for causvid.model.CHUNKED_MIN_SCORES in (threshold, 10**12):  # chunked, then plain
+        grads = []
+        for threshold in (causvid.model.CHUNKED_MIN_SCORES, 10**12):  # chunked, then plain
+            with mock.patch.object(causvid.model, "CHUNKED_MIN_SCORES", threshold):
                 dit.zero_grad()
                 emb = text(tok.reshape(-1, cfg.max_tokens)).reshape(1, tok.shape[1], cfg.max_tokens, -1)
                 dit.bidirectional(x, t, emb, torch.ones(tok.shape)).square().mean().backward()
                 grads.append(torch.cat([p.grad.reshape(-1) for p in dit.parameters()]))
-        finally:
-            causvid.model.CHUNKED_MIN_SCORES = threshold
         self.assertGreater(dit.spatial_bias.grad.abs().max().item(), 0.0)
         torch.testing.assert_close(grads[0], grads[1], rtol=1e-4, atol=1e-6)
 
