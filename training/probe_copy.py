@@ -19,7 +19,6 @@ reads a single step (seconds) and says why a teacher fails the other.
 """
 
 import argparse
-import contextlib
 import json
 from pathlib import Path
 
@@ -44,24 +43,19 @@ def attention_on_frame(att: torch.Tensor, tokens_per_frame: int, frame: int = 0)
     return whole, same_place
 
 
-@contextlib.contextmanager
 def recorded_self_attention(query_frame: int, tokens_per_frame: int):
-    """Within the block, each self-attention over a whole clip leaves the softmax weights of
+    """A block in which each self-attention over a whole clip leaves the softmax weights of
     `query_frame`'s queries in the yielded list, one (B, H, T, K) tensor per layer."""
     T = tokens_per_frame
-    records, plain = [], M.attend
 
-    def spy(q, k, v, bias):
-        if q.shape[2] == k.shape[2] and q.shape[2] > T:  # the clip's self-attention, not text
-            att = M.attention_weights(q, k, bias)
-            records.append(att[:, :, query_frame * T : (query_frame + 1) * T])
-        return plain(q, k, v, bias)
+    def query_rows(weights):
+        # The clip's self-attention has as many keys as queries, more than a frame's; the
+        # cross-attention to the prompt is left out.
+        if weights.shape[-1] == weights.shape[-2] > T:
+            return weights[:, :, query_frame * T : (query_frame + 1) * T]
+        return None
 
-    M.attend = spy
-    try:
-        yield records
-    finally:
-        M.attend = plain
+    return M.attention_recorded(query_rows)
 
 
 def main():

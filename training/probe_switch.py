@@ -34,7 +34,6 @@ after a colour switch as without one has the place in hand, and loses it in what
 """
 
 import argparse
-import contextlib
 import json
 import random
 
@@ -42,8 +41,7 @@ import torch
 
 from causvid.common import TEACHER_NOISE_CORRELATION, default_config, load_autoencoder, run_dir, setup_torch
 from causvid.data import SHIPPED_OBJECT_SCALE
-import causvid.model
-from causvid.model import flow_noise, place_map, x0_from_v
+from causvid.model import attention_recorded, flow_noise, place_map, x0_from_v
 from causvid.prompts import Scene, SceneObject, describe, with_object_scale
 from causvid.render import BLEND_FRAMES, render_clip
 from causvid.sampler import encode_block_prompts, frames_from_u8, frames_to_u8, teacher_sample
@@ -127,25 +125,6 @@ def one_shot_reading(teacher, text, encoder, seeds, correlation=TEACHER_NOISE_CO
         rest = clips[:, settled:]
         spread[case] = round(float(((rest - rest.mean(dim=(0, 1), keepdim=True)) ** 2).mean()), 3)
     return {"t": ONE_SHOT_T, "error": error, "truth_spread": spread}
-
-
-@contextlib.contextmanager
-def attention_recorded():
-    """Every attention's softmax weights (B, H, Nq, Nk) computed inside the block, in call order
-    (per layer: self, then cross). Inside it `attend` is the plain product, whose weights are
-    there to keep, on any device."""
-    weights, plain = [], causvid.model.attend
-
-    def recording(q, k, v, bias):
-        w = causvid.model.attention_weights(q, k, bias)
-        weights.append(w.detach())
-        return torch.matmul(w, v)
-
-    causvid.model.attend = recording
-    try:
-        yield weights
-    finally:
-        causvid.model.attend = plain
 
 
 def ball_tokens(clips, frame: int, patch: int) -> torch.Tensor:

@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 from dataclasses import asdict, dataclass
@@ -244,6 +245,29 @@ def attention_weights(q, k, bias):
     """The softmax weights (B,H,Nq,Nk) that `attend` applies to the values."""
     att = torch.matmul(q, k.transpose(-1, -2)) * (1.0 / math.sqrt(q.shape[-1])) + bias
     return att.softmax(-1)
+
+
+@contextlib.contextmanager
+def attention_recorded(keep=lambda weights: weights):
+    """For the probes: every attention's softmax weights (B, H, Nq, Nk) computed inside the
+    block, in call order (per layer: self, then cross), as `keep` cuts them (None: not kept).
+    Inside it `attend` is the plain product, whose weights are there to keep, on any device;
+    the network computes the same function."""
+    global attend
+    kept, plain = [], attend
+
+    def recording(q, k, v, bias):
+        w = attention_weights(q, k, bias)
+        part = keep(w.detach())
+        if part is not None:
+            kept.append(part)
+        return torch.matmul(w, v)
+
+    attend = recording
+    try:
+        yield kept
+    finally:
+        attend = plain
 
 
 def rotary(x, pos, inv_freq):
