@@ -19,6 +19,27 @@ if [ -n "$FROM_PACK" ]; then
   found=$(realpath -e "$FROM_PACK" 2>/dev/null) || { echo "FROM_PACK: no pack at $FROM_PACK" >&2; exit 2; }
   FROM_PACK=$found
 fi
+# The network's patch (CAUSVID_MODEL_CONFIG's "patch"): 4 as shipped, 16 tokens a latent frame.
+# PATCH=2 (64 tokens a frame) runs session 31's 2x2 recipe in a run folder of its own (give it
+# CAUSVID_RUNS): the same stills round, then one clip round of TEACHER_STEPS (3000 by default)
+# with switch clips drawn three times as often from the start, their prefix always clean and
+# their noise level high (--switch-prefix 1 --switch-noise 0.85), and no switch round after it.
+PATCH=${PATCH:-4}
+clip_recipe=()
+case "$PATCH" in
+  4) ;;
+  2)
+    [ -z "${CAUSVID_MODEL_CONFIG:-}" ] || { echo "PATCH=2 sets CAUSVID_MODEL_CONFIG itself; unset it" >&2; exit 2; }
+    if [ -n "$FROM_PACK" ] && [ "${TEACHER_STILLS:-6000}" = 0 ]; then
+      echo "PATCH=2 grows a new teacher: a pack's 4x4 teacher cannot be continued at 2x2 (TEACHER_STILLS=0)" >&2; exit 2
+    fi
+    export CAUSVID_MODEL_CONFIG='{"patch": 2}'
+    TEACHER_STEPS=${TEACHER_STEPS:-3000}
+    TEACHER_SWITCHES=${TEACHER_SWITCHES:-0}
+    clip_recipe=(--switch-weight 3 --switch-prefix 1 --switch-noise 0.85)
+    ;;
+  *) echo "PATCH: 4 or 2, not $PATCH" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")"
 PY=${PYTHON:-/usr/bin/python3}
 export PYTHONPATH=.
@@ -87,7 +108,7 @@ if [ -n "$FROM_PACK" ]; then
     # Only the pack's autoencoder is kept: a new teacher grows from a stills round, which beat
     # continuing the pack's teacher (training log, session 16).
     [ -f "$RUN/teacher_stills.done" ] || run train_teacher.py --stills "$TEACHER_STILLS" --batch "$STILLS_BATCH" --lr "$STILLS_LR"
-    [ -f "$RUN/teacher.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --init "$RUN/teacher_stills.pt" --joint-stills "$JOINT_STILLS"
+    [ -f "$RUN/teacher.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --init "$RUN/teacher_stills.pt" --joint-stills "$JOINT_STILLS" "${clip_recipe[@]}"
   else
     [ -f "$RUN/teacher.done" ] || run train_teacher.py --init "$RUN/teacher_pack.pt" "${continuation[@]}" \
       "${continue_recipe[@]}" --steps "$TEACHER_CONTINUE"
@@ -100,7 +121,7 @@ else
     [ -f "$RUN/teacher_stills.done" ] || run train_teacher.py --stills "$TEACHER_STILLS" --batch "$STILLS_BATCH" --lr "$STILLS_LR"
     init=(--init "$RUN/teacher_stills.pt")
   fi
-  [ -f "$RUN/teacher.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" "${init[@]}" "${joint[@]}"
+  [ -f "$RUN/teacher.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" "${init[@]}" "${joint[@]}" "${clip_recipe[@]}"
   [ "$TEACHER_MORE" = 0 ] || [ -f "$RUN/teacher_more.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" "${joint[@]}"
   [ "$TEACHER_TEMPORAL" = 0 ] || [ -f "$RUN/teacher_temporal.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL" "${joint[@]}"
   [ "$TEACHER_SPATIAL" = 0 ] || [ -f "$RUN/teacher_spatial.done" ] || run train_teacher.py --steps "$TEACHER_STEPS" --more "$TEACHER_MORE" --temporal "$TEACHER_TEMPORAL" --spatial "$TEACHER_SPATIAL" "${joint[@]}"

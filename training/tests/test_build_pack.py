@@ -11,21 +11,31 @@ TRAINING = Path(__file__).resolve().parents[1]
 SCRIPT = TRAINING / "build_pack.sh"
 
 
-def run(keep_render=False, **env):
-    """The script with a stand-in python that only writes down how it was called; every stage
-    then 'runs' (none leaves its outputs), so the log is the whole chain."""
+def chain(keep_render=False, **env):
+    """The script with a stand-in python that only writes down how it was called, and under
+    which CAUSVID_MODEL_CONFIG; every stage then 'runs' (none leaves its outputs), so the log is
+    the whole chain. Returns (exit code, stderr, calls, their configs, the run folder)."""
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "calls"
         fake = Path(tmp) / "python"
-        fake.write_text(f'#!/bin/sh\necho "$*" >>{log}\n')
+        fake.write_text(f'#!/bin/sh\necho "$*" >>{log}\necho "${{CAUSVID_MODEL_CONFIG:-}}" >>{log}.config\n')
         fake.chmod(0o755)
-        full = {**os.environ, "PYTHON": str(fake), "CAUSVID_RUNS": str(Path(tmp) / "runs"), "EXPORT": "0", **env}
+        # A trial's CAUSVID_MODEL_CONFIG in the shell running the tests does not reach the chain.
+        inherited = {k: v for k, v in os.environ.items() if k != "CAUSVID_MODEL_CONFIG"}
+        full = {**inherited, "PYTHON": str(fake), "CAUSVID_RUNS": str(Path(tmp) / "runs"), "EXPORT": "0", **env}
         done = subprocess.run(["bash", str(SCRIPT)], env=full, capture_output=True, text=True, timeout=60)
         calls = log.read_text().splitlines() if log.exists() else []
+        configs = Path(f"{log}.config").read_text().splitlines() if log.exists() else []
         # Rendering is skipped where this checkout already has data: not what is tested here.
         if not keep_render:
-            calls = [c for c in calls if not c.startswith("make_data.py")]
-        return done.returncode, done.stderr, calls, Path(tmp) / "runs" / "default"
+            kept = [i for i, c in enumerate(calls) if not c.startswith("make_data.py")]
+            calls, configs = [calls[i] for i in kept], [configs[i] for i in kept]
+        return done.returncode, done.stderr, calls, configs, Path(tmp) / "runs" / "default"
+
+
+def run(keep_render=False, **env):
+    code, err, calls, _, run_folder = chain(keep_render, **env)
+    return code, err, calls, run_folder
 
 
 class FromPackTest(unittest.TestCase):
@@ -124,6 +134,45 @@ class FromPackTest(unittest.TestCase):
         self.assertNotIn("--init", rounds[0])
         self.assertIn("--more 4000", rounds[1])
         self.assertIn("--temporal 2000", rounds[2])
+
+
+class PatchTest(unittest.TestCase):
+    def test_patch_2_runs_session_31s_recipe_on_the_2x2_network(self):
+        code, err, calls, configs, run_folder = chain(PATCH="2")
+        self.assertEqual(code, 0, err)
+        self.assertEqual([c.split()[0] for c in calls], ["train_ae.py", "train_teacher.py", "train_teacher.py", "make_ode_pairs.py", "train_student_ode.py", "train_dmd.py"])
+        self.assertEqual(set(configs), {'{"patch": 2}'})  # every stage builds the same network
+        self.assertIn("--stills 6000", calls[1])
+        clip_round = calls[2].split()
+        self.assertEqual(clip_round[clip_round.index("--init") + 1], str(run_folder / "teacher_stills.pt"))
+        for flag, value in (("--steps", "3000"), ("--switch-weight", "3"), ("--switch-prefix", "1"), ("--switch-noise", "0.85"), ("--joint-stills", "16")):
+            self.assertEqual(clip_round[clip_round.index(flag) + 1], value, flag)
+        self.assertNotIn("--continued", " ".join(calls))
+
+    def test_the_shipped_patch_leaves_the_network_and_the_clip_round_as_they_were(self):
+        code, err, calls, configs, _ = chain()
+        self.assertEqual(code, 0, err)
+        self.assertEqual(set(configs), {""})
+        self.assertNotIn("--switch-noise", calls[2])
+
+    def test_patch_2_from_a_pack_keeps_only_the_autoencoder(self):
+        pack = TRAINING.parent / "models" / "default"
+        code, err, calls, _, _ = chain(PATCH="2", FROM_PACK=str(pack))
+        self.assertEqual(code, 0, err)
+        self.assertEqual([c.split()[0] for c in calls[:4]], ["import_pack.py", "train_ae.py", "train_teacher.py", "train_teacher.py"])
+        self.assertIn("--switch-noise 0.85", calls[3])
+
+    def test_refusals_come_before_anything_runs(self):
+        pack = str(TRAINING.parent / "models" / "default")
+        for env, message in (
+            ({"PATCH": "3"}, "4 or 2, not 3"),
+            ({"PATCH": "2", "CAUSVID_MODEL_CONFIG": '{"patch": 2}'}, "unset it"),
+            ({"PATCH": "2", "FROM_PACK": pack, "TEACHER_STILLS": "0"}, "cannot be continued at 2x2"),
+        ):
+            code, err, calls, _, _ = chain(**env)
+            self.assertEqual(code, 2, env)
+            self.assertIn(message, err)
+            self.assertEqual(calls, [])
 
 
 if __name__ == "__main__":
