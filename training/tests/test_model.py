@@ -495,6 +495,25 @@ class TimeShiftTest(unittest.TestCase):
         self.assertTrue(torch.allclose(shift_times(t, 3.0), torch.tensor([0.0, 0.5, 0.75, 1.0])))
 
 
+class TeacherSampleGroupTest(unittest.TestCase):
+    def test_sampling_a_few_clips_at_a_time_gives_the_same_clips_and_states(self):
+        cfg, dit, te = tiny()
+        torch.manual_seed(1)
+        noise = torch.randn(5, 16, 8, 16, 16)
+        real = torch.randn(5, 16, 8, 16, 16)
+        known = torch.zeros(5, 16, dtype=torch.bool)
+        known[0, 0] = known[3, :8] = True  # a photo's first frame, an extension's first two blocks
+        prompts = [["a red ball"] * 4, ["a blue box"] * 4, ["a red ball"] * 2 + ["a blue ball"] * 2, ["a green star"] * 4, ["a white ball"] * 4]
+        with torch.no_grad():
+            whole, whole_states = teacher_sample(dit, te, prompts, 3, 3.0, noise, cond=(real, known), record=(0, 2))
+            grouped, grouped_states = teacher_sample(dit, te, prompts, 3, 3.0, noise, cond=(real, known), record=(0, 2), group=2)
+        torch.testing.assert_close(grouped, whole)
+        self.assertEqual(sorted(grouped_states), [0, 2])
+        for k in (0, 2):
+            torch.testing.assert_close(grouped_states[k], whole_states[k])
+        torch.testing.assert_close(grouped[known], real[known])  # the given frames stay given
+
+
 class DeviceTest(unittest.TestCase):
     """Training runs on a GPU when there is one, so no forward path may make a tensor on the
     CPU. The meta device checks this without a GPU: mixing it with CPU tensors fails as CUDA does."""
