@@ -152,6 +152,12 @@ class StudentStreamer:
         return torch.cat(out)
 
 
+# On a CPU a pass over many clips costs more per clip once its activations outgrow the caches:
+# at 2x2 patches a pass over 64 clips took three times as long per clip as one over 8 (session
+# 32). The teacher's passes hold each clip twice (with and without the prompt), so 4 clips make 8.
+CPU_SAMPLING_GROUP = 4
+
+
 @torch.no_grad()
 def teacher_sample(dit, text_encoder, block_prompts: list[list[str]], steps: int, guidance: float, noise, cond=None, record=(), group=None):
     """Euler with classifier-free guidance over whole clips.
@@ -159,10 +165,11 @@ def teacher_sample(dit, text_encoder, block_prompts: list[list[str]], steps: int
     block_prompts: B lists of N/F prompts; noise (B,N,C,h,w); cond: optional (latents, frame mask)
     with the known frames. Returns x0 and the states at the requested `record` step indices.
 
-    `group` samples that many clips at a time, to the same result. On a CPU a pass over many
-    clips costs more per clip once its activations outgrow the caches: at 2x2 patches a pass over
-    64 clips took three times as long per clip as one over 8 (session 32).
+    `group` samples that many clips at a time, to the same result; by default CPU_SAMPLING_GROUP
+    on a CPU and the whole batch elsewhere.
     """
+    if group is None and noise.device.type == "cpu":
+        group = CPU_SAMPLING_GROUP
     if group and len(block_prompts) > group:
         parts = [
             teacher_sample(dit, text_encoder, block_prompts[i : i + group], steps, guidance, noise[i : i + group],

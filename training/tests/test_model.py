@@ -505,9 +505,11 @@ class TeacherSampleGroupTest(unittest.TestCase):
         known[0, 0] = known[3, :8] = True  # a photo's first frame, an extension's first two blocks
         prompts = [["a red ball"] * 4, ["a blue box"] * 4, ["a red ball"] * 2 + ["a blue ball"] * 2, ["a green star"] * 4, ["a white ball"] * 4]
         with torch.no_grad():
-            whole, whole_states = teacher_sample(dit, te, prompts, 3, 3.0, noise, cond=(real, known), record=(0, 2))
+            whole, whole_states = teacher_sample(dit, te, prompts, 3, 3.0, noise, cond=(real, known), record=(0, 2), group=len(prompts))
             grouped, grouped_states = teacher_sample(dit, te, prompts, 3, 3.0, noise, cond=(real, known), record=(0, 2), group=2)
+            by_default, _ = teacher_sample(dit, te, prompts, 3, 3.0, noise, cond=(real, known), record=(0, 2))  # CPU_SAMPLING_GROUP here
         torch.testing.assert_close(grouped, whole)
+        torch.testing.assert_close(by_default, whole)
         self.assertEqual(sorted(grouped_states), [0, 2])
         for k in (0, 2):
             torch.testing.assert_close(grouped_states[k], whole_states[k])
