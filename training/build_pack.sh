@@ -30,9 +30,6 @@ case "$PATCH" in
   4) ;;
   2)
     [ -z "${CAUSVID_MODEL_CONFIG:-}" ] || { echo "PATCH=2 sets CAUSVID_MODEL_CONFIG itself; unset it" >&2; exit 2; }
-    if [ -n "$FROM_PACK" ] && [ "${TEACHER_STILLS:-6000}" = 0 ]; then
-      echo "PATCH=2 grows a new teacher: a pack's 4x4 teacher cannot be continued at 2x2 (TEACHER_STILLS=0)" >&2; exit 2
-    fi
     export CAUSVID_MODEL_CONFIG='{"patch": 2}'
     TEACHER_STEPS=${TEACHER_STEPS:-3000}
     TEACHER_SWITCHES=${TEACHER_SWITCHES:-0}
@@ -64,6 +61,9 @@ TEACHER_SPATIAL=${TEACHER_SPATIAL:-0}
 # Pretraining on single frames before the clip rounds (train_teacher.py --stills), which the
 # first round then starts from (6000 as shipped since session 17); 0 starts it from scratch.
 TEACHER_STILLS=${TEACHER_STILLS:-6000}
+if [ "$PATCH" = 2 ] && [ -n "$FROM_PACK" ] && [ "$TEACHER_STILLS" = 0 ]; then
+  echo "PATCH=2 grows a new teacher: a pack's 4x4 teacher cannot be continued at 2x2 (TEACHER_STILLS=0)" >&2; exit 2
+fi
 STILLS_BATCH=${STILLS_BATCH:-64}
 STILLS_LR=${STILLS_LR:-1e-3}
 # Single frames trained beside each clip round's clips (train_teacher.py --joint-stills); 16 as shipped.
