@@ -149,11 +149,19 @@ class PatchTest(unittest.TestCase):
             self.assertEqual(clip_round[clip_round.index(flag) + 1], value, flag)
         self.assertNotIn("--continued", " ".join(calls))
 
+    def test_patch_2_exports_its_teacher_with_independent_noise(self):
+        code, err, calls, _, _ = chain(PATCH="2", EXPORT="1")
+        self.assertEqual(code, 0, err)
+        export = calls[-1].split()
+        self.assertEqual(export[0], "export_default.py")
+        self.assertEqual(export[export.index("--teacher-noise-correlation") + 1], "0")
+
     def test_the_shipped_patch_leaves_the_network_and_the_clip_round_as_they_were(self):
-        code, err, calls, configs, _ = chain()
+        code, err, calls, configs, _ = chain(EXPORT="1")
         self.assertEqual(code, 0, err)
         self.assertEqual(set(configs), {""})
         self.assertNotIn("--switch-noise", calls[2])
+        self.assertEqual(calls[-1], "export_default.py")  # the manifest's noise stays the default
 
     def test_patch_2_from_a_pack_keeps_only_the_autoencoder(self):
         pack = TRAINING.parent / "models" / "default"
