@@ -173,7 +173,7 @@ def teacher_sample(dit, text_encoder, block_prompts: list[list[str]], steps: int
     if group and len(block_prompts) > group:
         parts = [
             teacher_sample(dit, text_encoder, block_prompts[i : i + group], steps, guidance, noise[i : i + group],
-                           None if cond is None else (cond[0][i : i + group], cond[1][i : i + group]), record)
+                           None if cond is None else (cond[0][i : i + group], cond[1][i : i + group]), record, group)
             for i in range(0, len(block_prompts), group)
         ]
         return torch.cat([x0 for x0, _ in parts]), {k: torch.cat([states[k] for _, states in parts]) for k in parts[0][1]}

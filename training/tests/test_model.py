@@ -29,6 +29,7 @@ from causvid.model import (
     velocity_from_clean,
     x0_from_v,
 )
+from causvid import sampler
 from causvid.sampler import KvCache, encode_block_prompts, teacher_sample
 
 
@@ -514,6 +515,15 @@ class TeacherSampleGroupTest(unittest.TestCase):
         for k in (0, 2):
             torch.testing.assert_close(grouped_states[k], whole_states[k])
         torch.testing.assert_close(grouped[known], real[known])  # the given frames stay given
+
+    def test_a_group_given_is_kept_and_not_split_again_by_the_cpu_default(self):
+        cfg, dit, te = tiny()
+        noise = torch.randn(10, 16, 8, 16, 16)
+        prompts = [["a red ball"] * 4] * 10
+        with mock.patch("causvid.sampler.teacher_sample", wraps=sampler.teacher_sample) as spy:
+            sampler.teacher_sample(dit, te, prompts, 2, 3.0, noise, group=5)
+        self.assertGreater(5, sampler.CPU_SAMPLING_GROUP)
+        self.assertEqual([len(c.args[2]) for c in spy.call_args_list], [10, 5, 5])  # the call, then two passes of 5, not of 4 and 1
 
 
 class DeviceTest(unittest.TestCase):
