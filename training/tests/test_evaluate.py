@@ -9,7 +9,7 @@ import torch
 from causvid.scorer import ClipClassifier
 from causvid.prompts import COLORS, Scene, SceneObject, with_object_scale
 from causvid.render import render_clip
-from evaluate import background_switch_lines, drift_figures, drift_windows, frame_change, frames_until, held_out_scenes, nearest_colour, share_read_as, studio_objects, studio_scenes, switch_reading, teacher_label, undrawn_backgrounds, unswitched_move
+from evaluate import GONE_COVER, background_switch_lines, bar_verdicts, colour_switch_lines, drift_figures, drift_windows, frame_change, frames_until, gone_after_switch, held_out_scenes, nearest_colour, object_cover, share_read_as, studio_objects, studio_scenes, switch_reading, teacher_label, undrawn_backgrounds, unswitched_move
 
 
 class FrameChangeTest(unittest.TestCase):
@@ -97,6 +97,45 @@ class UnswitchedMoveTest(unittest.TestCase):
         self.assertAlmostEqual(unswitched_move(grey, 2, 2), 6.0)  # frames 1 and 4
         grey[5] = 128
         self.assertIsNone(unswitched_move(grey, 2, 3), "no red in frame 5")
+
+
+class ObjectAfterSwitchTest(unittest.TestCase):
+    def test_the_renderers_ball_covers_its_disc_and_an_empty_studio_nothing(self):
+        red = with_object_scale(Scene((SceneObject("red", "ball", "standing still"),), "studio"), 2.0)
+        cover = object_cover(render_clip([red], 4))
+        # A disc of radius 0.18-0.30 view widths (2x the base 0.09-0.15) covers 10-28% of the frame.
+        self.assertGreater(cover, 0.08)
+        self.assertLess(cover, 0.30)
+        self.assertEqual(object_cover(np.full((4, 32, 32, 3), 128, np.uint8)), 0.0)
+
+    def test_a_clip_counts_as_gone_only_below_the_threshold(self):
+        self.assertEqual(gone_after_switch([0.0, GONE_COVER / 2, GONE_COVER, 0.2]), 2)
+        self.assertEqual(gone_after_switch([]), 0)
+
+    def results(self, shown, covers=None):
+        switch = {"frames_until_shown": shown, "object_jump_px": [2.0] * len(shown), "unswitched_move_px": [1.0] * len(shown)}
+        if covers is not None:
+            switch["last_block_cover"] = covers
+        return {"student": {"mean": 0.5}, "teacher": {"mean": 0.5}, "photo_pan_left": {"correlation_with_first_frame": [1.0]},
+                "drift": {"relative_change": {"brightness": 0.0}, "accuracy_first_10s": 0.6, "accuracy_last_minute": 0.6},
+                "switch": {**switch, "teacher": dict(switch), "ground_truth": dict(switch)}}
+
+    def colour_verdict(self, r):
+        return next(line for line in bar_verdicts(r) if line.startswith("- A switched colour"))
+
+    def test_a_blue_speck_before_the_object_is_gone_does_not_meet_the_switch_bar(self):
+        self.assertIn("**met**", self.colour_verdict(self.results([3, 5], [0.2, 0.15])))
+        verdict = self.colour_verdict(self.results([3, 5], [0.2, 0.0]))
+        self.assertIn("**not met** (in 1 the object is gone by the clip's last block)", verdict)
+
+    def test_a_run_from_before_the_cover_was_read_is_judged_as_it_was(self):
+        self.assertIn("**met**.", self.colour_verdict(self.results([3, 5])))
+        rows = colour_switch_lines(self.results([3, 5])["switch"], {})
+        self.assertTrue(rows[-2].endswith("| not read |"), rows[-2])
+
+    def test_the_card_gives_each_seeds_cover(self):
+        rows = colour_switch_lines(self.results([3, float("nan")], [0.25, 0.0])["switch"], {})
+        self.assertEqual(rows[-2], "| student | 3, never | 2.0, 2.0 | 1.0, 1.0 | 25.0%, 0.0% |")
 
 
 class TeacherLabelTest(unittest.TestCase):
