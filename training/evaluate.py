@@ -513,9 +513,9 @@ def bar_verdicts(r: dict) -> list[str]:
                f"classifier accuracy {100 * d['accuracy_first_10s']:.0f}% → {100 * d['accuracy_last_minute']:.0f}%: "
                + ("**met**" if worst <= 0.05 and acc_drop <= 0.05 else "**not met**") + ".")
     lat = [x for x in r["switch"]["frames_until_shown"] if x == x]
-    ok = len(lat) == len(r["switch"]["frames_until_shown"]) and max(lat, default=99) <= SWITCH_BAR_FRAMES
     gone = gone_after_switch(r["switch"].get("last_block_cover", []))
-    ok = ok and not gone  # a blue speck before the object fades out is not the switched object
+    # A blue speck before the object fades out is not the switched object: a gone seed fails the bar.
+    ok = len(lat) == len(r["switch"]["frames_until_shown"]) and max(lat, default=99) <= SWITCH_BAR_FRAMES and not gone
     out.append(f"- A switched colour shows within one block + 8 frames: {len(lat)} of {len(r['switch']['frames_until_shown'])} seeds show it"
                + (f", at most {max(lat)} frames after the switch" if lat else "") + ": " + ("**met**" if ok else "**not met**")
                + (f" (in {gone} the object is gone by the clip's last block)" if gone else "") + ".")
