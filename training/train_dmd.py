@@ -115,12 +115,11 @@ def rolled_prompts(block_prompts, lead, mode="first"):
     raise ValueError(f"unknown lead-in mode {mode!r}")
 
 
-def switch_free_pairs(block_prompts, scored_blocks, frames_per_block, with_before, after_switch):
-    """(B, pairs) weights of excess_change_loss over a rollout's last `scored_blocks` blocks: 0
-    for the pairs that end in a block whose prompt differs from the block before it, or in the
-    after_switch - 1 blocks after that one, where a switched attribute has to show; 1 elsewhere.
-    block_prompts: B lists of the rollout's prompts; with_before: the first pair is the seam
-    with the frame before the scored blocks."""
+def switch_free_frames(block_prompts, scored_blocks, frames_per_block, after_switch):
+    """(B, frames) weights over a rollout's last `scored_blocks` blocks: 0 for the frames of a
+    block whose prompt differs from the block before it and of the after_switch - 1 blocks
+    after it, where a switched attribute has to show; 1 elsewhere. block_prompts: B lists of
+    the rollout's prompts."""
     rows = []
     for prompts in block_prompts:
         first = len(prompts) - scored_blocks
@@ -129,9 +128,16 @@ def switch_free_pairs(block_prompts, scored_blocks, frames_per_block, with_befor
             if first + j > 0 and prompts[first + j] != prompts[first + j - 1]:
                 for m in range(j, min(j + after_switch, scored_blocks)):
                     free[m] = True
-        frames = [0.0 if free[f // frames_per_block] else 1.0 for f in range(scored_blocks * frames_per_block)]
-        rows.append(frames if with_before else frames[1:])
+        rows.append([0.0 if free[f // frames_per_block] else 1.0 for f in range(scored_blocks * frames_per_block)])
     return torch.tensor(rows)
+
+
+def switch_free_pairs(block_prompts, scored_blocks, frames_per_block, with_before, after_switch):
+    """(B, pairs) weights of excess_change_loss, each pair weighted as the frame it ends in
+    (switch_free_frames); with_before: the first pair is the seam with the frame before the
+    scored blocks."""
+    frames = switch_free_frames(block_prompts, scored_blocks, frames_per_block, after_switch)
+    return frames if with_before else frames[:, 1:]
 
 
 def change_threshold(latents, quantile, every=8):
@@ -157,6 +163,7 @@ def main():
     ap.add_argument("--data-max-t", type=float, default=1.0, help="the continuation regression only at student steps up to this noise level (1: all)")
     ap.add_argument("--steadiness-weight", type=float, default=0.0, help="penalty on the rollouts' own frame-to-frame change past the data's (excess_change_loss); 0: off")
     ap.add_argument("--steadiness-switch-free", type=int, default=0, help="leave that penalty out for this many blocks from a prompt switch (0: nowhere)")
+    ap.add_argument("--dmd-switch-free", type=int, default=0, help="leave the DMD gradient out for this many blocks from a prompt switch, where the teacher loses the object (training log, session 29); 0: nowhere (as shipped)")
     ap.add_argument("--steadiness-quantile", type=float, default=0.9, help="the threshold of that penalty: this quantile of the data's per-pair change")
     ap.add_argument("--anchor-weight", type=float, default=1.0, help="hold the scored blocks' per-channel latent means to the regression student's rollout from the same noise and prompts (statistics_anchor_loss); 1 as shipped since session 25, 0: off")
     ap.add_argument("--anchor-pooled", action="store_true", help="that anchor on one mean per channel over the batch and all scored frames, not per block and clip")
@@ -276,6 +283,8 @@ def main():
             x0_real, x0_fake = x0_from_v(x_tau, v_real, tau), x0_from_v(x_tau, v_fake, tau)
             norm = (x0_gen.detach() - x0_real).abs().mean(dim=(1, 2, 3, 4), keepdim=True).clamp_min(1e-3)
             grad = (x0_fake - x0_real) / norm
+        if args.dmd_switch_free:
+            grad = grad * switch_free_frames(rolled, n // F, F, args.dmd_switch_free).to(dev)[:, :, None, None, None]
         loss_dmd = 0.5 * ((x0_gen - (x0_gen - grad).detach()) ** 2).mean()
         loss = loss_dmd
         # The frame before the scored blocks (the lead-in's last, detached) makes the seam a pair.

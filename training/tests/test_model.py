@@ -246,6 +246,13 @@ class CausalTest(unittest.TestCase):
         # A switch into the first scored block, from the last lead-in block, counts too.
         self.assertEqual(switch_free_pairs([["a", "b", "b"]], 2, 1, True, 1).tolist(), [[0, 1]])
 
+    def test_the_dmd_gradient_can_leave_out_the_blocks_from_a_prompt_switch(self):
+        from train_dmd import switch_free_frames
+
+        rolled = [["a", "a", "a", "b", "b"], ["a", "a", "a", "a", "a"], ["a", "a", "b", "c", "c"]]
+        self.assertEqual(switch_free_frames(rolled, 3, 2, 1).tolist(), [[1, 1, 0, 0, 1, 1], [1] * 6, [0, 0, 0, 0, 1, 1]])
+        self.assertEqual(switch_free_frames(rolled, 3, 2, 2).tolist(), [[1, 1, 0, 0, 0, 0], [1] * 6, [0, 0, 0, 0, 0, 0]])
+
 
 class ChunkedAttentionTest(unittest.TestCase):
     """Training on the CPU attends a block of queries at a time; it must be the plain product."""
