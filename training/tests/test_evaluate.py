@@ -9,7 +9,7 @@ import torch
 from causvid.scorer import ClipClassifier
 from causvid.prompts import COLORS, Scene, SceneObject, with_object_scale
 from causvid.render import render_clip
-from evaluate import GONE_COVER, background_switch_lines, bar_verdicts, colour_switch_lines, drift_figures, drift_windows, frame_change, frames_until, gone_after_switch, held_out_scenes, nearest_colour, object_cover, share_read_as, studio_objects, studio_scenes, switch_reading, teacher_label, undrawn_backgrounds, unswitched_move
+from evaluate import GONE_COVER, background_switch_lines, bar_verdicts, colour_switch_lines, drift_figures, drift_seed_lines, drift_spread, drift_windows, frame_change, frames_until, gone_after_switch, held_out_scenes, nearest_colour, object_cover, share_read_as, studio_objects, studio_scenes, switch_reading, teacher_label, undrawn_backgrounds, unswitched_move
 
 
 class FrameChangeTest(unittest.TestCase):
@@ -128,6 +128,13 @@ class ObjectAfterSwitchTest(unittest.TestCase):
         verdict = self.colour_verdict(self.results([3, 5], [0.2, 0.0]))
         self.assertIn("**not met** (in 1 the object is gone by the clip's last block)", verdict)
 
+    def test_the_drift_verdict_gives_the_clips_spread_where_it_was_read(self):
+        r = self.results([3])
+        drift = lambda: next(line for line in bar_verdicts(r) if line.startswith("- 5-minute clip"))
+        self.assertTrue(drift().endswith("60% → 60%: **met**."), drift())
+        r["drift"]["accuracy_by_seed"] = [{"seed": 3, "first_10s": 0.6, "last_minute": 0.7}, {"seed": 4, "first_10s": 0.6, "last_minute": 0.5}]
+        self.assertTrue(drift().endswith("**met** (the change's standard error across clips: 10.0 points)."), drift())
+
     def test_a_run_from_before_the_cover_was_read_is_judged_as_it_was(self):
         self.assertIn("**met**.", self.colour_verdict(self.results([3, 5])))
         rows = colour_switch_lines(self.results([3, 5])["switch"], {})
@@ -173,6 +180,20 @@ class DriftTest(unittest.TestCase):
         self.assertAlmostEqual(r["stats_first_10s"]["brightness"], 51 / 255, places=4)
         self.assertAlmostEqual(r["stats_last_minute"]["brightness"], 77 / 255, places=4)
         self.assertEqual(len(decoded), 40 + 240, "blocks between the windows are not decoded")
+        self.assertEqual([s["seed"] for s in r["accuracy_by_seed"]], [3])
+        self.assertAlmostEqual(r["accuracy_by_seed"][0]["first_10s"], r["accuracy_first_10s"])
+        self.assertAlmostEqual(r["accuracy_by_seed"][0]["last_minute"], r["accuracy_last_minute"])
+
+    def test_the_spread_of_the_drift_comes_from_the_clips_changes(self):
+        by_seed = [{"seed": 3, "first_10s": 0.6, "last_minute": 0.7}, {"seed": 4, "first_10s": 0.6, "last_minute": 0.5},
+                   {"seed": 5, "first_10s": 0.5, "last_minute": 0.5}]
+        # Changes +0.1, -0.1, 0: sample standard deviation 0.1, over the root of 3 clips.
+        self.assertAlmostEqual(drift_spread(by_seed), 0.1 / np.sqrt(3))
+        self.assertIsNone(drift_spread(by_seed[:1]))
+        lines = drift_seed_lines({"accuracy_by_seed": by_seed})
+        self.assertIn("seeds 3, 4, 5): 60% → 70%, 60% → 50%, 50% → 50%", lines[0])
+        self.assertIn("standard error of 5.8 points", lines[0])
+        self.assertEqual(drift_seed_lines({}), [], "results from before session 35 have no clips' figures")
 
 
 class NearestColourTest(unittest.TestCase):
