@@ -528,10 +528,11 @@ def bar_verdicts(r: dict) -> list[str]:
     d = r["drift"]
     worst = max(abs(v) for v in d["relative_change"].values())
     acc_drop = d["accuracy_first_10s"] - d["accuracy_last_minute"]
+    se = drift_spread(d.get("accuracy_by_seed", []))  # absent from runs before session 35
     out.append(f"- 5-minute clip, last minute within 5% of the first 10 s: largest image-statistic change {100 * worst:.1f}%, "
                f"classifier accuracy {100 * d['accuracy_first_10s']:.0f}% → {100 * d['accuracy_last_minute']:.0f}%: "
                + ("**met**" if worst <= 0.05 and acc_drop <= 0.05 else "**not met**")
-               + (f" (the change's standard error across clips: {100 * se:.1f} points)" if (se := drift_spread(d.get("accuracy_by_seed", []))) is not None else "") + ".")
+               + (f" (the change's standard error across clips: {100 * se:.1f} points)" if se is not None else "") + ".")
     lat = [x for x in r["switch"]["frames_until_shown"] if x == x]
     gone = gone_after_switch(r["switch"].get("last_block_cover", []))
     # A blue speck before the object fades out is not the switched object: a gone seed fails the bar.
