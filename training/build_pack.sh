@@ -7,10 +7,10 @@
 #
 # FROM_PACK=DIR continues a pack (models/default, say) instead of starting from nothing: run
 # folders are not kept in git and a new machine has none, but the pack holds every trained
-# weight (import_pack.py). Its autoencoder encodes the clips; by default (TEACHER_STILLS, as
-# the shipped pack was made in session 17) a new teacher grows from a stills round
-# (TEACHER_STEPS clip steps), is continued on switch clips (TEACHER_SWITCHES, since session
-# 25) and the student is distilled from it. With TEACHER_STILLS=0 the
+# weight (import_pack.py). Its autoencoder encodes the clips (the shipped 2x2 pack's is session
+# 17's, imported); by default (TEACHER_STILLS) a new teacher grows from a stills round
+# (TEACHER_STEPS clip steps), with PATCH=4 is continued on switch clips (TEACHER_SWITCHES)
+# and the student is distilled from it. With TEACHER_STILLS=0 the
 # pack's own teacher trains TEACHER_CONTINUE more steps instead, its text encoder frozen (so
 # that teacher can ship beside the pack's student at any point).
 set -euo pipefail
@@ -19,27 +19,34 @@ if [ -n "$FROM_PACK" ]; then
   found=$(realpath -e "$FROM_PACK" 2>/dev/null) || { echo "FROM_PACK: no pack at $FROM_PACK" >&2; exit 2; }
   FROM_PACK=$found
 fi
-# The network's patch (CAUSVID_MODEL_CONFIG's "patch"): 4 as shipped, 16 tokens a latent frame.
-# PATCH=2 (64 tokens a frame) runs session 31's 2x2 recipe in a run folder of its own (give it
-# CAUSVID_RUNS): the same stills round, then one clip round of TEACHER_STEPS (3000 by default)
-# with switch clips drawn three times as often from the start, their prefix always clean and
-# their noise level high (--switch-prefix 1 --switch-noise 0.85), and no switch round after it.
-# Its pack samples the teacher with independent noise per frame, which that teacher reads better
-# with than with the 4x4 pack's shared noise (training log, session 33).
-PATCH=${PATCH:-4}
+# The network's patch (CAUSVID_MODEL_CONFIG's "patch"): 2 as shipped since session 36, 64 tokens
+# a latent frame. Its recipe is session 31's: the stills round, then one clip round of
+# TEACHER_STEPS (3000 by default) with switch clips drawn three times as often from the start,
+# their prefix always clean and their noise level high (--switch-prefix 1 --switch-noise 0.85),
+# and no switch round after it; DMD for 50 steps without the regression on real continuations
+# (--data-weight 0), which made the object fade at a colour switch (training log, session 35).
+# PATCH=4 (16 tokens a frame, give it a CAUSVID_RUNS of its own) runs the recipe of the 4x4
+# packs shipped up to session 35: a clip round of 4500, a switch round, 200 DMD steps with the
+# continuation regression, and a teacher sampled from noise its frames share (0.8).
+PATCH=${PATCH:-2}
 clip_recipe=()
 export_recipe=()
 case "$PATCH" in
-  4) ;;
   2)
-    [ -z "${CAUSVID_MODEL_CONFIG:-}" ] || { echo "PATCH=2 sets CAUSVID_MODEL_CONFIG itself; unset it" >&2; exit 2; }
-    export CAUSVID_MODEL_CONFIG='{"patch": 2}'
     TEACHER_STEPS=${TEACHER_STEPS:-3000}
     TEACHER_SWITCHES=${TEACHER_SWITCHES:-0}
+    DMD_STEPS=${DMD_STEPS:-50}
+    DMD_DATA=${DMD_DATA:-0}
     clip_recipe=(--switch-weight 3 --switch-prefix 1 --switch-noise 0.85)
-    export_recipe=(--teacher-noise-correlation 0)
     ;;
-  *) echo "PATCH: 4 or 2, not $PATCH" >&2; exit 2 ;;
+  4)
+    [ -z "${CAUSVID_MODEL_CONFIG:-}" ] || { echo "PATCH=4 sets CAUSVID_MODEL_CONFIG itself; unset it" >&2; exit 2; }
+    export CAUSVID_MODEL_CONFIG='{"patch": 4}'
+    DMD_STEPS=${DMD_STEPS:-200}
+        DMD_DATA=${DMD_DATA:-0.5}
+    export_recipe=(--teacher-noise-correlation 0.8)
+    ;;
+  *) echo "PATCH: 2 or 4, not $PATCH" >&2; exit 2 ;;
 esac
 cd "$(dirname "$0")"
 PY=${PYTHON:-/usr/bin/python3}
@@ -55,8 +62,9 @@ AE_MORE=${AE_MORE:-700}
 # Extra loss weight on object outlines and on pixel differences (train_ae.py); 0 as shipped.
 AE_EDGE=${AE_EDGE:-0}
 AE_GRADIENT=${AE_GRADIENT:-0}
-# The shipped teacher (session 17) is one clip round grown from a stills round; the second and
-# third rounds (TEACHER_MORE, TEACHER_TEMPORAL: 4000 and 2000 up to session 16) are skipped at 0.
+# The shipped teacher is one clip round grown from a stills round (as since session 17; 4500
+# steps at 4x4, 3000 at 2x2); the second and third rounds (TEACHER_MORE, TEACHER_TEMPORAL: 4000
+# and 2000 up to session 16) are skipped at 0.
 TEACHER_STEPS=${TEACHER_STEPS:-4500}
 TEACHER_MORE=${TEACHER_MORE:-0}
 TEACHER_TEMPORAL=${TEACHER_TEMPORAL:-0}
@@ -65,24 +73,29 @@ TEACHER_SPATIAL=${TEACHER_SPATIAL:-0}
 # Pretraining on single frames before the clip rounds (train_teacher.py --stills), which the
 # first round then starts from (6000 as shipped since session 17); 0 starts it from scratch.
 TEACHER_STILLS=${TEACHER_STILLS:-6000}
-if [ "$PATCH" = 2 ] && [ -n "$FROM_PACK" ] && [ "$TEACHER_STILLS" = 0 ]; then
-  echo "PATCH=2 grows a new teacher: a pack's 4x4 teacher cannot be continued at 2x2 (TEACHER_STILLS=0)" >&2; exit 2
+if [ -n "$FROM_PACK" ] && [ "$TEACHER_STILLS" = 0 ]; then
+  # Continuing a pack's teacher needs its patch: the first "patch" of a manifest is the pack's
+  # own network (later ones are its lineage's); a manifest without one is a 4x4 pack.
+  pack_patch=$(grep -o '"patch": *[0-9]*' "$FROM_PACK/manifest.json" 2>/dev/null | head -n 1 | grep -o '[0-9]*$' || true)
+  pack_patch=${pack_patch:-4}
+  [ "$pack_patch" = "$PATCH" ] || {
+    echo "the pack's teacher is ${pack_patch}x${pack_patch}: it cannot be continued at ${PATCH}x${PATCH} (TEACHER_STILLS=0); set PATCH=$pack_patch or grow a new teacher" >&2; exit 2; }
 fi
 STILLS_BATCH=${STILLS_BATCH:-64}
 STILLS_LR=${STILLS_LR:-1e-3}
 # Single frames trained beside each clip round's clips (train_teacher.py --joint-stills); 16 as shipped.
 JOINT_STILLS=${JOINT_STILLS:-16}
 TEACHER_CONTINUE=${TEACHER_CONTINUE:-8000}
-# The shipped teacher (session 25) is that teacher continued this many steps with its text
-# encoder frozen and clips that switch their prompt drawn three times as often (session 23's
-# B: 75 minutes, 6577 steps, on one core here); 0 stops at session 17's teacher.
+# The 4x4 packs' teacher (sessions 25-35) is that teacher continued this many steps with its
+# text encoder frozen and clips that switch their prompt drawn three times as often (session
+# 23's B: 75 minutes, 6577 steps, on one core here); 0 (PATCH=2) stops at the clip round.
 TEACHER_SWITCHES=${TEACHER_SWITCHES:-6577}
 EXPORT=${EXPORT:-1}
 ODE_CLIPS=${ODE_CLIPS:-320}
 ODE_STEPS=${ODE_STEPS:-600}
 # The student's denoising steps per block (make_ode_pairs.py --student-steps); 4 as shipped.
 STUDENT_STEPS=${STUDENT_STEPS:-4}
-DMD_STEPS=${DMD_STEPS:-200}
+# DMD_STEPS and DMD_DATA (train_dmd.py --data-weight) are the patch's: see PATCH above.
 # Blocks per DMD rollout (train_dmd.py --rollout-blocks) and the statistics anchor on the
 # regression student's rollouts (--anchor-weight): 16 and 1 as shipped since session 25 (4, the
 # teacher's clip, and 0, off, up to session 24's pack).
@@ -139,5 +152,5 @@ if [ "$TEACHER_SWITCHES" != 0 ] && ! { [ -n "$FROM_PACK" ] && [ "$TEACHER_STILLS
 fi
 [ -f "$RUN/ode.done" ] || run make_ode_pairs.py --clips "$ODE_CLIPS" --student-steps "$STUDENT_STEPS"
 [ -f "$RUN/student_ode.done" ] || run train_student_ode.py --steps "$ODE_STEPS"
-[ -f "$RUN/student_dmd.done" ] || run train_dmd.py --steps "$DMD_STEPS" --rollout-blocks "$DMD_ROLLOUT_BLOCKS" --anchor-weight "$DMD_ANCHOR"
+[ -f "$RUN/student_dmd.done" ] || run train_dmd.py --steps "$DMD_STEPS" --rollout-blocks "$DMD_ROLLOUT_BLOCKS" --anchor-weight "$DMD_ANCHOR" --data-weight "$DMD_DATA"
 [ "$EXPORT" = 0 ] || run export_default.py "${export_recipe[@]}"

@@ -179,7 +179,7 @@ def main():
     ap.add_argument("--teacher", type=Path, help="a teacher round's checkpoint (default: the finished teacher), e.g. to score an earlier pack's")
     ap.add_argument("--student", type=Path, help="a student checkpoint (default: student_dmd, else student_ode)")
     ap.add_argument("--guidance", type=float, default=3.0, help="the teacher's classifier-free guidance scale (3, as in distillation)")
-    ap.add_argument("--noise-correlation", type=float, default=TEACHER_NOISE_CORRELATION, help="the teacher's noise shared across frames, as the engine samples the pack's teacher (manifest teacher.noise_correlation; 0: independent, as before session 22)")
+    ap.add_argument("--noise-correlation", type=float, default=TEACHER_NOISE_CORRELATION, help="the teacher's noise shared across frames, as the engine samples the pack's teacher (manifest teacher.noise_correlation; default 0, independent, as the shipped 2x2 teacher is sampled since session 36; 0.8 for the 4x4 packs of sessions 22-35)")
     ap.add_argument("--teacher-only", action="store_true", help="print the teacher's accuracy and flicker, and stop (no student, no card)")
     ap.add_argument("--drift-only", action="store_true", help="print only the student's drift over --drift-seconds (with the window given by --context-frames/--sink-frames), and stop")
     ap.add_argument("--studio-only", action="store_true", help="print only \"Are the objects drawn at all?\" (teacher and student; the teacher alone with --teacher-only), and stop")

@@ -34,10 +34,11 @@ STREAM_CONTEXT_FRAMES = 12
 STREAM_SINK_FRAMES = 4
 
 # How strongly the teacher's frames share their starting noise when the engine samples it
-# (manifest teacher.noise_correlation; causvid.noise.correlate_frames). From independent noise
-# the shipped teacher redraws its object in every frame; at 0.8 it holds it in place, with its
-# held-out accuracy and most of its motion kept (training log, session 22; 0.9 stilled motion).
-TEACHER_NOISE_CORRELATION = 0.8
+# (manifest teacher.noise_correlation; causvid.noise.correlate_frames). The shipped 2x2 teacher
+# reads best from independent noise (56% against 51% at 0.8; training log, session 33). The 4x4
+# teacher of the packs up to session 35 redrew its object in every frame from independent noise
+# and held it in place at 0.8 (session 22), which build_pack.sh PATCH=4 still exports.
+TEACHER_NOISE_CORRELATION = 0.0
 
 
 def setup_torch(threads: int | None = None) -> torch.device:
@@ -51,9 +52,11 @@ def setup_torch(threads: int | None = None) -> torch.device:
 
 
 def default_config(**overrides) -> ModelConfig:
-    """The shipped architecture; CAUSVID_MODEL_CONFIG (JSON, e.g. '{"patch": 2}') changes it for
-    every stage of a run at once, so a trial architecture goes through the whole chain."""
-    cfg = ModelConfig(vocab_size=len(VOCABULARY), max_tokens=MAX_TOKENS, dim=128, layers=4, heads=4)
+    """The shipped architecture; CAUSVID_MODEL_CONFIG (JSON, e.g. '{"patch": 4}') changes it for
+    every stage of a run at once, so a trial architecture goes through the whole chain.
+    Its patch is 2 (64 tokens a latent frame) since session 36's pack; the packs before it cut
+    a frame into 4x4 patches, which stopped learning the prompt (training log, sessions 26-27)."""
+    cfg = ModelConfig(vocab_size=len(VOCABULARY), max_tokens=MAX_TOKENS, dim=128, layers=4, heads=4, patch=2)
     overrides = {**json.loads(os.environ.get("CAUSVID_MODEL_CONFIG", "{}")), **overrides}
     for k, v in overrides.items():
         setattr(cfg, k, v)

@@ -1,6 +1,7 @@
 """build_pack.sh FROM_PACK: the chain that continues a pack runs its stages in order, with the
 flags that keep the continued teacher shippable beside the pack's student."""
 
+import json
 import os
 import subprocess
 import tempfile
@@ -75,7 +76,7 @@ class FromPackTest(unittest.TestCase):
         code, err, calls, run_folder = run(FROM_PACK=str(pack), TEACHER_STILLS="10", TEACHER_STEPS="20")
         self.assertEqual(code, 0, err)
         scripts = [c.split()[0] for c in calls]
-        self.assertEqual(scripts, ["import_pack.py", "train_ae.py", "train_teacher.py", "train_teacher.py", "train_teacher.py", "make_ode_pairs.py", "train_student_ode.py", "train_dmd.py"])
+        self.assertEqual(scripts, ["import_pack.py", "train_ae.py", "train_teacher.py", "train_teacher.py", "make_ode_pairs.py", "train_student_ode.py", "train_dmd.py"])
         self.assertIn("--stills 10", calls[2])
         clip_round = calls[3].split()
         self.assertEqual(clip_round[clip_round.index("--init") + 1], str(run_folder / "teacher_stills.pt"))
@@ -98,16 +99,28 @@ class FromPackTest(unittest.TestCase):
         self.assertEqual(calls, [])
 
     def test_without_it_the_chain_starts_from_nothing(self):
-        # As shipped since session 17: a stills round, one clip round grown from it, distilled.
+        # As shipped since session 36: a stills round, one clip round of switch-heavy clips grown
+        # from it, distilled with 50 DMD steps on 16-block rollouts held to the regression
+        # student's means, without the regression on real continuations.
         code, err, calls, run_folder = run()
         self.assertEqual(code, 0, err)
-        # As shipped since session 25: that teacher continued on switch clips, distilled on
-        # 16-block rollouts held to the regression student's means.
-        self.assertEqual([c.split()[0] for c in calls], ["train_ae.py", "train_teacher.py", "train_teacher.py", "train_teacher.py", "make_ode_pairs.py", "train_student_ode.py", "train_dmd.py"])
+        self.assertEqual([c.split()[0] for c in calls], ["train_ae.py", "train_teacher.py", "train_teacher.py", "make_ode_pairs.py", "train_student_ode.py", "train_dmd.py"])
         self.assertIn("--stills 6000", calls[1])
         clip_round = calls[2].split()
-        self.assertEqual(clip_round[clip_round.index("--steps") + 1], "4500")
         self.assertEqual(clip_round[clip_round.index("--init") + 1], str(run_folder / "teacher_stills.pt"))
+        dmd = calls[-1].split()
+        for flag, value in (("--steps", "50"), ("--rollout-blocks", "16"), ("--anchor-weight", "1"), ("--data-weight", "0")):
+            self.assertEqual(dmd[dmd.index(flag) + 1], value, flag)
+        self.assertNotIn("import_pack.py", " ".join(calls))
+
+    def test_patch_4_is_the_chain_of_the_packs_up_to_session_35(self):
+        # Session 17's stills round and clip round, continued on switch clips (session 25),
+        # distilled for 200 steps with the continuation regression.
+        code, err, calls, run_folder = run(PATCH="4")
+        self.assertEqual(code, 0, err)
+        self.assertEqual([c.split()[0] for c in calls], ["train_ae.py", "train_teacher.py", "train_teacher.py", "train_teacher.py", "make_ode_pairs.py", "train_student_ode.py", "train_dmd.py"])
+        clip_round = calls[2].split()
+        self.assertEqual(clip_round[clip_round.index("--steps") + 1], "4500")
         self.assertEqual(clip_round[clip_round.index("--joint-stills") + 1], "16")
         continued = calls[3].split()
         self.assertEqual(continued[continued.index("--init") + 1], str(run_folder / "teacher.pt"))
@@ -116,18 +129,17 @@ class FromPackTest(unittest.TestCase):
         for flag in ("--continued", "--freeze-text"):
             self.assertIn(flag, continued)
         dmd = calls[-1].split()
-        self.assertEqual(dmd[dmd.index("--rollout-blocks") + 1], "16")
-        self.assertEqual(dmd[dmd.index("--anchor-weight") + 1], "1")
-        self.assertNotIn("import_pack.py", " ".join(calls))
+        for flag, value in (("--steps", "200"), ("--rollout-blocks", "16"), ("--anchor-weight", "1"), ("--data-weight", "0.5")):
+            self.assertEqual(dmd[dmd.index(flag) + 1], value, flag)
 
     def test_without_the_switch_round_the_chain_stops_at_session_17s_teacher(self):
-        code, err, calls, _ = run(TEACHER_SWITCHES="0")
+        code, err, calls, _ = run(PATCH="4", TEACHER_SWITCHES="0")
         self.assertEqual(code, 0, err)
         self.assertEqual(len([c for c in calls if c.startswith("train_teacher.py")]), 2)
         self.assertNotIn("--continued", " ".join(calls))
 
     def test_the_three_round_teacher_of_sessions_1_to_16(self):
-        code, err, calls, _ = run(TEACHER_STILLS="0", JOINT_STILLS="0", TEACHER_STEPS="3000", TEACHER_MORE="4000", TEACHER_TEMPORAL="2000", TEACHER_SWITCHES="0")
+        code, err, calls, _ = run(PATCH="4", TEACHER_STILLS="0", JOINT_STILLS="0", TEACHER_STEPS="3000", TEACHER_MORE="4000", TEACHER_TEMPORAL="2000", TEACHER_SWITCHES="0")
         self.assertEqual(code, 0, err)
         rounds = [c for c in calls if c.startswith("train_teacher.py")]
         self.assertEqual(len(rounds), 3)
@@ -136,46 +148,60 @@ class FromPackTest(unittest.TestCase):
         self.assertIn("--temporal 2000", rounds[2])
 
 
+def pack_of_patch(folder: Path, patch: int | None) -> Path:
+    """A stand-in pack: only its manifest's network is read before the chain starts."""
+    folder.mkdir()
+    config = {"config": {"patch": patch}} if patch else {}
+    (folder / "manifest.json").write_text(json.dumps({"name": "p", "training": config}, indent=1))
+    return folder
+
+
 class PatchTest(unittest.TestCase):
-    def test_patch_2_runs_session_31s_recipe_on_the_2x2_network(self):
-        code, err, calls, configs, run_folder = chain(PATCH="2")
+    def test_the_default_runs_session_31s_teacher_recipe_on_the_shipped_2x2_network(self):
+        code, err, calls, configs, run_folder = chain()
         self.assertEqual(code, 0, err)
-        self.assertEqual([c.split()[0] for c in calls], ["train_ae.py", "train_teacher.py", "train_teacher.py", "make_ode_pairs.py", "train_student_ode.py", "train_dmd.py"])
-        self.assertEqual(set(configs), {'{"patch": 2}'})  # every stage builds the same network
-        self.assertIn("--stills 6000", calls[1])
+        self.assertEqual(set(configs), {""})  # every stage builds default_config(): 2x2 since session 36
         clip_round = calls[2].split()
         self.assertEqual(clip_round[clip_round.index("--init") + 1], str(run_folder / "teacher_stills.pt"))
         for flag, value in (("--steps", "3000"), ("--switch-weight", "3"), ("--switch-prefix", "1"), ("--switch-noise", "0.85"), ("--joint-stills", "16")):
             self.assertEqual(clip_round[clip_round.index(flag) + 1], value, flag)
         self.assertNotIn("--continued", " ".join(calls))
 
-    def test_patch_2_exports_its_teacher_with_independent_noise(self):
-        code, err, calls, _, _ = chain(PATCH="2", EXPORT="1")
+    def test_the_default_exports_its_teacher_with_the_default_independent_noise(self):
+        code, err, calls, _, _ = chain(EXPORT="1")
         self.assertEqual(code, 0, err)
+        self.assertEqual(calls[-1], "export_default.py")
+
+    def test_patch_4_builds_the_4x4_network_and_exports_its_teacher_with_shared_noise(self):
+        code, err, calls, configs, _ = chain(PATCH="4", EXPORT="1")
+        self.assertEqual(code, 0, err)
+        self.assertEqual(set(configs), {'{"patch": 4}'})
+        self.assertNotIn("--switch-noise", calls[2])
         export = calls[-1].split()
         self.assertEqual(export[0], "export_default.py")
-        self.assertEqual(export[export.index("--teacher-noise-correlation") + 1], "0")
+        self.assertEqual(export[export.index("--teacher-noise-correlation") + 1], "0.8")
 
-    def test_the_shipped_patch_leaves_the_network_and_the_clip_round_as_they_were(self):
-        code, err, calls, configs, _ = chain(EXPORT="1")
-        self.assertEqual(code, 0, err)
-        self.assertEqual(set(configs), {""})
-        self.assertNotIn("--switch-noise", calls[2])
-        self.assertEqual(calls[-1], "export_default.py")  # the manifest's noise stays the default
-
-    def test_patch_2_from_a_pack_keeps_only_the_autoencoder(self):
+    def test_from_a_pack_with_a_stills_round_only_the_autoencoder_is_kept(self):
         pack = TRAINING.parent / "models" / "default"
-        code, err, calls, _, _ = chain(PATCH="2", FROM_PACK=str(pack))
+        code, err, calls, _, _ = chain(FROM_PACK=str(pack))
         self.assertEqual(code, 0, err)
         self.assertEqual([c.split()[0] for c in calls[:4]], ["import_pack.py", "train_ae.py", "train_teacher.py", "train_teacher.py"])
         self.assertIn("--switch-noise 0.85", calls[3])
 
+    def test_a_packs_teacher_is_continued_only_at_its_own_patch(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            for patch, build_patch, allowed in ((2, "2", True), (4, "2", False), (2, "4", False), (4, "4", True), (None, "4", True), (None, "2", False)):
+                pack = pack_of_patch(Path(tmp) / f"pack{patch}{build_patch}", patch)
+                code, err, calls, _, _ = chain(FROM_PACK=str(pack), TEACHER_STILLS="0", PATCH=build_patch)
+                self.assertEqual(code == 0, allowed, (patch, build_patch, err))
+                if not allowed:
+                    self.assertIn(f"cannot be continued at {build_patch}x{build_patch}", err)
+                    self.assertEqual(calls, [])
+
     def test_refusals_come_before_anything_runs(self):
-        pack = str(TRAINING.parent / "models" / "default")
         for env, message in (
-            ({"PATCH": "3"}, "4 or 2, not 3"),
-            ({"PATCH": "2", "CAUSVID_MODEL_CONFIG": '{"patch": 2}'}, "unset it"),
-            ({"PATCH": "2", "FROM_PACK": pack, "TEACHER_STILLS": "0"}, "cannot be continued at 2x2"),
+            ({"PATCH": "3"}, "2 or 4, not 3"),
+            ({"PATCH": "4", "CAUSVID_MODEL_CONFIG": '{"patch": 4}'}, "unset it"),
         ):
             code, err, calls, _, _ = chain(**env)
             self.assertEqual(code, 2, env)
