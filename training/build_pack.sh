@@ -43,7 +43,7 @@ case "$PATCH" in
     [ -z "${CAUSVID_MODEL_CONFIG:-}" ] || { echo "PATCH=4 sets CAUSVID_MODEL_CONFIG itself; unset it" >&2; exit 2; }
     export CAUSVID_MODEL_CONFIG='{"patch": 4}'
     DMD_STEPS=${DMD_STEPS:-200}
-        DMD_DATA=${DMD_DATA:-0.5}
+    DMD_DATA=${DMD_DATA:-0.5}
     export_recipe=(--teacher-noise-correlation 0.8)
     ;;
   *) echo "PATCH: 2 or 4, not $PATCH" >&2; exit 2 ;;
