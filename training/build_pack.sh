@@ -74,9 +74,11 @@ TEACHER_SPATIAL=${TEACHER_SPATIAL:-0}
 # first round then starts from (6000 as shipped since session 17); 0 starts it from scratch.
 TEACHER_STILLS=${TEACHER_STILLS:-6000}
 if [ -n "$FROM_PACK" ] && [ "$TEACHER_STILLS" = 0 ]; then
-  # Continuing a pack's teacher needs its patch: the first "patch" of a manifest is the pack's
-  # own network (later ones are its lineage's); a manifest without one is a 4x4 pack.
-  pack_patch=$(grep -o '"patch": *[0-9]*' "$FROM_PACK/manifest.json" 2>/dev/null | head -n 1 | grep -o '[0-9]*$' || true)
+  # Continuing a pack's teacher needs its patch: the manifest's training.config is the pack's own
+  # network (training.continues holds its lineage's); a manifest without one is a 4x4 pack. Any
+  # python3 reads JSON ($PY is the training interpreter, which the tests stand in for).
+  pack_patch=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1])).get("training", {}).get("config", {}).get("patch", 4))' \
+    "$FROM_PACK/manifest.json" 2>/dev/null || true)
   pack_patch=${pack_patch:-4}
   [ "$pack_patch" = "$PATCH" ] || {
     echo "the pack's teacher is ${pack_patch}x${pack_patch}: it cannot be continued at ${PATCH}x${PATCH} (TEACHER_STILLS=0); set PATCH=$pack_patch or grow a new teacher" >&2; exit 2; }
