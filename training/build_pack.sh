@@ -42,6 +42,11 @@ case "$PATCH" in
   4)
     [ -z "${CAUSVID_MODEL_CONFIG:-}" ] || { echo "PATCH=4 sets CAUSVID_MODEL_CONFIG itself; unset it" >&2; exit 2; }
     export CAUSVID_MODEL_CONFIG='{"patch": 4}'
+    TEACHER_STEPS=${TEACHER_STEPS:-4500}
+    # That teacher is the clip round continued this many steps with its text encoder frozen and
+    # clips that switch their prompt drawn three times as often (session 23's B: 75 minutes,
+    # 6577 steps, on one core here).
+    TEACHER_SWITCHES=${TEACHER_SWITCHES:-6577}
     DMD_STEPS=${DMD_STEPS:-200}
     DMD_DATA=${DMD_DATA:-0.5}
     export_recipe=(--teacher-noise-correlation 0.8)
@@ -62,10 +67,9 @@ AE_MORE=${AE_MORE:-700}
 # Extra loss weight on object outlines and on pixel differences (train_ae.py); 0 as shipped.
 AE_EDGE=${AE_EDGE:-0}
 AE_GRADIENT=${AE_GRADIENT:-0}
-# The shipped teacher is one clip round grown from a stills round (as since session 17; 4500
-# steps at 4x4, 3000 at 2x2); the second and third rounds (TEACHER_MORE, TEACHER_TEMPORAL: 4000
-# and 2000 up to session 16) are skipped at 0.
-TEACHER_STEPS=${TEACHER_STEPS:-4500}
+# The shipped teacher is one clip round grown from a stills round (as since session 17; its
+# TEACHER_STEPS are the patch's, above); the second and third rounds (TEACHER_MORE,
+# TEACHER_TEMPORAL: 4000 and 2000 up to session 16) are skipped at 0.
 TEACHER_MORE=${TEACHER_MORE:-0}
 TEACHER_TEMPORAL=${TEACHER_TEMPORAL:-0}
 # The fourth round (spatial attention bias) was measured in session 4 and not shipped: 0 skips it.
@@ -88,10 +92,7 @@ STILLS_LR=${STILLS_LR:-1e-3}
 # Single frames trained beside each clip round's clips (train_teacher.py --joint-stills); 16 as shipped.
 JOINT_STILLS=${JOINT_STILLS:-16}
 TEACHER_CONTINUE=${TEACHER_CONTINUE:-8000}
-# The 4x4 packs' teacher (sessions 25-35) is that teacher continued this many steps with its
-# text encoder frozen and clips that switch their prompt drawn three times as often (session
-# 23's B: 75 minutes, 6577 steps, on one core here); 0 (PATCH=2) stops at the clip round.
-TEACHER_SWITCHES=${TEACHER_SWITCHES:-6577}
+# TEACHER_SWITCHES (the switch round after the clip round; 0 skips it) is the patch's, above.
 EXPORT=${EXPORT:-1}
 ODE_CLIPS=${ODE_CLIPS:-320}
 ODE_STEPS=${ODE_STEPS:-600}
