@@ -6,10 +6,10 @@ from types import SimpleNamespace
 
 import torch
 
-from causvid.scorer import ClipClassifier
+from causvid.scorer import HEADS, ClipClassifier, labels_of
 from causvid.prompts import COLORS, Scene, SceneObject, with_object_scale
 from causvid.render import render_clip
-from evaluate import GONE_COVER, background_switch_lines, bar_verdicts, colour_switch_lines, drift_figures, drift_seed_lines, drift_spread, drift_windows, frame_change, frames_until, gone_after_switch, held_out_scenes, nearest_colour, object_cover, share_read_as, studio_objects, studio_scenes, switch_reading, teacher_label, undrawn_backgrounds, unswitched_move
+from evaluate import GONE_COVER, background_switch_lines, bar_verdicts, colour_switch_lines, drift_figures, drift_seed_lines, drift_spread, drift_windows, frame_change, frames_until, gone_after_switch, held_out_scenes, nearest_colour, paired_gap, object_cover, share_read_as, studio_objects, studio_scenes, switch_reading, teacher_label, undrawn_backgrounds, unswitched_move
 
 
 class FrameChangeTest(unittest.TestCase):
@@ -143,6 +143,30 @@ class ObjectAfterSwitchTest(unittest.TestCase):
     def test_the_card_gives_each_seeds_cover(self):
         rows = colour_switch_lines(self.results([3, float("nan")], [0.25, 0.0])["switch"], {})
         self.assertEqual(rows[-2], "| student | 3, never | 2.0, 2.0 | 1.0, 1.0 | 25.0%, 0.0% |")
+
+
+class PairedGapTest(unittest.TestCase):
+    def reads(self, scene, wrong: int):
+        """The scorer's reading of `scene` with its first `wrong` attributes misread."""
+        right = {k: HEADS[k][i] for k, i in labels_of(scene).items()}
+        return {k: (HEADS[k][(HEADS[k].index(v) + 1) % len(HEADS[k])] if n < wrong else v) for n, (k, v) in enumerate(right.items())}
+
+    def test_the_gap_is_the_mean_of_the_clips_differences_with_their_standard_error(self):
+        scenes = held_out_scenes(1)
+        teacher = [self.reads(s, 1) for s in scenes]  # 4 of 5 right on each clip
+        student = [self.reads(s, w) for s, w in zip(scenes, [0, 1, 2, 3])]  # differences +1, 0, -1, -2 fifths
+        gap = paired_gap(teacher, student, scenes)
+        self.assertEqual(gap["clips"], 4)
+        self.assertAlmostEqual(gap["points"], -10.0)
+        # differences (20, 0, -20, -40) points: sample standard deviation 25.82, over sqrt(4)
+        self.assertAlmostEqual(gap["standard_error"], 12.9099, places=3)
+
+    def test_the_card_and_the_verdict_give_the_gap_and_older_runs_go_without(self):
+        r = ObjectAfterSwitchTest().results([3])
+        verdict = lambda: next(line for line in bar_verdicts(r) if line.startswith("- Student attribute accuracy"))
+        self.assertEqual(verdict(), "- Student attribute accuracy ≥ 90% and within 3 points of the teacher: student 50%, teacher 50%: **not met**.")
+        r["student_minus_teacher"] = {"points": -2.5, "standard_error": 1.25, "clips": 96}
+        self.assertIn("teacher 50% (student − teacher -2.5 ± 1.2 points, paired over 96 clips): **not met**.", verdict())
 
 
 class TeacherLabelTest(unittest.TestCase):
