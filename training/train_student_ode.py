@@ -12,7 +12,7 @@ import argparse
 import numpy as np
 import torch
 
-from causvid.common import Stage, cosine_lr, default_config, load, run_dir, setup_torch
+from causvid.common import Stage, cosine_lr, default_config, load, micro_batch_size, run_dir, setup_torch
 from causvid.model import frame_weighted_mse, x0_from_v
 from causvid.sampler import encode_block_prompts
 from make_ode_pairs import load_teacher
@@ -28,6 +28,22 @@ def states_at(traj, k):
     """traj (B, S, N, C, h, w), k (B, N) step indices -> the state of each frame (B, N, C, h, w)."""
     index = k[:, None, :, None, None, None].expand(-1, 1, -1, *traj.shape[3:])
     return torch.gather(traj, 1, index)[:, 0]
+
+
+def backward_regression(student, x0, noisy, t, emb, mask, micro_batch=None):
+    """Backpropagate the regression of x0 from the trajectory states (frames given clean, t = 0,
+    left out) `micro_batch` clips at a time (all at once when None), each part's loss its share
+    of the batch's, so the summed gradients are the batch's. Returns the batch's loss."""
+    w = (t > 0).float()
+    size = micro_batch or len(x0)
+    total = 0.0
+    for s in range(0, len(x0), size):
+        part = slice(s, s + size)
+        v = student.teacher_forced(x0[part], noisy[part], t[part], emb[part], mask[part])
+        loss = frame_weighted_mse(x0_from_v(noisy[part], v, t[part]), x0[part], w[part], w.sum())
+        loss.backward()
+        total += loss.item()
+    return total
 
 
 def load_pairs(run):
@@ -46,6 +62,7 @@ def main():
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--lr", type=float, default=2e-4)
     ap.add_argument("--seconds", type=float, default=0.0, help="train for this long instead of --steps (on a rented GPU)")
+    ap.add_argument("--micro-batch", type=int, default=None, help="clips a training pass takes at a time, their gradients summed to the batch's (default: causvid.common.CPU_MICRO_BATCH on a CPU, the whole batch on a GPU; 0: the whole batch)")
     args = ap.parse_args()
     dev = setup_torch()
     run = run_dir()
@@ -63,6 +80,7 @@ def main():
     rng = np.random.default_rng(2000 + stage.step)
     F = cfg.frames_per_block
     ts = torch.tensor(timesteps)
+    micro_batch = micro_batch_size(args.micro_batch, dev)
 
     def step(i):
         for g in opt.param_groups:
@@ -79,13 +97,11 @@ def main():
         t[known] = 0
         noisy[known] = x0[known]
         x0, noisy, t = x0.to(dev), noisy.to(dev), t.to(dev)
-        v = student.teacher_forced(x0, noisy, t, emb[idx.to(dev)], mask[idx.to(dev)])
-        loss = frame_weighted_mse(x0_from_v(noisy, v, t), x0, (t > 0).float())
         opt.zero_grad(set_to_none=True)
-        loss.backward()
+        loss = backward_regression(student, x0, noisy, t, emb[idx.to(dev)], mask[idx.to(dev)], micro_batch)
         torch.nn.utils.clip_grad_norm_(student.parameters(), 1.0)
         opt.step()
-        return {"loss": loss.item()}
+        return {"loss": loss}
 
     stage.run_loop(step, seconds=args.seconds)
 

@@ -36,12 +36,13 @@ before it existed, and the shipped chain's bias is zero.
 import argparse
 import copy
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from causvid.common import Stage, cosine_lr, data_dir, default_config, load, run_dir, setup_torch, token_batch
+from causvid.common import Stage, cosine_lr, data_dir, default_config, load, micro_batch_size, run_dir, setup_torch, token_batch
 from causvid.model import TextEncoder, VideoDiT, flow_noise, frame_difference_loss, frame_weighted_mse, x0_from_v
 from causvid.noise import clip_noise
 from causvid.prompts import BACKGROUNDS
@@ -153,10 +154,51 @@ def optimiser_step(loss, opt, params, *averages):
     average follows its network: the teacher's update, shared with probe_patch.py."""
     opt.zero_grad(set_to_none=True)
     loss.backward()
+    apply_gradients(opt, params, *averages)
+
+
+def apply_gradients(opt, params, *averages):
+    """The update once the step's gradients are in: clipped to norm 1, then the averages follow."""
     torch.nn.utils.clip_grad_norm_(params, 1.0)
     opt.step()
     for ema, model in averages:
         ema.update(model)
+
+
+@dataclass
+class FlowBatch:
+    """A drawn batch of the teacher's flow loss: clean latents (B, N, C, h, w), block prompts'
+    tokens (B, blocks, L; dropped ones as the null prompt), noise levels (B, N), noise."""
+    x0: torch.Tensor
+    tokens: torch.Tensor
+    t: torch.Tensor
+    eps: torch.Tensor
+
+
+def backward_flow(dit, text, batch: FlowBatch, micro_batch: int | None, difference_weight: float = 0.0):
+    """Backpropagate the flow loss of `batch` (plus the frame-difference loss at its weight, over
+    pairs of noisy frames) through the network `micro_batch` clips at a time (all at once when
+    None). Each part's loss is its share of the whole batch's, so the summed gradients are the
+    whole batch's. Returns the batch's flow and difference losses."""
+    w = (batch.t > 0).float()
+    pairs = w[:, 1:] * w[:, :-1]
+    size = micro_batch or len(w)
+    flow = difference = 0.0
+    for s in range(0, len(w), size):
+        part = slice(s, s + size)
+        x0, t, tok = batch.x0[part], batch.t[part], batch.tokens[part]
+        b, nb, L = tok.shape
+        emb = text(tok.reshape(b * nb, L).to(x0.device)).reshape(b, nb, L, -1)
+        x_t = flow_noise(x0, batch.eps[part], t)
+        v = dit.bidirectional(x_t, t, emb, (tok != 0).float().to(x0.device))
+        loss = frame_weighted_mse(v, batch.eps[part] - x0, w[part], w.sum())
+        flow += loss.item()
+        if difference_weight:
+            diff = frame_difference_loss(x0_from_v(x_t, v, t), x0, pairs[part], pairs.sum())
+            difference += diff.item()
+            loss = loss + difference_weight * diff
+        loss.backward()
+    return flow, difference
 
 
 def main():
@@ -186,6 +228,7 @@ def main():
     ap.add_argument("--switch-prefix", type=float, default=0.0, help="share of the clean prefixes of switch clips that end at the switch block (0 as shipped: a prefix of any length)")
     ap.add_argument("--switch-noise", type=float, default=0.0, help="with --switch-prefix: the blocks after a prefix that ends at the switch take a noise level from [this, 1) (0 as shipped: the clip's own level)")
     ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: every core; 1 to run two trainings side by side)")
+    ap.add_argument("--micro-batch", type=int, default=None, help="clips a training pass takes at a time, their gradients summed to the batch's: the same step, cheaper where smaller passes stay in the caches (default: causvid.common.CPU_MICRO_BATCH on a CPU, the whole batch on a GPU; 0: the whole batch)")
     args = ap.parse_args()
     if not 0.0 <= args.noise_correlation < 1.0:
         ap.error("--noise-correlation must be in [0, 1): at 1 every frame would be the same noise")
@@ -254,8 +297,8 @@ def main():
     weighted = args.photo_weight != 1 or args.switch_weight != 1
     draw_odds = clip_draw_odds(photo, switch, args.photo_weight, args.switch_weight) if weighted else None
 
-    def flow_matching(k, one_frame):
-        """The flow loss on k clips drawn from the set, or on one frame of each (a still)."""
+    def draw(k, one_frame) -> FlowBatch:
+        """k clips drawn from the set, or one frame of each (a still), as the flow loss takes them."""
         idx = np.sort(rng.choice(n_clips, k, replace=False, p=draw_odds))
         x0 = latents[torch.from_numpy(idx).to(dev)].float()
         tok = tokens[idx].clone()
@@ -263,40 +306,32 @@ def main():
             x0, tok = one_frame_each(x0, tok, rng.integers(0, n, k), fpb)
         drop = torch.from_numpy(rng.random(k) < 0.1)
         tok[drop] = null_prompt_tokens(int(drop.sum()), tok.shape[1])
-        b, nb, L = tok.shape
-        emb = text(tok.reshape(b * nb, L).to(dev)).reshape(b, nb, L, -1)
-        mask = (tok != 0).float().to(dev)
         if one_frame:
-            t = shift_times(torch.sigmoid(torch.randn(b, 1)), args.time_shift).to(dev)
+            t = shift_times(torch.sigmoid(torch.randn(k, 1)), args.time_shift).to(dev)
         else:
-            t = conditioning_times(b, n, fpb, rng, per_block, args.time_shift, args.context_share, switch_block[idx], args.switch_prefix, args.switch_noise).to(dev)
+            t = conditioning_times(k, n, fpb, rng, per_block, args.time_shift, args.context_share, switch_block[idx], args.switch_prefix, args.switch_noise).to(dev)
         # With --noise-correlation every clip's frames share part of one frame (PYoCo's mixed
         # prior, as the pack samples its teacher). Trained so for an hour, the teacher still moved
         # its object at a prompt switch and read lower on held-out prompts (training log, session 23).
         eps = clip_noise(None, len(x0), x0.shape[1:], 0.0 if one_frame else args.noise_correlation, device=dev)
-        x_t = flow_noise(x0, eps, t)
-        v = dit.bidirectional(x_t, t, emb, mask)
-        return frame_weighted_mse(v, eps - x0, (t > 0).float()), (x0, x_t, v, t)
+        return FlowBatch(x0, tok, t, eps)
+
+    micro_batch = micro_batch_size(args.micro_batch, dev)
 
     def step(i):
         for g in opt.param_groups:
             g["lr"] = cosine_lr(i, stage.total, args.lr, warmup=100) * g["lr_scale"]
-        flow, (x0, x_t, v, t) = flow_matching(args.batch, stills)
-        metrics = {"loss": flow.item()}
+        opt.zero_grad(set_to_none=True)
+        # The difference loss is over pairs of noisy frames (the round as trained in session 3).
+        flow, difference = backward_flow(dit, text, draw(args.batch, stills), micro_batch, diff_weight)
+        metrics = {"loss": flow}
         if dit.spatial_bias.requires_grad:  # teacher_optimizer decided whether it learns
             metrics["bias"] = dit.spatial_bias.detach().abs().max().item()
-        loss = flow
         if diff_weight:
-            # Pairs of noisy frames (the round as trained in session 3).
-            both = ((t[:, 1:] > 0) & (t[:, :-1] > 0)).float()
-            diff = frame_difference_loss(x0_from_v(x_t, v, t), x0, both)
-            loss = loss + diff_weight * diff
-            metrics["difference"] = diff.item()
+            metrics["difference"] = difference
         if joint and not stills:
-            still_flow, _ = flow_matching(joint, True)
-            loss = loss + still_flow
-            metrics["stills"] = still_flow.item()
-        optimiser_step(loss, opt, params, (ema_dit, dit), (ema_text, text))
+            metrics["stills"], _ = backward_flow(dit, text, draw(joint, True), micro_batch)
+        apply_gradients(opt, params, (ema_dit, dit), (ema_text, text))
         return metrics
 
     stage.run_loop(step, seconds=args.seconds)

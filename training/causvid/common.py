@@ -41,6 +41,21 @@ STREAM_SINK_FRAMES = 4
 TEACHER_NOISE_CORRELATION = 0.0
 
 
+# Clips a training pass takes at a time on a CPU, the step's gradients summed over its passes.
+# Session 37, the 2x2 network's forward and backward over a teacher step's 16 clips and 16
+# stills on one core: 11.4 s in one pass, 8.0 s by 8 and 6.3 s by 4, where the activations
+# stay in the caches (as in sampling: causvid.sampler.CPU_SAMPLING_GROUP).
+CPU_MICRO_BATCH = 4
+
+
+def micro_batch_size(asked: int | None, device: torch.device) -> int | None:
+    """The clips a training pass takes (None: the whole batch): as asked, else CPU_MICRO_BATCH
+    on a CPU and the whole batch on a GPU, which has the memory and gains nothing from less."""
+    if asked is not None:
+        return asked or None
+    return CPU_MICRO_BATCH if device.type == "cpu" else None
+
+
 def setup_torch(threads: int | None = None) -> torch.device:
     # The cores this process may run on, not the machine's: under `taskset -c 0` one thread,
     # so two jobs pinned to the two cores do not fight over both.

@@ -592,13 +592,14 @@ def x0_from_v(x_t, v, t):
     return x_t - t[:, :, None, None, None] * v
 
 
-def frame_difference_loss(pred, target, pair_weight):
+def frame_difference_loss(pred, target, pair_weight, total_weight=None):
     """Squared error of the frame-to-frame change of `pred` against that of `target`, both
     (B, N, C, h, w), over the consecutive pairs weighted by pair_weight (B, N - 1). A per-frame
     denoiser whose errors are independent from frame to frame pays for them twice here; one
-    that stays coherent with its neighbours (or with a clean frame before it) does not."""
+    that stays coherent with its neighbours (or with a clean frame before it) does not.
+    `total_weight` as in frame_weighted_mse."""
     d_pred, d_true = pred[:, 1:] - pred[:, :-1], target[:, 1:] - target[:, :-1]
-    return frame_weighted_mse(d_pred, d_true, pair_weight)
+    return frame_weighted_mse(d_pred, d_true, pair_weight, total_weight)
 
 
 def frame_pair_change(frames: torch.Tensor) -> torch.Tensor:
@@ -657,8 +658,13 @@ def clean_error_weight(t: torch.Tensor, floor: float) -> torch.Tensor:
     return (t / floor).clamp(max=1.0) ** 2
 
 
-def frame_weighted_mse(pred, target, w):
+def frame_weighted_mse(pred, target, w, total_weight=None):
     """Squared error of (B, N, C, h, w) tensors averaged over the frames weighted by w (B, N):
-    the loss of every stage that leaves some frames (clean conditioning ones) out."""
+    the loss of every stage that leaves some frames (clean conditioning ones) out.
+
+    Given `total_weight`, the sum of w over a whole batch of which these tensors are a slice,
+    it is the slice's share of that batch's loss: the shares of its slices add up to it, so
+    their gradients, accumulated, are the batch's."""
     w = w[:, :, None, None, None]
-    return ((pred - target) ** 2 * w).sum() / (w.sum() * target[0, 0].numel())
+    total = w.sum() if total_weight is None else total_weight
+    return ((pred - target) ** 2 * w).sum() / (total * target[0, 0].numel())

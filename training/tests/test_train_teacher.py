@@ -7,8 +7,11 @@ import torch
 
 from causvid.model import TextEncoder, VideoDiT
 from causvid.noise import clip_noise
+from causvid.sampler import null_prompt_tokens
 from make_test_pack import tiny_config
-from train_teacher import conditioning_times, clip_draw_odds, round_recipe, shift_times, teacher_optimizer
+from causvid.model import frame_weighted_mse
+from make_test_pack import randomise
+from train_teacher import FlowBatch, backward_flow, conditioning_times, clip_draw_odds, round_recipe, shift_times, teacher_optimizer
 
 
 class ConditioningTimesTest(unittest.TestCase):
@@ -143,6 +146,45 @@ class TeacherOptimizerTest(unittest.TestCase):
         self.assertFalse(any(id(p) in in_opt or id(p) in clipped for p in text.parameters()))
         self.assertFalse(any(p.requires_grad for p in text.parameters()))
         self.assertTrue(all(id(p) in in_opt for p in dit.parameters() if p is not dit.spatial_bias))
+
+
+class MicroBatchTest(unittest.TestCase):
+    def test_a_slices_share_of_the_loss_is_its_error_over_the_whole_batchs_weight(self):
+        pred, target = torch.zeros(2, 2, 1, 1, 1), torch.tensor([1.0, 2.0, 3.0, 4.0]).reshape(2, 2, 1, 1, 1)
+        w = torch.tensor([[1.0, 0.0], [1.0, 1.0]])
+        self.assertAlmostEqual(frame_weighted_mse(pred, target, w).item(), (1 + 9 + 16) / 3, places=5)
+        first = frame_weighted_mse(pred[:1], target[:1], w[:1], w.sum()).item()
+        second = frame_weighted_mse(pred[1:], target[1:], w[1:], w.sum()).item()
+        self.assertAlmostEqual(first, 1 / 3, places=6)
+        self.assertAlmostEqual(first + second, (1 + 9 + 16) / 3, places=5)
+
+    def gradients(self, micro_batch, difference_weight):
+        cfg = tiny_config()
+        dit, text = VideoDiT(cfg), TextEncoder(cfg)
+        randomise(dit, 1)
+        randomise(text, 2)
+        g = torch.Generator().manual_seed(3)
+        shape = (5, cfg.clip_frames, cfg.latent_channels, cfg.latent_size, cfg.latent_size)
+        t = torch.rand(5, cfg.clip_frames, generator=g)
+        t[1, :4] = 0  # a clean prefix block: left out of both losses
+        tokens = torch.randint(3, cfg.vocab_size, (5, cfg.clip_frames // cfg.frames_per_block, cfg.max_tokens), generator=g)
+        tokens[2] = null_prompt_tokens(1, tokens.shape[1])[0]  # a dropped prompt
+        batch = FlowBatch(torch.randn(shape, generator=g), tokens, t, torch.randn(shape, generator=g))
+        losses = backward_flow(dit, text, batch, micro_batch, difference_weight)
+        return losses, [p.grad.clone() if p.grad is not None else None for p in list(dit.parameters()) + list(text.parameters())]
+
+    def test_micro_batches_give_the_whole_batchs_losses_and_gradients(self):
+        for weight in (0.0, 2.0):
+            (flow, diff), whole = self.gradients(None, weight)
+            for micro in (2, 1):
+                (f, d), parts = self.gradients(micro, weight)
+                self.assertAlmostEqual(f, flow, places=5)
+                self.assertAlmostEqual(d, diff, places=5)
+                for a, b in zip(whole, parts):
+                    self.assertEqual(a is None, b is None)
+                    if a is not None:
+                        torch.testing.assert_close(b, a, rtol=1e-4, atol=1e-6)
+            self.assertEqual(diff == 0.0, weight == 0.0)
 
 
 if __name__ == "__main__":
