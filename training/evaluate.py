@@ -716,7 +716,7 @@ def write_card(path: Path, r: dict):
         "# Model card: playground-default",
         "",
         "Made by `training/evaluate.py` from the checkpoints in `training/runs/default` "
-        f"(student from `{r['student_from']}`). Numbers come from one run of that script; see "
+        f"(student from `{r['student_from']}`). " + r.get("provenance", "Numbers come from one run of that script.") + " See "
         "`training/README.md` for how the pack was trained and what it cost.",
         "",
         "## Attribute accuracy on held-out colour/shape pairs",

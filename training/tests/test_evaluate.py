@@ -9,7 +9,7 @@ import torch
 from causvid.scorer import HEADS, ClipClassifier, labels_of
 from causvid.prompts import COLORS, Scene, SceneObject, with_object_scale
 from causvid.render import render_clip
-from evaluate import GONE_COVER, background_switch_lines, bar_verdicts, colour_switch_lines, drift_figures, drift_seed_lines, drift_spread, drift_windows, frame_change, frames_until, gone_after_switch, held_out_scenes, nearest_colour, paired_gap, object_cover, share_read_as, studio_objects, studio_scenes, switch_reading, teacher_label, undrawn_backgrounds, unswitched_move
+from evaluate import GONE_COVER, NOTES_MARKER, write_card, background_switch_lines, bar_verdicts, colour_switch_lines, drift_figures, drift_seed_lines, drift_spread, drift_windows, frame_change, frames_until, gone_after_switch, held_out_scenes, nearest_colour, paired_gap, object_cover, share_read_as, studio_objects, studio_scenes, switch_reading, teacher_label, undrawn_backgrounds, unswitched_move
 
 
 class FrameChangeTest(unittest.TestCase):
@@ -167,6 +167,37 @@ class PairedGapTest(unittest.TestCase):
         self.assertEqual(verdict(), "- Student attribute accuracy ≥ 90% and within 3 points of the teacher: student 50%, teacher 50%: **not met**.")
         r["student_minus_teacher"] = {"points": -2.5, "standard_error": 1.25, "clips": 96}
         self.assertIn("teacher 50% (student − teacher -2.5 ± 1.2 points, paired over 96 clips): **not met**.", verdict())
+
+
+class WriteCardTest(unittest.TestCase):
+    """The card from a real run's figures (session 37's, tests/card_results.json)."""
+
+    def card(self, **changes):
+        import json
+        import tempfile
+        from pathlib import Path
+
+        r = {**json.loads((Path(__file__).parent / "card_results.json").read_text()), **changes}
+        with tempfile.TemporaryDirectory() as d:
+            path = Path(d) / "card.md"
+            path.write_text("old figures\n" + NOTES_MARKER + "\nHand-written notes.\n")
+            write_card(path, {k: v for k, v in r.items() if v is not None})
+            return path.read_text()
+
+    def test_the_card_gives_the_gap_to_the_teacher_and_keeps_the_notes(self):
+        card = self.card()
+        self.assertIn("Over the 96 held-out clips, read clip by clip (both drew the same scenes), the student scores -3.5 points "
+                      "against the teacher, with a standard error of 2.3 points.", card)
+        self.assertIn("| mean | 88% | 88% | 53% | 49% |", card)
+        self.assertTrue(card.endswith(NOTES_MARKER + "\nHand-written notes.\n"))
+        self.assertNotIn("old figures", card)
+
+    def test_a_card_from_two_runs_says_so_and_one_from_one_run_says_that(self):
+        self.assertIn("from session 37's (96 held-out clips)", self.card())
+        self.assertNotIn("Numbers come from one run", self.card())
+        single = self.card(provenance=None, student_minus_teacher=None)
+        self.assertIn("Numbers come from one run of that script. See `training/README.md`", single)
+        self.assertNotIn("clip by clip", single)
 
 
 class TeacherLabelTest(unittest.TestCase):
