@@ -22,9 +22,7 @@ class MicroBatchSizeTest(unittest.TestCase):
 class BackwardRegressionTest(unittest.TestCase):
     def gradients(self, micro_batch):
         cfg = tiny_config()
-        student, text = VideoDiT(cfg), TextEncoder(cfg)
-        randomise(student, 4)
-        randomise(text, 5)
+        student, text = randomise(VideoDiT(cfg), 4), randomise(TextEncoder(cfg), 5)
         g = torch.Generator().manual_seed(6)
         shape = (5, cfg.clip_frames, cfg.latent_channels, cfg.latent_size, cfg.latent_size)
         x0, noisy = torch.randn(shape, generator=g), torch.randn(shape, generator=g)

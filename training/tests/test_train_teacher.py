@@ -160,9 +160,7 @@ class MicroBatchTest(unittest.TestCase):
 
     def gradients(self, micro_batch, difference_weight):
         cfg = tiny_config()
-        dit, text = VideoDiT(cfg), TextEncoder(cfg)
-        randomise(dit, 1)
-        randomise(text, 2)
+        dit, text = randomise(VideoDiT(cfg), 1), randomise(TextEncoder(cfg), 2)
         g = torch.Generator().manual_seed(3)
         shape = (5, cfg.clip_frames, cfg.latent_channels, cfg.latent_size, cfg.latent_size)
         t = torch.rand(5, cfg.clip_frames, generator=g)
