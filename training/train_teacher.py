@@ -165,7 +165,7 @@ def apply_gradients(opt, params, *averages):
         ema.update(model)
 
 
-@dataclass
+@dataclass(frozen=True)
 class FlowBatch:
     """A drawn batch of the teacher's flow loss: clean latents (B, N, C, h, w), block prompts'
     tokens (B, blocks, L; dropped ones as the null prompt), noise levels (B, N), noise."""
