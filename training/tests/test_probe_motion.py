@@ -1,0 +1,60 @@
+"""The motion probe reads the rendered truth as moving the way its prompt says, and nothing else so."""
+
+import math
+import unittest
+
+import numpy as np
+
+from causvid.data import SHIPPED_OBJECT_SCALE
+from causvid.prompts import MOTIONS
+from causvid.render import render_clip
+from probe_motion import motion_figures, object_track, shown, studio_motion_scenes
+
+SCENES = studio_motion_scenes(1, SHIPPED_OBJECT_SCALE)
+CLIPS = [render_clip([s] * 4, 4) for s in SCENES]
+
+
+class ObjectTrackTest(unittest.TestCase):
+    def test_the_truth_moves_its_object_a_third_of_the_view_in_the_prompted_direction(self):
+        tracks = {s.objects[0].motion: object_track(c) for s, c in zip(SCENES, CLIPS)}
+        self.assertAlmostEqual(tracks["moving left"][0], -32.7, delta=1.0)
+        self.assertAlmostEqual(tracks["moving right"][0], 32.7, delta=1.0)
+        self.assertAlmostEqual(tracks["moving up"][1], -32.7, delta=1.0)
+        self.assertAlmostEqual(tracks["moving down"][1], 32.7, delta=1.0)
+        self.assertGreater(tracks["growing"][2], 2.0)
+        self.assertLess(tracks["shrinking"][2], 0.5)
+        right, down, growth = tracks["standing still"]
+        self.assertEqual((round(right, 3), round(down, 3)), (0.0, 0.0))
+        self.assertAlmostEqual(growth, 1.0, places=3)
+
+    def test_an_empty_studio_has_no_move(self):
+        empty = np.full((16, 128, 128, 3), 128, np.uint8)
+        right, down, growth = object_track(empty)
+        self.assertTrue(math.isnan(right) and math.isnan(down))
+        self.assertEqual(growth, 1.0)
+
+
+class ShownTest(unittest.TestCase):
+    def test_each_directed_word_needs_its_own_direction(self):
+        self.assertTrue(shown("moving left", -9, 0, 1))
+        self.assertFalse(shown("moving left", 9, 0, 1))
+        self.assertFalse(shown("moving left", -7, 0, 1), "under a quarter of the truth's move")
+        self.assertTrue(shown("moving down", 0, 9, 1))
+        self.assertFalse(shown("moving up", 0, 9, 1))
+        self.assertTrue(shown("growing", 0, 0, 1.4))
+        self.assertFalse(shown("growing", 0, 0, 1.2), "under a third more area")
+        self.assertFalse(shown("growing", 0, 0, 0.5))
+        self.assertTrue(shown("shrinking", 0, 0, 0.7))
+        self.assertIsNone(shown("spinning", 30, 0, 1))
+        self.assertIsNone(shown("standing still", 0, 0, 1))
+
+    def test_the_truth_shows_every_directed_motion_and_a_still_object_none(self):
+        figures = motion_figures(CLIPS, SCENES)
+        self.assertEqual((figures["shown"], figures["directed_clips"]), (1.0, 6))
+        self.assertEqual(set(figures["per_motion"]), set(MOTIONS))
+        still = CLIPS[MOTIONS.index("standing still")]
+        self.assertEqual(motion_figures([still] * 6, SCENES[:6])["shown"], 0.0)
+
+
+if __name__ == "__main__":
+    unittest.main()
