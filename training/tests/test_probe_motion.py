@@ -8,7 +8,7 @@ import numpy as np
 from causvid.data import SHIPPED_OBJECT_SCALE
 from causvid.prompts import MOTIONS
 from causvid.render import render_clip
-from probe_motion import motion_figures, object_track, shown, studio_motion_scenes
+from probe_motion import ENDS, contrasts, mean_drift, motion_figures, object_track, shown, studio_motion_scenes, truth_prior
 
 SCENES = studio_motion_scenes(1, SHIPPED_OBJECT_SCALE)
 CLIPS = [render_clip([s] * 4, 4) for s in SCENES]
@@ -54,6 +54,25 @@ class ShownTest(unittest.TestCase):
         self.assertEqual(set(figures["per_motion"]), set(MOTIONS))
         still = CLIPS[MOTIONS.index("standing still")]
         self.assertEqual(motion_figures([still] * 6, SCENES[:6])["shown"], 0.0)
+
+
+class PriorTest(unittest.TestCase):
+    def test_the_drift_of_a_square_moving_two_pixels_a_frame(self):
+        frames = np.full((16, 64, 64, 3), 0.5, np.float32)
+        for k in range(16):
+            frames[k, 20:30, 10 + 2 * k : 20 + 2 * k] = (0.9, 0.1, 0.1)
+        right, down = mean_drift(frames)
+        self.assertAlmostEqual(right, 2.0 * (16 - ENDS), places=4)  # the mean of frames 12-15 less that of 0-3
+        self.assertAlmostEqual(down, 0.0, places=4)
+
+    def test_contrasts_are_right_minus_left_and_down_minus_up(self):
+        drifts = {"moving left": (-10.0, 1.0), "moving right": (12.0, 0.0), "moving up": (0.5, -9.0), "moving down": (0.0, 11.5)}
+        self.assertEqual(contrasts(drifts), {"right_minus_left": 22.0, "down_minus_up": 20.5})
+
+    def test_the_truth_averaged_over_places_drifts_the_prompted_way(self):
+        truth = truth_prior([("red", "ball")], SHIPPED_OBJECT_SCALE, placements=4)["red ball"]
+        self.assertGreater(truth["right_minus_left"], 15)
+        self.assertGreater(truth["down_minus_up"], 15)
 
 
 if __name__ == "__main__":
