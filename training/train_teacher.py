@@ -45,7 +45,7 @@ import torch
 from causvid.common import Stage, cosine_lr, data_dir, default_config, load, micro_batch_size, run_dir, setup_torch, token_batch
 from causvid.model import TextEncoder, VideoDiT, flow_noise, frame_difference_loss, frame_weighted_mse, x0_from_v
 from causvid.noise import clip_noise
-from causvid.prompts import BACKGROUNDS
+from causvid.prompts import BACKGROUNDS, VOCABULARY, grown_text_embedding
 from causvid.sampler import null_prompt_tokens
 
 
@@ -269,7 +269,10 @@ def main():
     elif args.init:
         init = load(args.init)["state"]  # network and average both start from the average
         for k, module in weights.items():
-            module.load_state_dict(init["ema_" + k.removeprefix("ema_")])
+            state = init["ema_" + k.removeprefix("ema_")]
+            if "text" in k:  # a teacher trained on words, continued on the phrase vocabulary
+                state = {n: grown_text_embedding(w, VOCABULARY) if n.endswith("embed.weight") else w for n, w in state.items()}
+            module.load_state_dict(state)
         print(f"[{rounds[0][0]}] starting from the averaged weights of {args.init}", flush=True)
     name, args.steps, args.lr = rounds[-1]
     opt, params = teacher_optimizer(dit, text, name, args.lr, args.bias_lr_scale, args.learn_spatial_bias, not args.freeze_text)

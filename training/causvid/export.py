@@ -19,6 +19,15 @@ from .prompts import ALIASES, BOS_ID, MAX_TOKENS, PAD_ID, UNK_ID, VOCABULARY
 
 OPSET = 16  # torch 1.13 exports a broken LayerNormalization (no scale) at 17
 FORMAT_VERSION = 1
+# Version 2: a vocabulary entry may be two words, read before its words (the phrase
+# vocabulary, causvid.prompts.PHRASES). An engine of version 1 would read them as two tokens
+# and draw something else without a word of warning, so such a pack says 2; a pack of words
+# stays 1, readable by every engine.
+PHRASE_FORMAT_VERSION = 2
+
+
+def format_version(vocabulary: list[str]) -> int:
+    return PHRASE_FORMAT_VERSION if any(" " in entry for entry in vocabulary) else FORMAT_VERSION
 
 
 class _StudentStep(nn.Module):
@@ -200,7 +209,7 @@ def export_pack(
         onnx.checker.check_model(onnx.load(str(path)))
     manifest = {
         "format": "causvid-pack",
-        "format_version": FORMAT_VERSION,
+        "format_version": format_version(VOCABULARY),
         "name": name,
         "description": description,
         "video": {"width": cfg.frame_size, "height": cfg.frame_size, "fps": 16},

@@ -6,6 +6,7 @@ The tokenizer follows docs/model-pack.md exactly, because the Java engine re-imp
 
 from __future__ import annotations
 
+import os
 import random
 import re
 from dataclasses import dataclass, field, replace
@@ -56,9 +57,22 @@ PAD_ID, BOS_ID, UNK_ID = 0, 1, 2
 MAX_TOKENS = 16
 
 
-def _vocabulary() -> list[str]:
+# "The camera pans left" slides the view's content right, as in film, while "moving left" moves
+# the object left: one token "left" in both gave the text encoder nothing to tell them apart by.
+# It embedded "left" the same way in both phrases (cosine 0.97, "right" 0.99), and the teacher
+# moved its objects and pans either way (training log, session 38). A phrase vocabulary
+# (CAUSVID_VOCABULARY=phrases, read once for every stage of a run, as CAUSVID_MODEL_CONFIG is)
+# gives each camera direction a token of its own, after every word, so the word ids stay.
+PHRASES = ("pans left", "pans right")
+
+
+def phrase_vocabulary() -> bool:
+    return os.environ.get("CAUSVID_VOCABULARY", "words") == "phrases"
+
+
+def vocabulary_of(with_phrases: bool = False) -> list[str]:
     words: list[str] = []
-    phrases = (
+    grammar = (
         ["a", "and", "the"]
         + list(COLORS)
         + SHAPES
@@ -66,14 +80,26 @@ def _vocabulary() -> list[str]:
         + list(BACKGROUNDS.values())
         + [c for c in CAMERAS.values() if c]
     )
-    for phrase in phrases:
+    for phrase in grammar:
         for w in phrase.split():
             if w not in words:
                 words.append(w)
-    return SPECIAL + words
+    return SPECIAL + words + (list(PHRASES) if with_phrases else [])
 
 
-VOCABULARY = _vocabulary()
+VOCABULARY = vocabulary_of(phrase_vocabulary())
+
+
+def grown_text_embedding(weight, vocabulary: list[str]):
+    """A text encoder's embedding table (rows: the words of a smaller vocabulary that
+    `vocabulary` extends) with a row for each entry it lacks, a copy of the row of the entry's
+    last word: a teacher trained on words reads "pans left" as it read "left" at first, and
+    training then tells the two apart."""
+    grown = weight.new_empty((len(vocabulary), weight.shape[1]))
+    grown[: weight.shape[0]] = weight
+    for i in range(weight.shape[0], len(vocabulary)):
+        grown[i] = weight[vocabulary.index(vocabulary[i].split()[-1])]
+    return grown
 _WORD_ID = {w: i for i, w in enumerate(VOCABULARY)}
 # Words a user writes that mean a vocabulary word the grammar never renders: "an orange ball"
 # is read as "a orange ball" rather than reported as unknown. Shipped in the manifest, so the
@@ -87,18 +113,28 @@ class TokenizedPrompt:
     unknown_words: list[str]
 
 
-def tokenize(prompt: str, max_tokens: int = MAX_TOKENS) -> TokenizedPrompt:
+def tokenize(prompt: str, max_tokens: int = MAX_TOKENS, vocabulary: list[str] | None = None) -> TokenizedPrompt:
     """Lower-case, split on non-letters, read aliases as their word, map through the
-    vocabulary, BOS first, pad."""
+    vocabulary (the run's, or the one given; a two-word entry before its words), BOS first,
+    pad."""
+    word_id = _WORD_ID if vocabulary is None else {w: i for i, w in enumerate(vocabulary)}
     words = [ALIASES.get(w, w) for w in re.split(r"[^a-z]+", prompt.lower()) if w]
     ids = [BOS_ID]
     unknown = []
-    for w in words:
-        if w in _WORD_ID:
-            ids.append(_WORD_ID[w])
+    i = 0
+    while i < len(words):
+        pair = " ".join(words[i : i + 2])
+        if i + 1 < len(words) and pair in word_id:
+            ids.append(word_id[pair])
+            i += 2
+            continue
+        w = words[i]
+        if w in word_id:
+            ids.append(word_id[w])
         else:
             ids.append(UNK_ID)
             unknown.append(w)
+        i += 1
     ids = ids[:max_tokens]
     ids += [PAD_ID] * (max_tokens - len(ids))
     return TokenizedPrompt(ids, unknown)

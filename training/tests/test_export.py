@@ -7,9 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import onnx
+import torch
 
+from causvid.export import format_version
 from causvid.noise import block_noise, clip_noise, correlate_frames, uniforms
-from causvid.prompts import UNK_ID, tokenize
+from causvid.prompts import UNK_ID, grown_text_embedding, tokenize, vocabulary_of
 
 
 def onnx_io(path):
@@ -111,6 +113,33 @@ class TokenizerNoiseTest(unittest.TestCase):
     def test_an_is_read_as_a_and_not_reported(self):
         self.assertEqual(tokenize("an orange ball").ids, tokenize("a orange ball").ids)
         self.assertEqual(tokenize("An orange BALL").unknown_words, [])
+
+    def test_a_phrase_vocabulary_reads_the_camera_direction_as_one_token(self):
+        phrases = vocabulary_of(with_phrases=True)
+        self.assertEqual(phrases[: len(vocabulary_of())], vocabulary_of(), "every word keeps its id")
+        self.assertEqual(phrases[-2:], ["pans left", "pans right"])
+        ids = lambda p, v=phrases: tokenize(p, vocabulary=v).ids
+        self.assertEqual(ids("the camera pans left")[:5], [1, phrases.index("the"), phrases.index("camera"), phrases.index("pans left"), 0])
+        self.assertEqual(ids("a red ball moving left, the camera Pans  RIGHT!")[4:], ids("a red ball moving left the camera pans right")[4:])
+        self.assertIn(phrases.index("left"), ids("moving left"), "an object's direction stays the word")
+        self.assertEqual(ids("left pans")[1:3], [phrases.index("left"), phrases.index("pans")], "a phrase only in its order")
+        self.assertEqual(ids("pans")[1], phrases.index("pans"))
+        self.assertEqual(tokenize("the camera pans left", vocabulary=phrases).unknown_words, [])
+        self.assertEqual(ids("the camera pans left", vocabulary_of())[3:5], [vocabulary_of().index("pans"), vocabulary_of().index("left")])
+
+    def test_a_pack_with_phrases_says_version_2_and_one_of_words_stays_1(self):
+        self.assertEqual(format_version(vocabulary_of()), 1)
+        self.assertEqual(format_version(vocabulary_of(with_phrases=True)), 2)
+
+    def test_a_grown_embedding_reads_each_phrase_as_its_last_word(self):
+        words, phrases = vocabulary_of(), vocabulary_of(with_phrases=True)
+        weight = torch.arange(len(words) * 3, dtype=torch.float32).reshape(len(words), 3)
+        grown = grown_text_embedding(weight, phrases)
+        self.assertEqual(tuple(grown.shape), (len(phrases), 3))
+        self.assertTrue(torch.equal(grown[: len(words)], weight))
+        self.assertTrue(torch.equal(grown[phrases.index("pans left")], weight[words.index("left")]))
+        self.assertTrue(torch.equal(grown[phrases.index("pans right")], weight[words.index("right")]))
+        self.assertTrue(torch.equal(grown_text_embedding(weight, words), weight), "nothing to grow")
 
     def test_splitmix_golden(self):
         # SplitMix64 of state 0: the published first output is 0xE220A8397B1DCDAF.

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The parsed {@code manifest.json} of a model pack (docs/model-pack.md, format version 1). All
+ * The parsed {@code manifest.json} of a model pack (docs/model-pack.md, format versions 1 and 2). All
  * resolution, timing and cache sizes the engine uses come from here.
  */
 public record Manifest(

@@ -20,7 +20,15 @@ import java.util.Optional;
  */
 public final class ModelPack {
   public static final String FORMAT = "causvid-pack";
-  public static final List<Integer> READABLE_VERSIONS = List.of(1);
+
+  /**
+   * Version 2 lets a vocabulary entry be two words, read before its words (a pack trained on the
+   * phrase vocabulary); a pack of single words says 1.
+   */
+  public static final List<Integer> READABLE_VERSIONS = List.of(1, 2);
+
+  /** The first version whose vocabulary may hold two-word entries. */
+  public static final int PHRASE_VERSION = 2;
 
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -139,6 +147,17 @@ public final class ModelPack {
     int v = text.vocabulary().size();
     for (int id : new int[] {text.padId(), text.bosId(), text.unkId()}) {
       require(id >= 0 && id < v, where, "has a special token id " + id + " outside the vocabulary");
+    }
+    for (String entry : text.vocabulary()) {
+      int words = entry.split(" ", -1).length;
+      require(
+          words == 1
+              || (words == 2 && m.formatVersion() >= PHRASE_VERSION && !entry.contains("  ")),
+          where,
+          "has the vocabulary entry \""
+              + entry
+              + "\"; entries are one word, or two words from format version "
+              + PHRASE_VERSION);
     }
     for (var alias : text.aliases().entrySet()) {
       require(

@@ -10,7 +10,8 @@ import studio.causvid.engine.pack.Manifest;
 
 /**
  * The word-level tokenizer of docs/model-pack.md: lower-case, split on non-letters, read aliases as
- * their word, look up.
+ * their word, look up, a two-word vocabulary entry (such as "pans left", format version 2) before
+ * its words.
  */
 public final class Tokenizer {
   private static final Pattern NON_LETTERS = Pattern.compile("[^\\p{L}]+");
@@ -31,11 +32,21 @@ public final class Tokenizer {
     List<Long> tokens = new ArrayList<>();
     List<String> unknown = new ArrayList<>();
     tokens.add((long) spec.bosId());
+    List<String> words = new ArrayList<>();
     for (String word : NON_LETTERS.split(text.toLowerCase(Locale.ROOT))) {
-      if (word.isEmpty()) {
+      if (!word.isEmpty()) {
+        words.add(spec.aliases().getOrDefault(word, word));
+      }
+    }
+    for (int i = 0; i < words.size(); i++) {
+      String word = words.get(i);
+      Integer pair = i + 1 < words.size() ? ids.get(word + " " + words.get(i + 1)) : null;
+      if (pair != null) {
+        tokens.add((long) pair);
+        i++;
         continue;
       }
-      Integer id = ids.get(spec.aliases().getOrDefault(word, word));
+      Integer id = ids.get(word);
       if (id == null) {
         unknown.add(word);
         tokens.add((long) spec.unkId());

@@ -77,7 +77,22 @@ class ModelPackTest {
     edit(dir, s -> s.replace("\"format_version\": 1", "\"format_version\": 7"));
     var e = assertThrows(PackException.class, () -> ModelPack.open(dir));
     assertTrue(e.getMessage().contains("version 7"), e.getMessage());
-    assertTrue(e.getMessage().contains("[1]"), e.getMessage());
+    assertTrue(e.getMessage().contains("[1, 2]"), e.getMessage());
+  }
+
+  @Test
+  void aTwoWordEntryNeedsVersionTwo() throws IOException, PackException {
+    Path dir = ToyPack.copyTo(tmp.resolve("p"));
+    edit(dir, s -> s.replace("\"snow\"", "\"snow\", \"in snow\""));
+    var e = assertThrows(PackException.class, () -> ModelPack.open(dir));
+    assertTrue(e.getMessage().contains("\"in snow\""), e.getMessage());
+    assertTrue(e.getMessage().contains("two words from format version 2"), e.getMessage());
+
+    edit(dir, s -> s.replace("\"format_version\": 1", "\"format_version\": 2"));
+    assertEquals("in snow", ModelPack.open(dir).manifest().text().vocabulary().get(13));
+
+    edit(dir, s -> s.replace("\"in snow\"", "\"in the snow\""));
+    assertThrows(PackException.class, () -> ModelPack.open(dir), "three words");
   }
 
   @Test

@@ -53,6 +53,27 @@ class TokenizerTest {
   }
 
   @Test
+  void readsATwoWordEntryBeforeItsWordsAndOnlyInItsOrder() {
+    // As causvid.prompts.tokenize reads the phrase vocabulary (training/tests/test_export.py).
+    Manifest.Text phrases =
+        new Manifest.Text(
+            6,
+            0,
+            1,
+            2,
+            List.of("<pad>", "<bos>", "<unk>", "the", "pans", "left", "pans left"),
+            java.util.Map.of("an", "the"));
+    Tokenizer tokenizer = new Tokenizer(phrases);
+    assertArrayEquals(
+        new long[] {1, 3, 2, 6, 0, 0}, tokenizer.tokenize("the camera pans left").ids());
+    assertArrayEquals(new long[] {1, 6, 0, 0, 0, 0}, tokenizer.tokenize("Pans  LEFT!").ids());
+    assertArrayEquals(new long[] {1, 5, 4, 0, 0, 0}, tokenizer.tokenize("left pans").ids());
+    assertArrayEquals(new long[] {1, 4, 0, 0, 0, 0}, tokenizer.tokenize("pans").ids());
+    assertArrayEquals(new long[] {1, 3, 6, 5, 0, 0}, tokenizer.tokenize("an pans left left").ids());
+    assertEquals(List.of("camera"), tokenizer.tokenize("the camera pans left").unknownWords());
+  }
+
+  @Test
   void splitsOnDigitsAndPunctuationAndCutsToMaxTokens() {
     TokenizedPrompt p = new Tokenizer(spec).tokenize("red2cat--dog_snow in the a");
     assertArrayEquals(new long[] {1, 4, 6, 7, 12, 10}, p.ids());
