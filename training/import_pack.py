@@ -13,7 +13,8 @@ session can count on are the pack's. This writes, from its graphs (causvid.pack)
 - pack_manifest.json: the pack's manifest, whose account of its training export_default.py
   carries into the next pack's as its lineage, and whose student timesteps it ships the
   imported student with.
-It prints the CAUSVID_MODEL_CONFIG the pack's architecture needs when it is not the default.
+It prints the CAUSVID_MODEL_CONFIG the pack's architecture needs when it is not the default,
+and the CAUSVID_VOCABULARY its text encoder was trained on when it is not this run's.
 """
 
 import argparse
@@ -22,6 +23,18 @@ from pathlib import Path
 
 from causvid.common import TRAINING_DIR, default_config, run_dir, save_atomic
 from causvid.pack import read_pack
+from causvid.prompts import VOCABULARY, vocabulary_of
+
+
+def vocabulary_setting(vocabulary: list[str]) -> str | None:
+    """The CAUSVID_VOCABULARY a pack's vocabulary needs when this run reads another one
+    (None when they agree); refuses a vocabulary this code cannot tokenize as its pack did."""
+    if vocabulary == VOCABULARY:
+        return None
+    for setting, known in (("words", vocabulary_of()), ("phrases", vocabulary_of(with_phrases=True))):
+        if vocabulary == known:
+            return setting
+    raise SystemExit("the pack's vocabulary is none this code tokenizes: its text encoder would read other tokens")
 
 
 def import_pack(pack: Path, run: Path) -> dict:
@@ -46,6 +59,13 @@ def main():
     differs = {k: v for k, v in config.items() if default_config().to_dict().get(k) != v}
     if differs:
         print(f"its architecture is not the default: export CAUSVID_MODEL_CONFIG='{json.dumps(differs)}'")
+    setting = vocabulary_setting(read_pack_vocabulary(args.pack))
+    if setting:
+        print(f"its vocabulary is not this run's: export CAUSVID_VOCABULARY={setting}")
+
+
+def read_pack_vocabulary(pack: Path) -> list[str]:
+    return json.loads((pack / "manifest.json").read_text())["text"]["vocabulary"]
 
 
 if __name__ == "__main__":

@@ -162,5 +162,16 @@ class ShippedPackTest(unittest.TestCase):
         self.assertFalse(all(torch.equal(t[k], s[k]) for k in t))
 
 
+class VocabularySettingTest(unittest.TestCase):
+    def test_a_pack_of_the_other_vocabulary_names_its_setting_and_a_foreign_one_is_refused(self):
+        from causvid.prompts import VOCABULARY, vocabulary_of
+
+        self.assertIsNone(import_pack.vocabulary_setting(list(VOCABULARY)))
+        other = "phrases" if VOCABULARY == vocabulary_of() else "words"
+        self.assertEqual(import_pack.vocabulary_setting(vocabulary_of(with_phrases=other == "phrases")), other)
+        with self.assertRaises(SystemExit):
+            import_pack.vocabulary_setting(list(VOCABULARY) + ["zebra"])
+
+
 if __name__ == "__main__":
     unittest.main()
