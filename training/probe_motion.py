@@ -5,13 +5,15 @@
 
 The card's motion column is a classifier's reading, and every teacher so far has sat near its
 chance (training log). This says what the generator does instead: one object in the plain
-studio, every motion word, and on each frame the object's place and size (the pixels far off
-the backdrop). The rendered truth moves 33 px in a second in the prompted direction, and grows
-or shrinks by more than a factor of two; a motion counts as shown when the object moves more
-than 8 px the prompted way (a quarter of the truth's move) or its area changes by a third.
-It prints, per motion, the move and the change of size, and the share of the six directed
-motions shown, for the truth and each generator (18 clips at --seeds 2: ~4 min on one core
-for the teacher).
+studio, every motion word and a still object under each camera pan, and on each frame the
+object's place and size (the pixels far off the backdrop). The rendered truth moves 33 px in a
+second in the prompted direction, and grows or shrinks by more than a factor of two; a pan
+left slides it 24 px right. A motion counts as shown when the object moves more than 8 px the
+prompted way (a quarter of the truth's move) or its area changes by a third. It prints, per
+case, the move and the change of size, and the share of the six directed motions and of the
+two pans shown, for the truth and each generator (22 clips at --seeds 2: ~5 min on one core
+for the teacher). `--first-frame` gives the teacher the truth's first frame clean, as a photo
+is given (image-to-video): the object's place is then known and only its motion is asked for.
 
 `--prior` asks the teacher earlier in sampling, in seconds: its estimate of the clean clip from
 near-pure noise (t = 0.9), averaged over eight draws, is its belief about the clip before any
@@ -33,9 +35,9 @@ from causvid.common import data_dir, default_config, load, load_autoencoder, run
 from causvid.data import rendered_object_scale
 from causvid.model import VideoDiT, x0_from_v
 from causvid.noise import clip_noise
-from causvid.prompts import MOTIONS, Scene, SceneObject, describe, with_object_scale
+from causvid.prompts import CAMERAS, MOTIONS, Scene, SceneObject, describe, with_object_scale
 from causvid.render import render_clip
-from causvid.sampler import StudentStreamer, encode_block_prompts, frames_to_u8, teacher_sample
+from causvid.sampler import StudentStreamer, encode_block_prompts, frames_from_u8, frames_to_u8, teacher_sample
 from causvid.silhouette import off_backdrop
 from make_ode_pairs import load_teacher, run_timesteps
 
@@ -45,9 +47,23 @@ SHOWN_GROWTH = 4 / 3
 ENDS = 4  # frames averaged at each end of the clip
 
 
+PANS = ("pan_left", "pan_right")
+
+
 def studio_motion_scenes(seeds: int, object_scale: float) -> list[Scene]:
-    """Every motion `seeds` times, each time another object, in the plain studio."""
-    return [with_object_scale(Scene((SceneObject(*OBJECTS[k % len(OBJECTS)], m),), "studio"), object_scale) for k in range(seeds) for m in MOTIONS]
+    """Every motion, and a still object under each camera pan, `seeds` times, each time
+    another object, in the plain studio (where a pan shows only as the object sliding)."""
+    scenes = []
+    for k in range(seeds):
+        colour, shape = OBJECTS[k % len(OBJECTS)]
+        scenes += [Scene((SceneObject(colour, shape, m),), "studio") for m in MOTIONS]
+        scenes += [Scene((SceneObject(colour, shape, "standing still"),), "studio", pan) for pan in PANS]
+    return [with_object_scale(s, object_scale) for s in scenes]
+
+
+def case_of(scene: Scene) -> str:
+    """What a studio scene asks for: its object's motion, or its camera's pan ("pans left")."""
+    return scene.objects[0].motion if scene.camera == "still" else CAMERAS[scene.camera].removeprefix("the camera ")
 
 
 def object_track(clip_u8: np.ndarray) -> tuple[float, float, float]:
@@ -68,10 +84,13 @@ def object_track(clip_u8: np.ndarray) -> tuple[float, float, float]:
     return float(move[0]), float(move[1]), float(growth)
 
 
-def shown(motion: str, right: float, down: float, growth: float) -> bool | None:
-    """Whether a track shows a directed motion word; None for the words with no direction
-    (bouncing, spinning, standing still), which a track of the centre cannot read."""
+def shown(case: str, right: float, down: float, growth: float) -> bool | None:
+    """Whether a track shows a directed motion word or a pan (as in film, a pan left slides
+    the content right); None for the words with no direction (bouncing, spinning, standing
+    still), which a track of the centre cannot read."""
     test = {
+        "pans left": right > SHOWN_MOVE_PX,
+        "pans right": right < -SHOWN_MOVE_PX,
         "moving left": right < -SHOWN_MOVE_PX,
         "moving right": right > SHOWN_MOVE_PX,
         "moving up": down < -SHOWN_MOVE_PX,
@@ -79,22 +98,23 @@ def shown(motion: str, right: float, down: float, growth: float) -> bool | None:
         "growing": growth > SHOWN_GROWTH,
         "shrinking": growth < 1 / SHOWN_GROWTH,
     }
-    return test.get(motion)
+    return test.get(case)
 
 
 def motion_figures(clips, scenes) -> dict:
-    """Per motion the mean move and growth, and the share of directed-motion clips shown."""
-    rows = {m: [] for m in MOTIONS}
-    verdicts = []
+    """Per case (case_of) the mean move and growth; the share of the directed-motion clips
+    shown, and of the pan clips."""
+    rows, motions, pans = {}, [], []
     for clip, scene in zip(clips, scenes):
-        motion = scene.objects[0].motion
+        case = case_of(scene)
         track = object_track(clip)
-        rows[motion].append(track)
-        verdict = shown(motion, *track)
+        rows.setdefault(case, []).append(track)
+        verdict = shown(case, *track)
         if verdict is not None:
-            verdicts.append(verdict)
-    per_motion = {m: {k: round(float(np.nanmean([r[i] for r in rs])), 2) for i, k in enumerate(("right", "down", "growth"))} for m, rs in rows.items() if rs}
-    return {"shown": float(np.mean(verdicts)), "directed_clips": len(verdicts), "per_motion": per_motion}
+            (motions if scene.camera == "still" else pans).append(verdict)
+    per_case = {c: {k: round(float(np.nanmean([r[i] for r in rs])), 2) for i, k in enumerate(("right", "down", "growth"))} for c, rs in rows.items()}
+    share = lambda v: float(np.mean(v)) if v else math.nan
+    return {"shown": share(motions), "directed_clips": len(motions), "pans_shown": share(pans), "pan_clips": len(pans), "per_case": per_case}
 
 
 PRIOR_MOTIONS = ("moving left", "moving right", "moving up", "moving down")
@@ -155,6 +175,7 @@ def main():
     ap.add_argument("--student", help="also a student checkpoint of the run, e.g. student_dmd")
     ap.add_argument("--guidance", type=float, default=3.0)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--first-frame", action="store_true", help="the teacher continues the truth's first frame, given clean (image-to-video), where the object's place is known")
     ap.add_argument("--prior", action="store_true", help="only the teacher's belief at t = 0.9 against the truth's (seconds)")
     args = ap.parse_args()
     setup_torch(args.threads)
@@ -171,7 +192,13 @@ def main():
     teacher, text = load_teacher(run, cfg, args.checkpoint)
     with torch.no_grad():
         noise = clip_noise(torch.Generator().manual_seed(700), len(scenes), (cfg.clip_frames, cfg.latent_channels, cfg.latent_size, cfg.latent_size), 0.0)
-        x0, _ = teacher_sample(teacher, text, [[describe(s)] * blocks for s in scenes], 48, args.guidance, noise)
+        cond = None
+        if args.first_frame:
+            truth = torch.stack([ae.encoder(frames_from_u8(render_clip([s] * blocks, cfg.frames_per_block))) for s in scenes])
+            known = torch.zeros(len(scenes), cfg.clip_frames, dtype=torch.bool)
+            known[:, 0] = True
+            cond = (truth, known)
+        x0, _ = teacher_sample(teacher, text, [[describe(s)] * blocks for s in scenes], 48, args.guidance, noise, cond=cond)
         results["teacher"] = motion_figures([frames_to_u8(ae.decoder(lat)) for lat in x0], scenes)
         if args.student:
             student = VideoDiT(cfg)
@@ -179,7 +206,7 @@ def main():
             student.eval()
             made = [StudentStreamer(student, text, ae.decoder, run_timesteps(run), 12, 4).generate({0: describe(s)}, blocks, seed=5000 + i) for i, s in enumerate(scenes)]
             results["student"] = motion_figures([frames_to_u8(ae.decoder(lat)) for lat in made], scenes)
-    print(json.dumps({"checkpoint": args.checkpoint or "finished teacher", "guidance": args.guidance, **results}))
+    print(json.dumps({"checkpoint": args.checkpoint or "finished teacher", "guidance": args.guidance, "first_frame": args.first_frame, **results}))
 
 
 if __name__ == "__main__":

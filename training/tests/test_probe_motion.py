@@ -8,7 +8,7 @@ import numpy as np
 from causvid.data import SHIPPED_OBJECT_SCALE
 from causvid.prompts import MOTIONS
 from causvid.render import render_clip
-from probe_motion import ENDS, contrasts, mean_drift, motion_figures, object_track, shown, studio_motion_scenes, truth_prior
+from probe_motion import ENDS, case_of, contrasts, mean_drift, motion_figures, object_track, shown, studio_motion_scenes, truth_prior
 
 SCENES = studio_motion_scenes(1, SHIPPED_OBJECT_SCALE)
 CLIPS = [render_clip([s] * 4, 4) for s in SCENES]
@@ -16,7 +16,7 @@ CLIPS = [render_clip([s] * 4, 4) for s in SCENES]
 
 class ObjectTrackTest(unittest.TestCase):
     def test_the_truth_moves_its_object_a_third_of_the_view_in_the_prompted_direction(self):
-        tracks = {s.objects[0].motion: object_track(c) for s, c in zip(SCENES, CLIPS)}
+        tracks = {case_of(s): object_track(c) for s, c in zip(SCENES, CLIPS)}
         self.assertAlmostEqual(tracks["moving left"][0], -32.7, delta=1.0)
         self.assertAlmostEqual(tracks["moving right"][0], 32.7, delta=1.0)
         self.assertAlmostEqual(tracks["moving up"][1], -32.7, delta=1.0)
@@ -26,6 +26,8 @@ class ObjectTrackTest(unittest.TestCase):
         right, down, growth = tracks["standing still"]
         self.assertEqual((round(right, 3), round(down, 3)), (0.0, 0.0))
         self.assertAlmostEqual(growth, 1.0, places=3)
+        self.assertAlmostEqual(tracks["pans left"][0], 24.0, delta=1.0, msg="as in film, the content slides right")
+        self.assertAlmostEqual(tracks["pans right"][0], -24.0, delta=1.0)
 
     def test_an_empty_studio_has_no_move(self):
         empty = np.full((16, 128, 128, 3), 128, np.uint8)
@@ -47,13 +49,18 @@ class ShownTest(unittest.TestCase):
         self.assertTrue(shown("shrinking", 0, 0, 0.7))
         self.assertIsNone(shown("spinning", 30, 0, 1))
         self.assertIsNone(shown("standing still", 0, 0, 1))
+        self.assertTrue(shown("pans left", 9, 0, 1))
+        self.assertFalse(shown("pans left", -9, 0, 1))
+        self.assertTrue(shown("pans right", -9, 0, 1))
 
     def test_the_truth_shows_every_directed_motion_and_a_still_object_none(self):
         figures = motion_figures(CLIPS, SCENES)
         self.assertEqual((figures["shown"], figures["directed_clips"]), (1.0, 6))
-        self.assertEqual(set(figures["per_motion"]), set(MOTIONS))
+        self.assertEqual((figures["pans_shown"], figures["pan_clips"]), (1.0, 2))
+        self.assertEqual(set(figures["per_case"]), set(MOTIONS) | {"pans left", "pans right"})
         still = CLIPS[MOTIONS.index("standing still")]
-        self.assertEqual(motion_figures([still] * 6, SCENES[:6])["shown"], 0.0)
+        held = motion_figures([still] * len(SCENES), SCENES)
+        self.assertEqual((held["shown"], held["pans_shown"]), (0.0, 0.0))
 
 
 class PriorTest(unittest.TestCase):
