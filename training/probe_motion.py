@@ -172,6 +172,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seeds", type=int, default=2, help="clips of each motion")
     ap.add_argument("--checkpoint", help="a teacher round's checkpoint (default: the run's finished teacher)")
+    ap.add_argument("--raw", action="store_true", help="the teacher's own weights, not their average (which lags far behind them in a short run)")
     ap.add_argument("--student", help="also a student checkpoint of the run, e.g. student_dmd")
     ap.add_argument("--guidance", type=float, default=3.0)
     ap.add_argument("--threads", type=int, default=1)
@@ -182,14 +183,14 @@ def main():
     run, cfg = run_dir(), default_config()
     ae = load_autoencoder(run)
     if args.prior:
-        teacher, text = load_teacher(run, cfg, args.checkpoint)
+        teacher, text = load_teacher(run, cfg, args.checkpoint, averaged=not args.raw)
         objects, scale = OBJECTS[:2], rendered_object_scale(data_dir())
         print(json.dumps({"checkpoint": args.checkpoint or "finished teacher", "truth": truth_prior(objects, scale), "teacher": teacher_prior(teacher, text, ae.decoder, objects)}))
         return
     scenes = studio_motion_scenes(args.seeds, rendered_object_scale(data_dir()))
     blocks = cfg.clip_frames // cfg.frames_per_block
     results = {"truth": motion_figures([render_clip([s] * blocks, cfg.frames_per_block) for s in scenes], scenes)}
-    teacher, text = load_teacher(run, cfg, args.checkpoint)
+    teacher, text = load_teacher(run, cfg, args.checkpoint, averaged=not args.raw)
     with torch.no_grad():
         noise = clip_noise(torch.Generator().manual_seed(700), len(scenes), (cfg.clip_frames, cfg.latent_channels, cfg.latent_size, cfg.latent_size), 0.0)
         cond = None
@@ -206,7 +207,7 @@ def main():
             student.eval()
             made = [StudentStreamer(student, text, ae.decoder, run_timesteps(run), 12, 4).generate({0: describe(s)}, blocks, seed=5000 + i) for i, s in enumerate(scenes)]
             results["student"] = motion_figures([frames_to_u8(ae.decoder(lat)) for lat in made], scenes)
-    print(json.dumps({"checkpoint": args.checkpoint or "finished teacher", "guidance": args.guidance, "first_frame": args.first_frame, **results}))
+    print(json.dumps({"checkpoint": args.checkpoint or "finished teacher", "guidance": args.guidance, "first_frame": args.first_frame, "raw": args.raw, **results}))
 
 
 if __name__ == "__main__":
