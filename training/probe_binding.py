@@ -16,8 +16,8 @@ It also splits the readings by noise level, which tells where in sampling a word
 (an object's motion is a layout across frames, and the training levels reach high noise
 rarely: session 38).
 
-Costs one forward pass per candidate prompt and level: with the default four levels, 27
-prompts a clip, about 20 s a clip on one core for the 2x2 network.
+Costs one forward pass per candidate prompt and level: with the default four levels, 31
+prompts a clip (its own once per attribute), about 20 s a clip on one core for the 2x2 network.
 """
 
 import argparse

@@ -67,7 +67,10 @@ PHRASES = ("pans left", "pans right")
 
 
 def phrase_vocabulary() -> bool:
-    return os.environ.get("CAUSVID_VOCABULARY", "words") == "phrases"
+    setting = os.environ.get("CAUSVID_VOCABULARY", "words")
+    if setting not in ("words", "phrases"):
+        raise ValueError(f"CAUSVID_VOCABULARY is {setting!r}: 'words' (the default) or 'phrases'")
+    return setting == "phrases"
 
 
 def vocabulary_of(with_phrases: bool = False) -> list[str]:
@@ -88,6 +91,7 @@ def vocabulary_of(with_phrases: bool = False) -> list[str]:
 
 
 VOCABULARY = vocabulary_of(phrase_vocabulary())
+_WORD_ID = {w: i for i, w in enumerate(VOCABULARY)}
 
 
 def grown_text_embedding(weight, vocabulary: list[str]):
@@ -100,7 +104,8 @@ def grown_text_embedding(weight, vocabulary: list[str]):
     for i in range(weight.shape[0], len(vocabulary)):
         grown[i] = weight[vocabulary.index(vocabulary[i].split()[-1])]
     return grown
-_WORD_ID = {w: i for i, w in enumerate(VOCABULARY)}
+
+
 # Words a user writes that mean a vocabulary word the grammar never renders: "an orange ball"
 # is read as "a orange ball" rather than reported as unknown. Shipped in the manifest, so the
 # engine reads prompts the same way without a new text encoder.
