@@ -54,18 +54,15 @@ def main():
     ap.add_argument("--pack", type=Path, default=TRAINING_DIR.parent / "models" / "default")
     args = ap.parse_args()
     run = run_dir()
+    # Before anything is written: a vocabulary this code cannot tokenize is refused here.
+    setting = vocabulary_setting(json.loads((args.pack / "manifest.json").read_text())["text"]["vocabulary"])
     config = import_pack(args.pack, run)
     print(f"imported {args.pack} into {run}: ae_final.pt, teacher_pack.pt, student_pack.pt, pack_manifest.json")
     differs = {k: v for k, v in config.items() if default_config().to_dict().get(k) != v}
     if differs:
         print(f"its architecture is not the default: export CAUSVID_MODEL_CONFIG='{json.dumps(differs)}'")
-    setting = vocabulary_setting(read_pack_vocabulary(args.pack))
     if setting:
         print(f"its vocabulary is not this run's: export CAUSVID_VOCABULARY={setting}")
-
-
-def read_pack_vocabulary(pack: Path) -> list[str]:
-    return json.loads((pack / "manifest.json").read_text())["text"]["vocabulary"]
 
 
 if __name__ == "__main__":

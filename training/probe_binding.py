@@ -114,11 +114,11 @@ def main():
     words = attribute_words()
     scenes = held_out_scenes(args.per_pair, object_scale=rendered_object_scale(data_dir()))
     reads = {a: [] for a in words}
+    generator = torch.Generator()
     start = time.time()
     for i, scene in enumerate(scenes):
         with torch.no_grad():
             x0 = ae.encoder(frames_from_u8(render_clip([scene] * (cfg.clip_frames // cfg.frames_per_block), cfg.frames_per_block)))
-        generator = torch.Generator().manual_seed(1000 + i)
         for attribute, options in words.items():
             prompts = [describe(with_word(scene, attribute, w)) for w in options]
             # The same noise for every attribute of a clip: the candidates differ only in the word.
