@@ -36,6 +36,7 @@ before it existed, and the shipped chain's bias is zero.
 import argparse
 import copy
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,11 +83,20 @@ def conditioning_times(b, n, fpb, rng, per_block=0.0, shift=1.0, context=0.35, s
     return t
 
 
-def clip_draw_odds(is_photo: np.ndarray, is_switch: np.ndarray, photo_weight: float = 1.0, switch_weight: float = 1.0) -> np.ndarray:
-    """Each clip's chance of being drawn when photo clips are `photo_weight` times as likely and
-    clips with a prompt switch `switch_weight` times (a clip that is both, the product)."""
+def clip_draw_odds(is_photo: np.ndarray, is_switch: np.ndarray, photo_weight: float = 1.0, switch_weight: float = 1.0,
+                   is_sideways: np.ndarray | None = None, sideways_weight: float = 1.0) -> np.ndarray:
+    """Each clip's chance of being drawn when photo clips are `photo_weight` times as likely,
+    clips with a prompt switch `switch_weight` times and clips that say left or right
+    `sideways_weight` times (a clip that is several, the product)."""
     odds = np.where(is_photo, photo_weight, 1.0) * np.where(is_switch, switch_weight, 1.0)
+    if is_sideways is not None:
+        odds = odds * np.where(is_sideways, sideways_weight, 1.0)
     return odds / odds.sum()
+
+
+def says_sideways(blocks: list[str]) -> bool:
+    """Whether any block's prompt moves the object or the camera left or right."""
+    return any(re.search(r"\b(left|right)\b", b) for b in blocks)
 
 
 def one_frame_each(x0, tok, frames, fpb):
@@ -223,6 +233,7 @@ def main():
     ap.add_argument("--stills", type=int, default=0, help="instead of the clip rounds: pretrain on single frames for this many steps (stage teacher_stills), a start for --init")
     ap.add_argument("--photo-weight", type=float, default=1.0, help="draw clips whose prompt is set in a photo this many times as often as the others")
     ap.add_argument("--switch-weight", type=float, default=1.0, help="draw clips whose prompt switches at a block boundary this many times as often as the others")
+    ap.add_argument("--sideways-weight", type=float, default=1.0, help="draw clips whose prompt says left or right (an object's motion or a pan) this many times as often as the others")
     ap.add_argument("--noise-correlation", type=float, default=0.0, help="train on clip noise whose frames share this much of one frame (PYoCo's mixed prior, as the pack samples its teacher); 0: independent frames, as the shipped teacher was trained")
     ap.add_argument("--context-share", type=float, default=0.35, help="share of clips given clean frames to continue from (a prefix of blocks, or the first frame)")
     ap.add_argument("--switch-prefix", type=float, default=0.0, help="share of the clean prefixes of switch clips that end at the switch block (0 as shipped: a prefix of any length)")
@@ -297,8 +308,11 @@ def main():
     switch = switch_block > 0
     # Unweighted runs pass no odds: numpy draws other clips when given even uniform ones, and the
     # shipped recipe's batches stay as they were.
-    weighted = args.photo_weight != 1 or args.switch_weight != 1
-    draw_odds = clip_draw_odds(photo, switch, args.photo_weight, args.switch_weight) if weighted else None
+    # Left and right are what the teacher of words never told apart (training log, session 38):
+    # --sideways-weight spends more of a run on the clips that say them.
+    sideways = np.array([says_sideways(blocks) for blocks in prompts])
+    weighted = args.photo_weight != 1 or args.switch_weight != 1 or args.sideways_weight != 1
+    draw_odds = clip_draw_odds(photo, switch, args.photo_weight, args.switch_weight, sideways, args.sideways_weight) if weighted else None
 
     def draw(k, one_frame) -> FlowBatch:
         """k clips drawn from the set, or one frame of each (a still), as the flow loss takes them."""

@@ -11,7 +11,7 @@ from causvid.sampler import null_prompt_tokens
 from make_test_pack import tiny_config
 from causvid.model import frame_weighted_mse
 from make_test_pack import randomise
-from train_teacher import FlowBatch, backward_flow, conditioning_times, clip_draw_odds, round_recipe, shift_times, teacher_optimizer
+from train_teacher import FlowBatch, backward_flow, conditioning_times, clip_draw_odds, round_recipe, says_sideways, shift_times, teacher_optimizer
 
 
 class ConditioningTimesTest(unittest.TestCase):
@@ -113,6 +113,17 @@ class ClipDrawOddsTest(unittest.TestCase):
         photo, switch = np.array([True, True, False, False]), np.array([True, False, True, False])
         odds = clip_draw_odds(photo, switch, photo_weight=3.0, switch_weight=2.0)
         np.testing.assert_allclose(odds, np.array([6, 3, 2, 1]) / 12)
+
+    def test_sideways_clips_weighted_with_the_others(self):
+        switch, sideways = np.array([True, False, False]), np.array([True, True, False])
+        odds = clip_draw_odds(np.zeros(3, bool), switch, switch_weight=2.0, is_sideways=sideways, sideways_weight=3.0)
+        np.testing.assert_allclose(odds, np.array([6, 3, 1]) / 10)
+
+    def test_sideways_reads_object_motion_and_pans_not_other_words(self):
+        self.assertTrue(says_sideways(["a red ball moving left in the sky"]))
+        self.assertTrue(says_sideways(["a red ball in the sky", "a red ball in the sky, the camera pans right"]))
+        self.assertFalse(says_sideways(["a bright ball moving up", "a ball growing, the camera zooms in"]))
+        self.assertFalse(says_sideways(["a rightward box"]))  # a whole word only
 
 
 class RoundRecipeTest(unittest.TestCase):
