@@ -50,15 +50,33 @@ ENDS = 4  # frames averaged at each end of the clip
 PANS = ("pan_left", "pan_right")
 
 
-def studio_motion_scenes(seeds: int, object_scale: float) -> list[Scene]:
-    """Every motion, and a still object under each camera pan, `seeds` times, each time
-    another object, in the plain studio (where a pan shows only as the object sliding)."""
+def studio_motion_scenes(seeds: int, object_scale: float, pans_only: bool = False) -> list[Scene]:
+    """Every motion (unless `pans_only`), and a still object under each camera pan, `seeds`
+    times, each time another object, in the plain studio (where a pan shows only as the object
+    sliding)."""
     scenes = []
     for k in range(seeds):
         colour, shape = OBJECTS[k % len(OBJECTS)]
-        scenes += [Scene((SceneObject(colour, shape, m),), "studio") for m in MOTIONS]
+        scenes += [] if pans_only else [Scene((SceneObject(colour, shape, m),), "studio") for m in MOTIONS]
         scenes += [Scene((SceneObject(colour, shape, "standing still"),), "studio", pan) for pan in PANS]
     return [with_object_scale(s, object_scale) for s in scenes]
+
+
+def probe_noise(seeds: int, per_seed: int, shape: tuple, paired: bool) -> torch.Tensor:
+    """Each scene's starting noise (seeds * per_seed, *shape), in studio_motion_scenes' order:
+    a draw of its own, or with `paired` one draw for all the scenes of a seed, so that two of its
+    cases differ only by their prompts."""
+    draws = clip_noise(torch.Generator().manual_seed(700), seeds if paired else seeds * per_seed, shape, 0.0)
+    return draws.repeat_interleave(per_seed, 0) if paired else draws
+
+
+def case_contrast(per_case: dict, plus: str, minus: str, axis: str = "right") -> float:
+    """How much further along `axis` case `plus` leaves the object than case `minus`: "pans
+    left" against "pans right" is 48 px in the truth, "moving right" against "moving left" 65;
+    a generator that does not read the words gives 0 up to noise, which --paired cancels."""
+    if plus not in per_case or minus not in per_case:
+        return math.nan
+    return round(per_case[plus][axis] - per_case[minus][axis], 2)
 
 
 def case_of(scene: Scene) -> str:
@@ -114,7 +132,10 @@ def motion_figures(clips, scenes) -> dict:
             (motions if scene.camera == "still" else pans).append(verdict)
     per_case = {c: {k: round(float(np.nanmean([r[i] for r in rs])), 2) for i, k in enumerate(("right", "down", "growth"))} for c, rs in rows.items()}
     share = lambda v: float(np.mean(v)) if v else math.nan
-    return {"shown": share(motions), "directed_clips": len(motions), "pans_shown": share(pans), "pan_clips": len(pans), "per_case": per_case}
+    return {"shown": share(motions), "directed_clips": len(motions), "pans_shown": share(pans), "pan_clips": len(pans), "contrasts": {
+        "pans left - pans right": case_contrast(per_case, "pans left", "pans right"),
+        "moving right - moving left": case_contrast(per_case, "moving right", "moving left"),
+        "moving down - moving up": case_contrast(per_case, "moving down", "moving up", "down")}, "per_case": per_case}
 
 
 PRIOR_MOTIONS = ("moving left", "moving right", "moving up", "moving down")
@@ -177,6 +198,8 @@ def main():
     ap.add_argument("--guidance", type=float, default=3.0)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--first-frame", action="store_true", help="the teacher continues the truth's first frame, given clean (image-to-video), where the object's place is known")
+    ap.add_argument("--paired", action="store_true", help="one noise draw for all the cases of a seed, so cases differ only by their prompts (the figures before session 39 drew each clip its own: their pans left and right differ by noise too)")
+    ap.add_argument("--pans-only", action="store_true", help="only the pans (2 clips a seed: ~1 min on both cores at --seeds 3)")
     ap.add_argument("--prior", action="store_true", help="only the teacher's belief at t = 0.9 against the truth's (seconds)")
     args = ap.parse_args()
     setup_torch(args.threads)
@@ -187,12 +210,13 @@ def main():
         objects, scale = OBJECTS[:2], rendered_object_scale(data_dir())
         print(json.dumps({"checkpoint": args.checkpoint or "finished teacher", "truth": truth_prior(objects, scale), "teacher": teacher_prior(teacher, text, ae.decoder, objects)}))
         return
-    scenes = studio_motion_scenes(args.seeds, rendered_object_scale(data_dir()))
+    scenes = studio_motion_scenes(args.seeds, rendered_object_scale(data_dir()), args.pans_only)
+    per_seed = len(scenes) // args.seeds
     blocks = cfg.clip_frames // cfg.frames_per_block
     results = {"truth": motion_figures([render_clip([s] * blocks, cfg.frames_per_block) for s in scenes], scenes)}
     teacher, text = load_teacher(run, cfg, args.checkpoint, averaged=not args.raw)
     with torch.no_grad():
-        noise = clip_noise(torch.Generator().manual_seed(700), len(scenes), (cfg.clip_frames, cfg.latent_channels, cfg.latent_size, cfg.latent_size), 0.0)
+        noise = probe_noise(args.seeds, per_seed, (cfg.clip_frames, cfg.latent_channels, cfg.latent_size, cfg.latent_size), args.paired)
         cond = None
         if args.first_frame:
             truth = torch.stack([ae.encoder(frames_from_u8(render_clip([s] * blocks, cfg.frames_per_block))) for s in scenes])
@@ -205,9 +229,9 @@ def main():
             student = VideoDiT(cfg)
             student.load_state_dict(load(run / f"{args.student}.pt")["state"]["student"])
             student.eval()
-            made = [StudentStreamer(student, text, ae.decoder, run_timesteps(run), 12, 4).generate({0: describe(s)}, blocks, seed=5000 + i) for i, s in enumerate(scenes)]
+            made = [StudentStreamer(student, text, ae.decoder, run_timesteps(run), 12, 4).generate({0: describe(s)}, blocks, seed=5000 + (i // per_seed if args.paired else i)) for i, s in enumerate(scenes)]
             results["student"] = motion_figures([frames_to_u8(ae.decoder(lat)) for lat in made], scenes)
-    print(json.dumps({"checkpoint": args.checkpoint or "finished teacher", "guidance": args.guidance, "first_frame": args.first_frame, "raw": args.raw, **results}))
+    print(json.dumps({"checkpoint": args.checkpoint or "finished teacher", "guidance": args.guidance, "first_frame": args.first_frame, "raw": args.raw, "paired": args.paired, **results}))
 
 
 if __name__ == "__main__":

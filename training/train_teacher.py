@@ -227,6 +227,7 @@ def main():
     ap.add_argument("--joint-stills", type=int, default=0, help="in the clip rounds, also this many single frames a step (their flow loss added), so the frame's layout keeps learning beside time")
     ap.add_argument("--learn-spatial-bias", action="store_true", help="train the spatial attention bias in every round, not only the spatial one (a run-wide choice: a round's optimiser state then holds it)")
     ap.add_argument("--init", type=Path, help="start the first round from this teacher's EMA weights instead of from scratch")
+    ap.add_argument("--phrase-seed", choices=("last", "content"), default="last", help="with --init: a phrase's text row starts as its last word's (a teacher of words grows them so) or, with content, as the word for the way it moves the view's content (\"pans left\": \"right\"), for a phrase teacher too")
     ap.add_argument("--continued", action="store_true", help="with --init: train the round as stage teacher_continued, so that it continues this run's own teacher without overwriting it (how the shipped teacher was made since session 25)")
     ap.add_argument("--freeze-text", action="store_true", help="leave the text encoder as it starts (with --init): the continued teacher can then ship beside the student distilled with that encoder")
     ap.add_argument("--temporal-recipe", action="store_true", help="train the round with the third round's per-block noise levels and frame-difference loss: for a round started with --init from a teacher that learned them, such as the shipped one (import_pack.py)")
@@ -282,7 +283,7 @@ def main():
         for k, module in weights.items():
             state = init["ema_" + k.removeprefix("ema_")]
             if "text" in k:  # a teacher trained on words, continued on the phrase vocabulary
-                state = {n: grown_text_embedding(w, VOCABULARY) if n.endswith("embed.weight") else w for n, w in state.items()}
+                state = {n: grown_text_embedding(w, VOCABULARY, args.phrase_seed == "content") if n.endswith("embed.weight") else w for n, w in state.items()}
             module.load_state_dict(state)
         print(f"[{rounds[0][0]}] starting from the averaged weights of {args.init}", flush=True)
     name, args.steps, args.lr = rounds[-1]

@@ -94,15 +94,29 @@ VOCABULARY = vocabulary_of(phrase_vocabulary())
 _WORD_ID = {w: i for i, w in enumerate(VOCABULARY)}
 
 
-def grown_text_embedding(weight, vocabulary: list[str]):
+# The word for the way a phrase moves the view's content: a pan left slides it right. Seeding a
+# phrase's row from it (--phrase-seed content) starts the pan where the teacher's "right" already
+# moves things, instead of from "left", which training must then turn around (session 39).
+CONTENT_WORD = {"pans left": "right", "pans right": "left"}
+
+
+def phrase_seed_word(entry: str, content: bool = False) -> str:
+    """The word whose row a phrase's row starts from: its last word, or with `content` the word
+    for the way it moves the view's content."""
+    return CONTENT_WORD[entry] if content else entry.split()[-1]
+
+
+def grown_text_embedding(weight, vocabulary: list[str], content: bool = False):
     """A text encoder's embedding table (rows: the words of a smaller vocabulary that
-    `vocabulary` extends) with a row for each entry it lacks, a copy of the row of the entry's
-    last word: a teacher trained on words reads "pans left" as it read "left" at first, and
-    training then tells the two apart."""
+    `vocabulary` extends, or all of it) with a row for each phrase it lacks, a copy of the row of
+    its seed word (`phrase_seed_word`): a teacher trained on words reads "pans left" as it read
+    that word at first, and training then tells the two apart. With `content` the rows a
+    phrase already has are seeded again too, so a phrase teacher can start its pans over."""
     grown = weight.new_empty((len(vocabulary), weight.shape[1]))
     grown[: weight.shape[0]] = weight
-    for i in range(weight.shape[0], len(vocabulary)):
-        grown[i] = weight[vocabulary.index(vocabulary[i].split()[-1])]
+    for i, entry in enumerate(vocabulary):
+        if " " in entry and (i >= weight.shape[0] or content):
+            grown[i] = weight[vocabulary.index(phrase_seed_word(entry, content))]
     return grown
 
 

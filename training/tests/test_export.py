@@ -141,6 +141,19 @@ class TokenizerNoiseTest(unittest.TestCase):
         self.assertTrue(torch.equal(grown[phrases.index("pans right")], weight[words.index("right")]))
         self.assertTrue(torch.equal(grown_text_embedding(weight, words), weight), "nothing to grow")
 
+    def test_a_content_seed_starts_each_pan_from_the_way_it_slides_the_view(self):
+        words, phrases = vocabulary_of(), vocabulary_of(with_phrases=True)
+        weight = torch.arange(len(words) * 3, dtype=torch.float32).reshape(len(words), 3)
+        grown = grown_text_embedding(weight, phrases, content=True)
+        self.assertTrue(torch.equal(grown[phrases.index("pans left")], weight[words.index("right")]))
+        self.assertTrue(torch.equal(grown[phrases.index("pans right")], weight[words.index("left")]))
+        # A phrase teacher's own rows are seeded again; its words' rows stay.
+        trained = torch.randn(len(phrases), 3)
+        again = grown_text_embedding(trained, phrases, content=True)
+        self.assertTrue(torch.equal(again[phrases.index("pans left")], trained[phrases.index("right")]))
+        self.assertTrue(torch.equal(again[: len(words)], trained[: len(words)]))
+        self.assertTrue(torch.equal(grown_text_embedding(trained, phrases), trained), "the last-word seed keeps rows a table has")
+
     def test_splitmix_golden(self):
         # SplitMix64 of state 0: the published first output is 0xE220A8397B1DCDAF.
         self.assertAlmostEqual(uniforms(0, 1)[0], (0xE220A8397B1DCDAF >> 11) * 2.0**-53, places=15)

@@ -4,11 +4,13 @@ import math
 import unittest
 
 import numpy as np
+import torch
 
 from causvid.data import SHIPPED_OBJECT_SCALE
 from causvid.prompts import MOTIONS
+from causvid.noise import clip_noise
 from causvid.render import render_clip
-from probe_motion import ENDS, case_of, contrasts, mean_drift, motion_figures, object_track, shown, studio_motion_scenes, truth_prior
+from probe_motion import ENDS, case_of, contrasts, mean_drift, motion_figures, object_track, case_contrast, probe_noise, shown, studio_motion_scenes, truth_prior
 
 SCENES = studio_motion_scenes(1, SHIPPED_OBJECT_SCALE)
 CLIPS = [render_clip([s] * 4, 4) for s in SCENES]
@@ -61,6 +63,36 @@ class ShownTest(unittest.TestCase):
         still = CLIPS[MOTIONS.index("standing still")]
         held = motion_figures([still] * len(SCENES), SCENES)
         self.assertEqual((held["shown"], held["pans_shown"]), (0.0, 0.0))
+
+
+class PairedNoiseTest(unittest.TestCase):
+    SHAPE = (2, 1, 2, 2)
+
+    def test_paired_scenes_of_a_seed_share_their_draw_and_seeds_differ(self):
+        noise = probe_noise(3, 2, self.SHAPE, paired=True)
+        self.assertEqual(tuple(noise.shape), (6, *self.SHAPE))
+        for k in range(3):
+            self.assertTrue(torch.equal(noise[2 * k], noise[2 * k + 1]))
+        self.assertFalse(torch.equal(noise[0], noise[2]))
+
+    def test_unpaired_scenes_draw_as_before_pairing(self):
+        noise = probe_noise(3, 2, self.SHAPE, paired=False)
+        self.assertTrue(torch.equal(noise, clip_noise(torch.Generator().manual_seed(700), 6, self.SHAPE, 0.0)))
+
+    def test_pans_only_keeps_the_pans_in_order(self):
+        scenes = studio_motion_scenes(2, SHIPPED_OBJECT_SCALE, pans_only=True)
+        self.assertEqual([case_of(s) for s in scenes], ["pans left", "pans right"] * 2)
+        self.assertEqual(scenes[0].objects[0].color, "red")
+        self.assertEqual(scenes[2].objects[0].color, "blue")
+
+    def test_the_truths_contrasts_are_twice_each_move(self):
+        contrasts_of = motion_figures(CLIPS, SCENES)["contrasts"]
+        self.assertAlmostEqual(contrasts_of["pans left - pans right"], 48.0, delta=2.0)
+        self.assertAlmostEqual(contrasts_of["moving right - moving left"], 65.4, delta=2.0)
+        self.assertAlmostEqual(contrasts_of["moving down - moving up"], 65.4, delta=2.0)
+        held = motion_figures([CLIPS[MOTIONS.index("standing still")]] * len(SCENES), SCENES)["contrasts"]
+        self.assertEqual(set(held.values()), {0.0}, "a clip that ignores its prompt contrasts nothing")
+        self.assertTrue(math.isnan(case_contrast({"moving left": {"right": -30.0}}, "pans left", "pans right")))
 
 
 class PriorTest(unittest.TestCase):
