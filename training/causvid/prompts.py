@@ -95,8 +95,9 @@ _WORD_ID = {w: i for i, w in enumerate(VOCABULARY)}
 
 
 # The word for the way a phrase moves the view's content: a pan left slides it right. Seeding a
-# phrase's row from it (--phrase-seed content) starts the pan where the teacher's "right" already
-# moves things, instead of from "left", which training must then turn around (session 39).
+# phrase's row from it (--phrase-seed content) would start the pan where the teacher's "right"
+# moves things rather than from "left". Tried on a phrase teacher at step 550, it changed nothing:
+# that network did not read the pan's token at all (training log, session 39).
 CONTENT_WORD = {"pans left": "right", "pans right": "left"}
 
 
