@@ -83,14 +83,13 @@ def conditioning_times(b, n, fpb, rng, per_block=0.0, shift=1.0, context=0.35, s
     return t
 
 
-def clip_draw_odds(is_photo: np.ndarray, is_switch: np.ndarray, photo_weight: float = 1.0, switch_weight: float = 1.0,
-                   is_sideways: np.ndarray | None = None, sideways_weight: float = 1.0) -> np.ndarray:
-    """Each clip's chance of being drawn when photo clips are `photo_weight` times as likely,
-    clips with a prompt switch `switch_weight` times and clips that say left or right
-    `sideways_weight` times (a clip that is several, the product)."""
-    odds = np.where(is_photo, photo_weight, 1.0) * np.where(is_switch, switch_weight, 1.0)
-    if is_sideways is not None:
-        odds = odds * np.where(is_sideways, sideways_weight, 1.0)
+def clip_draw_odds(*kinds: tuple[np.ndarray, float]) -> np.ndarray:
+    """Each clip's chance of being drawn when the clips of each kind (a mask over the clips, and
+    its weight) are that weight times as likely as the others (a clip of several kinds, the
+    product of their weights)."""
+    odds = np.ones(len(kinds[0][0]))
+    for is_kind, weight in kinds:
+        odds = odds * np.where(is_kind, weight, 1.0)
     return odds / odds.sum()
 
 
@@ -282,7 +281,7 @@ def main():
         init = load(args.init)["state"]  # network and average both start from the average
         for k, module in weights.items():
             state = init["ema_" + k.removeprefix("ema_")]
-            if "text" in k:  # a teacher trained on words, continued on the phrase vocabulary
+            if "text" in k:  # phrase rows: grown for a teacher of words, seeded again with --phrase-seed content
                 state = {n: grown_text_embedding(w, VOCABULARY, args.phrase_seed == "content") if n.endswith("embed.weight") else w for n, w in state.items()}
             module.load_state_dict(state)
         print(f"[{rounds[0][0]}] starting from the averaged weights of {args.init}", flush=True)
@@ -312,8 +311,8 @@ def main():
     # Left and right are what the teacher of words never told apart (training log, session 38):
     # --sideways-weight spends more of a run on the clips that say them.
     sideways = np.array([says_sideways(blocks) for blocks in prompts])
-    weighted = args.photo_weight != 1 or args.switch_weight != 1 or args.sideways_weight != 1
-    draw_odds = clip_draw_odds(photo, switch, args.photo_weight, args.switch_weight, sideways, args.sideways_weight) if weighted else None
+    kinds = [(photo, args.photo_weight), (switch, args.switch_weight), (sideways, args.sideways_weight)]
+    draw_odds = clip_draw_odds(*kinds) if any(weight != 1 for _, weight in kinds) else None
 
     def draw(k, one_frame) -> FlowBatch:
         """k clips drawn from the set, or one frame of each (a still), as the flow loss takes them."""

@@ -7,10 +7,10 @@ import numpy as np
 import torch
 
 from causvid.data import SHIPPED_OBJECT_SCALE
-from causvid.prompts import MOTIONS
 from causvid.noise import clip_noise
+from causvid.prompts import MOTIONS
 from causvid.render import render_clip
-from probe_motion import ENDS, case_of, contrasts, mean_drift, motion_figures, object_track, case_contrast, probe_noise, shown, studio_motion_scenes, truth_prior
+from probe_motion import ENDS, case_contrast, case_of, contrasts, mean_drift, motion_figures, object_track, probe_noise, shown, studio_motion_scenes, truth_prior
 
 SCENES = studio_motion_scenes(1, SHIPPED_OBJECT_SCALE)
 CLIPS = [render_clip([s] * 4, 4) for s in SCENES]

@@ -103,20 +103,20 @@ class TrainingNoiseTest(unittest.TestCase):
 
 class ClipDrawOddsTest(unittest.TestCase):
     def test_photo_clips_weighted(self):
-        odds = clip_draw_odds(np.array([True, False, False, True]), np.zeros(4, bool), photo_weight=3.0)
+        odds = clip_draw_odds((np.array([True, False, False, True]), 3.0), (np.zeros(4, bool), 1.0))
         np.testing.assert_allclose(odds, [3 / 8, 1 / 8, 1 / 8, 3 / 8])
 
     def test_no_photo_clips_is_uniform(self):
-        np.testing.assert_allclose(clip_draw_odds(np.zeros(4, bool), np.zeros(4, bool), photo_weight=3.0), [0.25] * 4)
+        np.testing.assert_allclose(clip_draw_odds((np.zeros(4, bool), 3.0), (np.zeros(4, bool), 1.0)), [0.25] * 4)
 
     def test_weights_multiply_for_a_photo_clip_that_switches(self):
         photo, switch = np.array([True, True, False, False]), np.array([True, False, True, False])
-        odds = clip_draw_odds(photo, switch, photo_weight=3.0, switch_weight=2.0)
+        odds = clip_draw_odds((photo, 3.0), (switch, 2.0))
         np.testing.assert_allclose(odds, np.array([6, 3, 2, 1]) / 12)
 
     def test_sideways_clips_weighted_with_the_others(self):
         switch, sideways = np.array([True, False, False]), np.array([True, True, False])
-        odds = clip_draw_odds(np.zeros(3, bool), switch, switch_weight=2.0, is_sideways=sideways, sideways_weight=3.0)
+        odds = clip_draw_odds((np.zeros(3, bool), 1.0), (switch, 2.0), (sideways, 3.0))
         np.testing.assert_allclose(odds, np.array([6, 3, 1]) / 10)
 
     def test_sideways_reads_object_motion_and_pans_not_other_words(self):
