@@ -46,7 +46,7 @@ import torch
 from causvid.common import Stage, cosine_lr, data_dir, default_config, load, micro_batch_size, run_dir, setup_torch, token_batch
 from causvid.model import TextEncoder, VideoDiT, flow_noise, frame_difference_loss, frame_weighted_mse, x0_from_v
 from causvid.noise import clip_noise
-from causvid.prompts import BACKGROUNDS, VOCABULARY, grown_text_embedding
+from causvid.prompts import BACKGROUNDS, CAMERAS, VOCABULARY, grown_text_embedding
 from causvid.sampler import null_prompt_tokens
 
 
@@ -96,6 +96,11 @@ def clip_draw_odds(*kinds: tuple[np.ndarray, float]) -> np.ndarray:
 def says_sideways(blocks: list[str]) -> bool:
     """Whether any block's prompt moves the object or the camera left or right."""
     return any(re.search(r"\b(left|right)\b", b) for b in blocks)
+
+
+def says_pan(blocks: list[str]) -> bool:
+    """Whether any block's prompt pans the camera (either way)."""
+    return any(CAMERAS["pan_left"] in b or CAMERAS["pan_right"] in b for b in blocks)
 
 
 def one_frame_each(x0, tok, frames, fpb):
@@ -234,6 +239,7 @@ def main():
     ap.add_argument("--photo-weight", type=float, default=1.0, help="draw clips whose prompt is set in a photo this many times as often as the others")
     ap.add_argument("--switch-weight", type=float, default=1.0, help="draw clips whose prompt switches at a block boundary this many times as often as the others")
     ap.add_argument("--sideways-weight", type=float, default=1.0, help="draw clips whose prompt says left or right (an object's motion or a pan) this many times as often as the others")
+    ap.add_argument("--pan-weight", type=float, default=1.0, help="draw clips whose prompt pans the camera this many times as often as the others (0: leave them out, so that left and right only ever move an object)")
     ap.add_argument("--noise-correlation", type=float, default=0.0, help="train on clip noise whose frames share this much of one frame (PYoCo's mixed prior, as the pack samples its teacher); 0: independent frames, as the shipped teacher was trained")
     ap.add_argument("--context-share", type=float, default=0.35, help="share of clips given clean frames to continue from (a prefix of blocks, or the first frame)")
     ap.add_argument("--switch-prefix", type=float, default=0.0, help="share of the clean prefixes of switch clips that end at the switch block (0 as shipped: a prefix of any length)")
@@ -311,7 +317,10 @@ def main():
     # Left and right are what the teacher of words never told apart (training log, session 38):
     # --sideways-weight spends more of a run on the clips that say them.
     sideways = np.array([says_sideways(blocks) for blocks in prompts])
-    kinds = [(photo, args.photo_weight), (switch, args.switch_weight), (sideways, args.sideways_weight)]
+    # A pan slides the whole view sideways, the way an object moving the other way goes: whether
+    # that clash is why left and right stay unread, --pan-weight 0 tests (training log, session 40).
+    pans = np.array([says_pan(blocks) for blocks in prompts])
+    kinds = [(photo, args.photo_weight), (switch, args.switch_weight), (sideways, args.sideways_weight), (pans, args.pan_weight)]
     draw_odds = clip_draw_odds(*kinds) if any(weight != 1 for _, weight in kinds) else None
 
     def draw(k, one_frame) -> FlowBatch:

@@ -11,7 +11,7 @@ from causvid.sampler import null_prompt_tokens
 from make_test_pack import tiny_config
 from causvid.model import frame_weighted_mse
 from make_test_pack import randomise
-from train_teacher import FlowBatch, backward_flow, conditioning_times, clip_draw_odds, round_recipe, says_sideways, shift_times, teacher_optimizer
+from train_teacher import FlowBatch, backward_flow, conditioning_times, clip_draw_odds, round_recipe, says_pan, says_sideways, shift_times, teacher_optimizer
 
 
 class ConditioningTimesTest(unittest.TestCase):
@@ -124,6 +124,15 @@ class ClipDrawOddsTest(unittest.TestCase):
         self.assertTrue(says_sideways(["a red ball in the sky", "a red ball in the sky, the camera pans right"]))
         self.assertFalse(says_sideways(["a bright ball moving up", "a ball growing, the camera zooms in"]))
         self.assertFalse(says_sideways(["a rightward box"]))  # a whole word only
+
+    def test_pan_reads_the_camera_not_an_object_moving_sideways(self):
+        self.assertTrue(says_pan(["a red ball in the sky", "a red ball in the sky, the camera pans left"]))
+        self.assertTrue(says_pan(["in a photo, the camera pans right"]))
+        self.assertFalse(says_pan(["a red ball moving left in the sky", "a red ball moving right, the camera zooms out"]))
+
+    def test_a_weight_of_zero_leaves_a_kind_out(self):
+        odds = clip_draw_odds((np.array([True, False, False, True]), 0.0))
+        np.testing.assert_allclose(odds, [0, 0.5, 0.5, 0])
 
 
 class RoundRecipeTest(unittest.TestCase):
