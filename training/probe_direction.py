@@ -47,11 +47,11 @@ OPPOSITE = {
 BACKDROPS = ("studio", "sky", "grass", "sea")
 
 
-def case_scene(case: str, k: int, object_scale: float) -> Scene:
+def case_scene(case: str, k: int, object_scale: float, backdrops: tuple[str, ...] = BACKDROPS) -> Scene:
     """The k-th clip of a case: the probe's objects and backdrops in turn, the object in the
     middle of the view, moving the case's way (or standing still under the case's pan)."""
     colour, shape = OBJECTS[k % len(OBJECTS)]
-    backdrop = BACKDROPS[k % len(BACKDROPS)]
+    backdrop = backdrops[k % len(backdrops)]
     if case.startswith("pan_"):
         scene = Scene((SceneObject(colour, shape, "standing still"),), backdrop, case)
     else:
@@ -72,10 +72,12 @@ def margin(own: np.ndarray, other: np.ndarray) -> float:
     return float(other.sum() / own.sum() - 1.0)
 
 
-def tally(margins: list[float]) -> dict:
-    """A case's figures: the share of clips its own prompt fits better, and the mean margin."""
+def tally(margins: list[float], backdrops: tuple[str, ...] = BACKDROPS) -> dict:
+    """A case's figures: the share of clips its own prompt fits better, the mean margin, and the
+    mean margin on each backdrop (clip k is on backdrops[k % len(backdrops)])."""
     m = np.asarray(margins)
-    return {"own_wins": float((m > 0).mean()), "margin": float(m.mean())}
+    by_backdrop = {b: float(m[i :: len(backdrops)].mean()) for i, b in enumerate(backdrops) if len(m) > i}
+    return {"own_wins": float((m > 0).mean()), "margin": float(m.mean()), "by_backdrop": by_backdrop}
 
 
 def main():
@@ -84,6 +86,7 @@ def main():
     ap.add_argument("--raw", action="store_true", help="the network's own weights, not their average")
     ap.add_argument("--clips", type=int, default=8, help="clips of each case")
     ap.add_argument("--levels", default=",".join(map(str, LEVELS)), help="noise levels the loss is taken at")
+    ap.add_argument("--backdrops", default=",".join(BACKDROPS), help="the backdrops the clips take in turn (a network trained on studio clips alone: studio)")
     ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
     setup_torch(args.threads)
@@ -92,6 +95,7 @@ def main():
     teacher, text = load_teacher(run, cfg, args.checkpoint, averaged=not args.raw)
     ae = load_autoencoder(run)
     levels = [float(x) for x in args.levels.split(",")]
+    backdrops = tuple(args.backdrops.split(","))
     scale = rendered_object_scale(data_dir())
     blocks = cfg.clip_frames // cfg.frames_per_block
     generator = torch.Generator()
@@ -99,14 +103,14 @@ def main():
     start = time.time()
     for case in OPPOSITE:
         for k in range(args.clips):
-            scene = case_scene(case, k, scale)
+            scene = case_scene(case, k, scale, backdrops)
             with torch.no_grad():
                 x0 = ae.encoder(frames_from_u8(render_clip([scene] * blocks, cfg.frames_per_block)))
             generator.manual_seed(2000 + k)  # the same noise for both prompts, and for every case
             losses = candidate_losses(teacher, text, x0, [describe(scene), describe(opposite_scene(scene, case))], levels, generator)
             margins[case].append(margin(losses[0], losses[1]))
         print(f"[direction] {case} ({time.time() - start:.0f}s)", flush=True)
-    result = {"checkpoint": args.checkpoint or "finished teacher", "clips": args.clips, "levels": levels, "read": {c: tally(m) for c, m in margins.items()}}
+    result = {"checkpoint": args.checkpoint or "finished teacher", "clips": args.clips, "levels": levels, "read": {c: tally(m, backdrops) for c, m in margins.items()}}
     print(json.dumps(result))
 
 

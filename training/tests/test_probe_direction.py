@@ -16,6 +16,9 @@ class CaseSceneTest(unittest.TestCase):
         self.assertEqual(describe(case_scene("pan_left", 2, 1.0)), "a yellow star standing still on the grass, the camera pans left")
         self.assertEqual(describe(opposite_scene(case_scene("pan_left", 2, 1.0), "pan_left")), "a yellow star standing still on the grass, the camera pans right")
 
+    def test_the_backdrops_given_are_taken_in_turn(self):
+        self.assertEqual([case_scene("moving up", k, 1.0, ("studio", "sea")).background for k in range(3)], ["studio", "sea", "studio"])
+
     def test_opposites_pair_up(self):
         for case, other in OPPOSITE.items():
             self.assertEqual(OPPOSITE[other], case)
@@ -32,8 +35,13 @@ class MarginTest(unittest.TestCase):
         self.assertAlmostEqual(margin(np.array([2.0, 2.0]), np.array([1.0, 1.0])), -0.5)
         self.assertEqual(margin(np.array([1.0]), np.array([1.0])), 0.0)
 
-    def test_tally_counts_a_tie_as_no_win(self):
-        self.assertEqual(tally([0.2, -0.1, 0.0, 0.3]), {"own_wins": 0.5, "margin": 0.1})
+    def test_tally_counts_a_tie_as_no_win_and_splits_by_backdrop(self):
+        read = tally([0.2, -0.1, 0.0, 0.3, 0.4])
+        self.assertEqual(read["own_wins"], 0.6)
+        self.assertAlmostEqual(read["margin"], 0.16)
+        self.assertEqual(list(read["by_backdrop"]), ["studio", "sky", "grass", "sea"])
+        self.assertAlmostEqual(read["by_backdrop"]["studio"], 0.3)
+        self.assertAlmostEqual(read["by_backdrop"]["sea"], 0.3)
 
 
 if __name__ == "__main__":
