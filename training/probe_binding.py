@@ -97,20 +97,29 @@ def candidate_losses(teacher, text, x0, prompts, levels, generator) -> np.ndarra
     return out
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_classifier_arguments(ap: argparse.ArgumentParser):
+    """The options of a probe that reads the teacher as a classifier (this one, probe_direction.py)."""
     ap.add_argument("--checkpoint", help="a teacher round's checkpoint (default: the run's finished teacher)")
     ap.add_argument("--raw", action="store_true", help="the network's own weights, not their average")
-    ap.add_argument("--per-pair", type=int, default=4, help="held-out clips of each colour/shape pair (the card's first ones)")
     ap.add_argument("--levels", default=",".join(map(str, LEVELS)), help="noise levels the loss is taken at")
     ap.add_argument("--threads", type=int, default=1)
-    args = ap.parse_args()
+
+
+def load_classifier(args):
+    """(config, teacher, text encoder, autoencoder, noise levels) as the options say."""
     setup_torch(args.threads)
     run = run_dir()
     cfg = default_config()
     teacher, text = load_teacher(run, cfg, args.checkpoint, averaged=not args.raw)
-    ae = load_autoencoder(run)
-    levels = [float(x) for x in args.levels.split(",")]
+    return cfg, teacher, text, load_autoencoder(run), [float(x) for x in args.levels.split(",")]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_classifier_arguments(ap)
+    ap.add_argument("--per-pair", type=int, default=4, help="held-out clips of each colour/shape pair (the card's first ones)")
+    args = ap.parse_args()
+    cfg, teacher, text, ae, levels = load_classifier(args)
     words = attribute_words()
     scenes = held_out_scenes(args.per_pair, object_scale=rendered_object_scale(data_dir()))
     reads = {a: [] for a in words}

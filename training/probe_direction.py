@@ -26,13 +26,12 @@ import time
 import numpy as np
 import torch
 
-from causvid.common import data_dir, default_config, load_autoencoder, run_dir, setup_torch
+from causvid.common import data_dir
 from causvid.data import rendered_object_scale
 from causvid.prompts import Scene, SceneObject, describe, with_object_scale
 from causvid.render import render_clip
 from causvid.sampler import frames_from_u8
-from make_ode_pairs import load_teacher
-from probe_binding import LEVELS, candidate_losses
+from probe_binding import add_classifier_arguments, candidate_losses, load_classifier
 from probe_motion import OBJECTS
 
 # Each case and its opposite: an object's motion, or the camera's pan of a still object.
@@ -82,19 +81,11 @@ def tally(margins: list[float], backdrops: tuple[str, ...] = BACKDROPS) -> dict:
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--checkpoint", help="a teacher round's checkpoint (default: the run's finished teacher)")
-    ap.add_argument("--raw", action="store_true", help="the network's own weights, not their average")
+    add_classifier_arguments(ap)
     ap.add_argument("--clips", type=int, default=8, help="clips of each case")
-    ap.add_argument("--levels", default=",".join(map(str, LEVELS)), help="noise levels the loss is taken at")
     ap.add_argument("--backdrops", default=",".join(BACKDROPS), help="the backdrops the clips take in turn (a network trained on studio clips alone: studio)")
-    ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
-    setup_torch(args.threads)
-    run = run_dir()
-    cfg = default_config()
-    teacher, text = load_teacher(run, cfg, args.checkpoint, averaged=not args.raw)
-    ae = load_autoencoder(run)
-    levels = [float(x) for x in args.levels.split(",")]
+    cfg, teacher, text, ae, levels = load_classifier(args)
     backdrops = tuple(args.backdrops.split(","))
     scale = rendered_object_scale(data_dir())
     blocks = cfg.clip_frames // cfg.frames_per_block
