@@ -28,11 +28,11 @@ import torch
 
 from causvid.common import data_dir
 from causvid.data import rendered_object_scale
-from causvid.prompts import Scene, SceneObject, describe, with_object_scale
+from causvid.prompts import Scene, describe, with_object_scale
 from causvid.render import render_clip
 from causvid.sampler import frames_from_u8
 from probe_binding import add_classifier_arguments, candidate_losses, load_classifier
-from probe_motion import OBJECTS
+from probe_motion import OBJECTS, PANS, scene_of_case
 
 # Each case and its opposite: an object's motion, or the camera's pan of a still object.
 OPPOSITE = {
@@ -50,17 +50,12 @@ def case_scene(case: str, k: int, object_scale: float, backdrops: tuple[str, ...
     """The k-th clip of a case: the probe's objects and backdrops in turn, the object in the
     middle of the view, moving the case's way (or standing still under the case's pan)."""
     colour, shape = OBJECTS[k % len(OBJECTS)]
-    backdrop = backdrops[k % len(backdrops)]
-    if case.startswith("pan_"):
-        scene = Scene((SceneObject(colour, shape, "standing still"),), backdrop, case)
-    else:
-        scene = Scene((SceneObject(colour, shape, case),), backdrop)
-    return with_object_scale(scene, object_scale)
+    return with_object_scale(scene_of_case(colour, shape, case, backdrops[k % len(backdrops)]), object_scale)
 
 
 def opposite_scene(scene: Scene, case: str) -> Scene:
     """The same scene said the other way: the object's motion or the camera's pan flipped."""
-    if case.startswith("pan_"):
+    if case in PANS:
         return dataclasses.replace(scene, camera=OPPOSITE[case])
     obj = dataclasses.replace(scene.objects[0], motion=OPPOSITE[case])
     return dataclasses.replace(scene, objects=(obj,) + scene.objects[1:])

@@ -50,6 +50,13 @@ ENDS = 4  # frames averaged at each end of the clip
 PANS = ("pan_left", "pan_right")
 
 
+def scene_of_case(colour: str, shape: str, case: str, backdrop: str = "studio") -> Scene:
+    """One object asked for a case: a motion, or (a camera pan, PANS) standing still under it."""
+    if case in PANS:
+        return Scene((SceneObject(colour, shape, "standing still"),), backdrop, case)
+    return Scene((SceneObject(colour, shape, case),), backdrop)
+
+
 def studio_motion_scenes(seeds: int, object_scale: float, pans_only: bool = False) -> list[Scene]:
     """Every motion (unless `pans_only`), and a still object under each camera pan, `seeds`
     times, each time another object, in the plain studio (where a pan shows only as the object
@@ -57,8 +64,7 @@ def studio_motion_scenes(seeds: int, object_scale: float, pans_only: bool = Fals
     scenes = []
     for k in range(seeds):
         colour, shape = OBJECTS[k % len(OBJECTS)]
-        scenes += [] if pans_only else [Scene((SceneObject(colour, shape, m),), "studio") for m in MOTIONS]
-        scenes += [Scene((SceneObject(colour, shape, "standing still"),), "studio", pan) for pan in PANS]
+        scenes += [scene_of_case(colour, shape, case) for case in (PANS if pans_only else (*MOTIONS, *PANS))]
     return [with_object_scale(s, object_scale) for s in scenes]
 
 
