@@ -317,8 +317,9 @@ def main():
     # Left and right are what the teacher of words never told apart (training log, session 38):
     # --sideways-weight spends more of a run on the clips that say them.
     sideways = np.array([says_sideways(blocks) for blocks in prompts])
-    # A pan slides the whole view sideways, the way an object moving the other way goes: whether
-    # that clash is why left and right stay unread, --pan-weight 0 tests (training log, session 40).
+    # A pan slides the whole view sideways, the way an object moving the other way goes. Leaving
+    # the pans out (--pan-weight 0) did not make the shipped lineage read left and right, and a
+    # network trained from scratch reads them with the pans in (training log, session 40).
     pans = np.array([says_pan(blocks) for blocks in prompts])
     kinds = [(photo, args.photo_weight), (switch, args.switch_weight), (sideways, args.sideways_weight), (pans, args.pan_weight)]
     draw_odds = clip_draw_odds(*kinds) if any(weight != 1 for _, weight in kinds) else None
