@@ -94,7 +94,15 @@ public final class GenerateCommand implements Callable<Integer> {
         throw new CliErrors.UserError("Model pack " + m.name() + " has no teacher graph.");
       }
       for (var segment : timeline.segments()) {
-        var unknown = engine.tokenize(segment.text()).unknownWords();
+        var tokens = engine.tokenize(segment.text());
+        var unknown = tokens.unknownWords();
+        if (!tokens.droppedWords().isEmpty()) {
+          err.println(
+              "warning: \""
+                  + segment.text()
+                  + "\" is longer than the model reads; it ignores: "
+                  + String.join(" ", tokens.droppedWords()));
+        }
         if (!unknown.isEmpty()) {
           err.println(
               "warning: unknown words in \""

@@ -16,17 +16,20 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
 import studio.causvid.engine.StudioEngine;
+import studio.causvid.engine.text.TokenizedPrompt;
 
 /**
  * Where prompts are typed. Enter starts a generation, or while one runs sends a follow-up that
  * takes effect at the next block. Words of the model's vocabulary are offered as hints (Tab takes
- * the first); words it does not know are named.
+ * the first); words it does not know are named, and so are words past the prompt length its text
+ * encoder reads.
  */
 final class PromptBar extends VBox {
   private final StudioModel model;
   private final TextField field = new TextField();
   private final HBox hints = new HBox(4);
   private final Label unknown = new Label();
+  private final Label dropped = new Label();
 
   PromptBar(StudioModel model, StudioController controller) {
     this.model = model;
@@ -74,7 +77,12 @@ final class PromptBar extends VBox {
     unknown.textProperty().bind(model.unknownWords);
     unknown.visibleProperty().bind(model.unknownWords.isNotEmpty());
     unknown.managedProperty().bind(unknown.visibleProperty());
-    HBox below = new HBox(10, hints, unknown);
+    dropped.getStyleClass().add("unknown-words");
+    dropped.setId("dropped-words");
+    dropped.textProperty().bind(model.droppedWords);
+    dropped.visibleProperty().bind(model.droppedWords.isNotEmpty());
+    dropped.managedProperty().bind(dropped.visibleProperty());
+    HBox below = new HBox(10, hints, unknown, dropped);
     below.setMinHeight(22);
     below.setAlignment(Pos.CENTER_LEFT);
     setSpacing(2);
@@ -92,9 +100,15 @@ final class PromptBar extends VBox {
     String text = field.getText();
     if (engine == null) {
       model.unknownWords.set("");
+      model.droppedWords.set("");
       return;
     }
-    List<String> unknownWords = text.isBlank() ? List.of() : engine.tokenize(text).unknownWords();
+    TokenizedPrompt tokens = engine.tokenize(text);
+    List<String> unknownWords = text.isBlank() ? List.of() : tokens.unknownWords();
+    model.droppedWords.set(
+        tokens.droppedWords().isEmpty()
+            ? ""
+            : "Too long for the model, not read: " + String.join(" ", tokens.droppedWords()));
     // The word being typed is not "unknown" yet.
     String current = currentWord(text);
     List<String> shown =

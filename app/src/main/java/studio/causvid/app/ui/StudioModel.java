@@ -63,6 +63,10 @@ public final class StudioModel {
   public final LongProperty longestStallMs = new SimpleLongProperty();
 
   public final StringProperty unknownWords = new SimpleStringProperty("");
+
+  /** The typed prompt's words past the text encoder's length, named; empty when it all fits. */
+  public final StringProperty droppedWords = new SimpleStringProperty("");
+
   public final StringProperty status = new SimpleStringProperty("");
   public final ObjectProperty<Problem> problem = new SimpleObjectProperty<>();
 

@@ -48,7 +48,7 @@ class CommandLineTest {
         StudioCommand.execute(
             "generate",
             "--prompt",
-            "a red cat",
+            "a red cat runs in the snow",
             "--at",
             "1",
             "a blue zebra",
@@ -64,6 +64,8 @@ class CommandLineTest {
             "cpu");
     assertEquals(0, code, err.toString());
     assertTrue(err.toString().contains("unknown words in \"a blue zebra\": zebra"), err.toString());
+    // The toy pack reads 6 tokens, BOS and five words.
+    assertTrue(err.toString().contains("it ignores: the snow"), err.toString());
     try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(mp4.toFile())) {
       g.start();
       int frames = 0;

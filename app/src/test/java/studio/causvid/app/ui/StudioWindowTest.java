@@ -211,6 +211,18 @@ class StudioWindowTest {
   }
 
   @Test
+  void aPromptTooLongForTheModelNamesTheWordsItDoesNotRead(FxRobot robot) {
+    waitForPack();
+    robot.clickOn("#prompt").write("a red cat runs in the snow");
+    Label dropped = robot.lookup("#dropped-words").queryAs(Label.class);
+    // The toy pack reads 6 tokens: BOS and five words.
+    assertEquals("Too long for the model, not read: the snow", fx(dropped::getText));
+    assertTrue(fx(dropped::isVisible));
+    fxRun(() -> window.promptBar().field().setText("a red cat"));
+    assertFalse(fx(dropped::isVisible));
+  }
+
+  @Test
   void editSegmentRegenerateFromPlayheadThenUndoRedo(FxRobot robot) {
     generate(robot, "a red cat");
     List<Frame> before = fx(model::frames);

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The parsed {@code manifest.json} of a model pack (docs/model-pack.md, format versions 1 and 2). All
- * resolution, timing and cache sizes the engine uses come from here.
+ * The parsed {@code manifest.json} of a model pack (docs/model-pack.md, format versions 1 and 2).
+ * All resolution, timing and cache sizes the engine uses come from here.
  */
 public record Manifest(
     String format,

@@ -9,5 +9,8 @@ import java.util.List;
  * @param ids token ids, BOS first, padded to {@code max_tokens}
  * @param mask 1 for real tokens (BOS included), 0 for padding
  * @param unknownWords words not in the vocabulary, in prompt order (mapped to {@code unk_id})
+ * @param droppedWords the prompt's words past {@code max_tokens}, in prompt order: the text encoder
+ *     never sees them, so a long prompt's last clause (often its camera) says nothing
  */
-public record TokenizedPrompt(String text, long[] ids, float[] mask, List<String> unknownWords) {}
+public record TokenizedPrompt(
+    String text, long[] ids, float[] mask, List<String> unknownWords, List<String> droppedWords) {}

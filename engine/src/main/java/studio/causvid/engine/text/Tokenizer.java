@@ -30,12 +30,18 @@ public final class Tokenizer {
   public TokenizedPrompt tokenize(String prompt) {
     String text = prompt == null ? "" : prompt;
     List<Long> tokens = new ArrayList<>();
+    // The words each token stands for, as typed (BOS stands for none), to name what a cut leaves
+    // out.
+    List<String> sources = new ArrayList<>();
     List<String> unknown = new ArrayList<>();
     tokens.add((long) spec.bosId());
+    sources.add("");
     List<String> words = new ArrayList<>();
+    List<String> typed = new ArrayList<>();
     for (String word : NON_LETTERS.split(text.toLowerCase(Locale.ROOT))) {
       if (!word.isEmpty()) {
         words.add(spec.aliases().getOrDefault(word, word));
+        typed.add(word);
       }
     }
     for (int i = 0; i < words.size(); i++) {
@@ -43,6 +49,7 @@ public final class Tokenizer {
       Integer pair = i + 1 < words.size() ? ids.get(word + " " + words.get(i + 1)) : null;
       if (pair != null) {
         tokens.add((long) pair);
+        sources.add(typed.get(i) + " " + typed.get(i + 1));
         i++;
         continue;
       }
@@ -53,6 +60,7 @@ public final class Tokenizer {
       } else {
         tokens.add((long) id);
       }
+      sources.add(typed.get(i));
     }
     int max = spec.maxTokens();
     long[] out = new long[max];
@@ -62,6 +70,8 @@ public final class Tokenizer {
       out[i] = real ? tokens.get(i) : spec.padId();
       mask[i] = real ? 1f : 0f;
     }
-    return new TokenizedPrompt(text, out, mask, List.copyOf(unknown));
+    List<String> dropped =
+        tokens.size() > max ? List.copyOf(sources.subList(max, tokens.size())) : List.of();
+    return new TokenizedPrompt(text, out, mask, List.copyOf(unknown), dropped);
   }
 }

@@ -77,5 +77,25 @@ class TokenizerTest {
   void splitsOnDigitsAndPunctuationAndCutsToMaxTokens() {
     TokenizedPrompt p = new Tokenizer(spec).tokenize("red2cat--dog_snow in the a");
     assertArrayEquals(new long[] {1, 4, 6, 7, 12, 10}, p.ids());
+    assertEquals(List.of("the", "a"), p.droppedWords());
+  }
+
+  @Test
+  void namesTheWordsACutLeavesOutAsTyped() {
+    Manifest.Text phrases =
+        new Manifest.Text(
+            4,
+            0,
+            1,
+            2,
+            List.of("<pad>", "<bos>", "<unk>", "the", "pans", "left", "pans left"),
+            java.util.Map.of("an", "the"));
+    Tokenizer tokenizer = new Tokenizer(phrases);
+    assertEquals(List.of(), tokenizer.tokenize("the pans left").droppedWords());
+    assertEquals(
+        List.of("an", "pans left"),
+        tokenizer.tokenize("the the pans left an PANS left").droppedWords());
+    assertEquals(List.of("zebra"), tokenizer.tokenize("the the the zebra").droppedWords());
+    assertEquals(List.of("zebra"), tokenizer.tokenize("the the the zebra").unknownWords());
   }
 }
