@@ -17,6 +17,17 @@ class TokenizerTest {
     spec = ModelPack.readManifest(ToyPack.dir()).text();
   }
 
+  /** A format-2 vocabulary with one two-word entry, "pans left", and the alias "an" for "the". */
+  private static Manifest.Text phraseVocabulary(int maxTokens) {
+    return new Manifest.Text(
+        maxTokens,
+        0,
+        1,
+        2,
+        List.of("<pad>", "<bos>", "<unk>", "the", "pans", "left", "pans left"),
+        java.util.Map.of("an", "the"));
+  }
+
   @Test
   void matchesTheReferenceTokenizer() {
     Tokenizer tokenizer = new Tokenizer(spec);
@@ -55,15 +66,7 @@ class TokenizerTest {
   @Test
   void readsATwoWordEntryBeforeItsWordsAndOnlyInItsOrder() {
     // As causvid.prompts.tokenize reads the phrase vocabulary (training/tests/test_export.py).
-    Manifest.Text phrases =
-        new Manifest.Text(
-            6,
-            0,
-            1,
-            2,
-            List.of("<pad>", "<bos>", "<unk>", "the", "pans", "left", "pans left"),
-            java.util.Map.of("an", "the"));
-    Tokenizer tokenizer = new Tokenizer(phrases);
+    Tokenizer tokenizer = new Tokenizer(phraseVocabulary(6));
     assertArrayEquals(
         new long[] {1, 3, 2, 6, 0, 0}, tokenizer.tokenize("the camera pans left").ids());
     assertArrayEquals(new long[] {1, 6, 0, 0, 0, 0}, tokenizer.tokenize("Pans  LEFT!").ids());
@@ -82,15 +85,7 @@ class TokenizerTest {
 
   @Test
   void namesTheWordsACutLeavesOutAsTyped() {
-    Manifest.Text phrases =
-        new Manifest.Text(
-            4,
-            0,
-            1,
-            2,
-            List.of("<pad>", "<bos>", "<unk>", "the", "pans", "left", "pans left"),
-            java.util.Map.of("an", "the"));
-    Tokenizer tokenizer = new Tokenizer(phrases);
+    Tokenizer tokenizer = new Tokenizer(phraseVocabulary(4));
     assertEquals(List.of(), tokenizer.tokenize("the pans left").droppedWords());
     assertEquals(
         List.of("an", "pans left"),
