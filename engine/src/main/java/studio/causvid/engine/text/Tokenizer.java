@@ -30,8 +30,7 @@ public final class Tokenizer {
   public TokenizedPrompt tokenize(String prompt) {
     String text = prompt == null ? "" : prompt;
     List<Long> tokens = new ArrayList<>();
-    // The words each token stands for, as typed (BOS stands for none), to name what a cut leaves
-    // out.
+    // The words each token stands for, as typed (BOS for none): what names the words a cut drops.
     List<String> sources = new ArrayList<>();
     List<String> unknown = new ArrayList<>();
     tokens.add((long) spec.bosId());
