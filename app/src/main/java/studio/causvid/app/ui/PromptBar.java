@@ -104,7 +104,7 @@ final class PromptBar extends VBox {
       return;
     }
     TokenizedPrompt tokens = engine.tokenize(text);
-    List<String> unknownWords = text.isBlank() ? List.of() : tokens.unknownWords();
+    List<String> unknownWords = tokens.unknownWords();
     model.droppedWords.set(
         tokens.droppedWords().isEmpty()
             ? ""
