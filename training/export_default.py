@@ -74,7 +74,7 @@ def main():
         "date": datetime.date.today().isoformat(),
         "student_from": which,
         "teacher_from": (args.teacher or teacher_checkpoint(run)).stem,
-        "stages": {n: s for n in ("ae", "ae_more", *TEACHER_ROUNDS, "student_ode", "student_dmd") if (s := stage_summary(run, n))},
+        "stages": {n: s for n in ("ae", "ae_more", "decoder", *TEACHER_ROUNDS, "student_ode", "student_dmd") if (s := stage_summary(run, n))},
         "config": cfg.to_dict(),
         "object_scale": trained_object_scale(pack),
     }

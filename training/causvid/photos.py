@@ -57,15 +57,16 @@ def load_photo(path: Path, max_side: int = 512) -> np.ndarray:
     return np.asarray(img, np.float32) / 255.0
 
 
-def random_texture(photo: np.ndarray, rng: random.Random) -> np.ndarray:
-    """A random square crop (30-100% of the short side), maybe flipped, at TEXTURE px."""
+def random_texture(photo: np.ndarray, rng: random.Random, size: int = TEXTURE) -> np.ndarray:
+    """A random square crop (30-100% of the short side), maybe flipped, at `size` px (the
+    renderer's texture size; a frame's for a photo seen as it is, as the engine pins one)."""
     h, w, _ = photo.shape
     side = int(min(h, w) * rng.uniform(0.3, 1.0))
     y0, x0 = rng.randint(0, h - side), rng.randint(0, w - side)
     crop = photo[y0 : y0 + side, x0 : x0 + side]
     if rng.random() < 0.5:
         crop = crop[:, ::-1]
-    img = Image.fromarray((crop * 255).astype(np.uint8)).resize((TEXTURE, TEXTURE), Image.BILINEAR)
+    img = Image.fromarray((crop * 255).astype(np.uint8)).resize((size, size), Image.BILINEAR)
     return jitter_colours(np.asarray(img, np.float32) / 255.0, rng)
 
 

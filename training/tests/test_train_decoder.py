@@ -1,0 +1,76 @@
+import os
+import tempfile
+import unittest
+from pathlib import Path
+from unittest import mock
+
+import numpy as np
+import torch
+
+from causvid.common import load, save_atomic
+from causvid.model import FrameAutoencoder, ModelConfig
+import train_decoder
+
+TINY = dict(vocab_size=8, max_tokens=4, ae_channels=(4, 8), latent_channels=2, latent_size=8, frame_size=16)
+
+
+def tiny_ae() -> FrameAutoencoder:
+    torch.manual_seed(0)
+    ae = FrameAutoencoder(ModelConfig(**TINY))
+    ae.set_normalisation(torch.tensor([0.1, -0.2]), torch.tensor([2.0, 0.5]))
+    return ae
+
+
+class PhotoFramesTest(unittest.TestCase):
+    def test_frames_are_uint8_crops_at_the_asked_size_and_repeat_with_the_seed(self):
+        import random
+
+        photos = [np.random.default_rng(0).random((40, 60, 3), dtype=np.float32)]
+        a = train_decoder.photo_frames(photos, 3, 16, random.Random(1))
+        b = train_decoder.photo_frames(photos, 3, 16, random.Random(1))
+        self.assertEqual(a.shape, (3, 16, 16, 3))
+        self.assertEqual(a.dtype, np.uint8)
+        np.testing.assert_array_equal(a, b)
+
+
+class MainTest(unittest.TestCase):
+    def run_main(self, run: Path, data: Path, steps: int):
+        argv = ["train_decoder.py", "--steps", str(steps), "--batch", "4", "--threads", "1"]
+        env = {"CAUSVID_RUNS": str(run.parent), "CAUSVID_DATA": str(data)}
+        photos = [np.random.default_rng(1).random((32, 48, 3), dtype=np.float32)]
+        held = (np.random.default_rng(2).random((2, 16, 16, 3)) * 255).astype(np.uint8)
+        with mock.patch.dict(os.environ, env), mock.patch("sys.argv", argv), \
+                mock.patch.object(train_decoder, "default_config", lambda: ModelConfig(**TINY)), \
+                mock.patch.object(train_decoder.P, "training_photo_paths", lambda: ["a"]), \
+                mock.patch.object(train_decoder.P, "load_photo", lambda path: photos[0]), \
+                mock.patch.object(train_decoder, "held_out_views", lambda size: held):
+            train_decoder.main()
+
+    def test_only_the_decoder_learns_and_the_start_is_kept(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            run, data = Path(tmp) / "runs" / "default", Path(tmp) / "data"
+            run.mkdir(parents=True)
+            data.mkdir()
+            np.save(data / "frames.npy", np.random.default_rng(0).integers(0, 255, (3, 2, 16, 16, 3), dtype=np.uint8))
+            (data / "prompts.json").write_text("[]")
+            start = tiny_ae()
+            save_atomic({"ae": start.state_dict()}, run / "ae_final.pt")
+            self.run_main(run, data, steps=3)
+            self.assertEqual((run / "decoder.done").read_text(), "3")
+            kept, final = load(run / "ae_before_decoder.pt")["ae"], load(run / "ae_final.pt")["ae"]
+            for k, v in start.state_dict().items():
+                self.assertTrue(torch.equal(kept[k], v), k)
+                if k.startswith("encoder."):
+                    # The latents every later stage was trained on stay exactly what they were.
+                    self.assertTrue(torch.equal(final[k], v), k)
+            self.assertTrue(torch.equal(final["decoder.mean"], start.state_dict()["decoder.mean"]))
+            learned = [k for k in final if k.startswith("decoder.net") and not torch.equal(final[k], kept[k])]
+            self.assertTrue(learned, "the decoder trained")
+            # Run again once done: no further training, ae_final.pt holds the same decoder.
+            self.run_main(run, data, steps=3)
+            again = load(run / "ae_final.pt")["ae"]
+            self.assertTrue(all(torch.equal(again[k], final[k]) for k in final))
+
+
+if __name__ == "__main__":
+    unittest.main()
