@@ -1,25 +1,32 @@
-"""Stage 1b: the frame decoder again, on photos, with the encoder frozen.
+"""Stage 5b, not shipped: the frame decoder again, on photos, with the encoder frozen.
 
-    python3 training/train_decoder.py --steps 3000
+    python3 training/train_decoder.py --steps 3000 --keep-share 0.25    # after the student
 
 The frame autoencoder (train_ae.py) learns from the rendered clips, where a photo is one
-backdrop among seven. On a photo it has never seen its decoder gives back a blur in the wrong
-colours: a dusk sky turns green, a grey pier purple (training log, session 42). A user's photo
-is pinned as the first frame of image-to-video and decoded in every frame after, so this is
-what the studio shows of it.
+backdrop among seven. On a photo it has never seen it gives back a blur in the wrong colours:
+a dusk sky turns green, a grey pier purple (training log, session 42). A user's photo is pinned
+as the first frame of image-to-video and decoded in every frame after, so this is what the
+studio shows of it.
 
 Only the decoder learns here. The encoder stays as it is, so every latent (the dataset's, the
 teacher's, the student's) means what it meant, and nothing trained on them has to be trained
-again: a pack gets the new decoder alone. A batch is half photo frames (the training photos,
+again: a pack gets the new decoder alone. A batch is photo frames (the training photos,
 cropped, flipped and recoloured as the renderer's photo backdrops are, at frame size, as the
-engine pins a photo) and half rendered frames, whose decoding must not get worse; latents are
-perturbed slightly, as in train_ae.py, for samples that are never exactly an encoding.
+engine pins a photo; `--photo-share`) and rendered frames, latents perturbed slightly as in
+train_ae.py. A generated latent is not an encoding: trained on encodings alone, the new decoder
+drew green fringes around the student's objects and turned its purple grey-green. So a share of
+each batch can be latents the run's student made (`--keep-share`; `decoder_keep.npy`, made once
+from the training prompts), on which the decoder is held to what the decoder it started from
+drew. At a quarter of the batch that did not stop it either (session 42): where the encoder
+puts a photo's green and the student puts purple, the latents are the same, and one decoder
+cannot draw both. Hence not shipped: the photo's ceiling is the encoder's.
 
-At the end the new decoder goes into ae_final.pt, which every later stage and the export read;
-the autoencoder it started from is kept in ae_before_decoder.pt.
+At the end the new decoder goes into ae_final.pt, which the export reads; the autoencoder it
+started from is kept in ae_before_decoder.pt.
 """
 
 import argparse
+import copy
 import random
 
 import numpy as np
@@ -38,12 +45,12 @@ BASE = "ae_before_decoder.pt"
 def photo_frames(photos: list[np.ndarray], n: int, size: int, rng: random.Random) -> np.ndarray:
     """n uint8 frames (n, size, size, 3), each a random crop of a random photo."""
     out = [P.random_texture(photos[rng.randrange(len(photos))], rng, size) for _ in range(n)]
-    return (np.stack(out) * 255).round().astype(np.uint8)
+    return (np.stack(out) * 255).round().astype(np.uint8) if out else np.zeros((0, size, size, 3), np.uint8)
 
 
 def rendered_frames(frames: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
     clips, index = rng.integers(0, frames.shape[0], n), rng.integers(0, frames.shape[1], n)
-    return np.stack([frames[c, i] for c, i in zip(clips, index)])
+    return np.stack([frames[c, i] for c, i in zip(clips, index)]) if n else np.zeros((0, *frames.shape[2:]), np.uint8)
 
 
 @torch.no_grad()
@@ -60,30 +67,71 @@ def held_out_views(size: int) -> np.ndarray:
     return (np.stack(views) * 255).round().astype(np.uint8)
 
 
-def train_decoder(ae: FrameAutoencoder, frames: np.ndarray, photos: list[np.ndarray], stage: Stage, opt, lr: float, batch: int, photo_share: float, dev):
-    """The decoder to the stage's total, resuming where it stopped; the encoder is not touched."""
+def train_decoder(ae: FrameAutoencoder, frames: np.ndarray, photos: list[np.ndarray], stage: Stage, opt, lr: float, batch: int, photo_share: float, dev,
+                  keep: np.ndarray | None = None, keep_share: float = 0.0, base_decoder=None):
+    """The decoder to the stage's total, resuming where it stopped; the encoder is not touched.
+    With `keep` (generated latents, (N, C, h, w)) a `keep_share` of each batch holds the decoder
+    to `base_decoder`'s drawing of them."""
     if stage.done():
         return
     ae.encoder.requires_grad_(False).eval()
     rng, nrng = random.Random(stage.step), np.random.default_rng(stage.step)
+    n_keep = round(batch * keep_share) if keep is not None else 0
     n_photo = round(batch * photo_share)
+    n_rendered = batch - n_photo - n_keep
+    if n_rendered < 0:
+        raise ValueError("--photo-share and --keep-share take more than the whole batch")
     size = frames.shape[2]
 
     def step(i):
         for g in opt.param_groups:
             g["lr"] = cosine_lr(i, stage.total, lr)
-        x = np.concatenate([photo_frames(photos, n_photo, size, rng), rendered_frames(frames, batch - n_photo, nrng)])
-        x = frames_from_u8(torch.from_numpy(x).to(dev))
-        with torch.no_grad():
-            z = ae.encoder(x)
-        rec = ae.decoder(z + 0.05 * torch.randn_like(z))
-        loss = reconstruction_loss(rec, x)
+        loss, metrics = torch.zeros((), device=dev), {}
+        if n_photo + n_rendered:
+            x = np.concatenate([photo_frames(photos, n_photo, size, rng), rendered_frames(frames, n_rendered, nrng)])
+            x = frames_from_u8(torch.from_numpy(x).to(dev))
+            with torch.no_grad():
+                z = ae.encoder(x)
+            rec = ae.decoder(z + 0.05 * torch.randn_like(z))
+            loss = reconstruction_loss(rec, x) * (n_photo + n_rendered) / batch
+            if n_photo:
+                metrics["l1_photos"] = (rec[:n_photo] - x[:n_photo]).abs().mean().item()
+        if n_keep:
+            z_keep = torch.from_numpy(keep[nrng.integers(0, len(keep), n_keep)].astype(np.float32)).to(dev)
+            with torch.no_grad():
+                target = base_decoder(z_keep)
+            drift = reconstruction_loss(ae.decoder(z_keep), target)
+            loss = loss + drift * n_keep / batch
+            metrics["kept"] = drift.item()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
-        return {"loss": loss.item(), "l1_photos": (rec[:n_photo] - x[:n_photo]).abs().mean().item()}
+        return {"loss": loss.item(), **metrics}
 
     stage.run_loop(step)
+
+
+def generated_latents(run, cfg, prompts: list, clips: int, seed: int = 7) -> np.ndarray:
+    """Latents (clips * 16, C, h, w) that the run's finished student makes from `clips` of the
+    training prompts (each clip's opening prompt), streamed as the engine streams the pack."""
+    from causvid.common import STREAM_CONTEXT_FRAMES, STREAM_SINK_FRAMES
+    from causvid.model import VideoDiT
+    from causvid.sampler import StudentStreamer
+    from make_ode_pairs import load_teacher, run_timesteps, student_checkpoint
+
+    _, text = load_teacher(run, cfg)
+    student = VideoDiT(cfg)
+    student.load_state_dict(load(student_checkpoint(run))["state"]["student"])
+    student.eval()
+    pick = random.Random(seed)
+    blocks = cfg.clip_frames // cfg.frames_per_block
+    out = []
+    with torch.no_grad():
+        for i in range(clips):
+            schedule = pick.choice(prompts)
+            streamer = StudentStreamer(student, text, None, run_timesteps(run), STREAM_CONTEXT_FRAMES, STREAM_SINK_FRAMES)
+            out.append(streamer.generate({0: schedule[0]}, blocks, seed=seed * 1000 + i).numpy().astype(np.float16))
+    return np.concatenate(out)
 
 
 def main():
@@ -92,6 +140,8 @@ def main():
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--photo-share", type=float, default=0.5, help="share of each batch that is photo frames, the rest rendered ones")
+    ap.add_argument("--keep-share", type=float, default=0.0, help="share of each batch that is the run's student's latents, held to the starting decoder's drawing (needs a finished student)")
+    ap.add_argument("--keep-clips", type=int, default=160, help="clips the student makes for that, once (decoder_keep.npy)")
     ap.add_argument("--threads", type=int, default=None)
     args = ap.parse_args()
     dev = setup_torch(args.threads)
@@ -102,15 +152,22 @@ def main():
     ae = FrameAutoencoder(default_config())
     ae.load_state_dict(load(run / BASE)["ae"])
     ae.to(dev)
-    frames, _ = load_dataset(data_dir())
+    frames, prompts = load_dataset(data_dir())
     photos = [P.load_photo(p) for p in P.training_photo_paths()]
     if not photos:
         raise SystemExit("no training photos found: install mate-backgrounds and plasma-workspace-wallpapers, or set CAUSVID_PHOTOS (training/DATA.md)")
     held, rendered = held_out_views(frames.shape[2]), rendered_frames(frames, 64, np.random.default_rng(12345))
     print(f"[decoder] before: unseen photo {reconstruction_error(ae, held):.4f}, rendered frames {reconstruction_error(ae, rendered):.4f}", flush=True)
+    keep, base_decoder = None, None
+    if args.keep_share:
+        keep_path = run / "decoder_keep.npy"
+        if not keep_path.exists():
+            np.save(keep_path, generated_latents(run, default_config(), prompts, args.keep_clips))
+        keep = np.load(keep_path)
+        base_decoder = copy.deepcopy(ae.decoder).requires_grad_(False).eval()
     opt = torch.optim.AdamW(ae.decoder.parameters(), lr=args.lr, weight_decay=0.0)
     stage = Stage("decoder", args.steps, {"decoder": ae.decoder, "opt": opt}, run)
-    train_decoder(ae, frames, photos, stage, opt, args.lr, args.batch, args.photo_share, dev)
+    train_decoder(ae, frames, photos, stage, opt, args.lr, args.batch, args.photo_share, dev, keep, args.keep_share, base_decoder)
     ae.eval()
     print(f"[decoder] after: unseen photo {reconstruction_error(ae, held):.4f}, rendered frames {reconstruction_error(ae, rendered):.4f}", flush=True)
     save_atomic({"ae": ae.state_dict()}, run / "ae_final.pt")

@@ -104,20 +104,26 @@ class FromPackTest(unittest.TestCase):
         # student's means, without the regression on real continuations.
         code, err, calls, run_folder = run()
         self.assertEqual(code, 0, err)
-        self.assertEqual([c.split()[0] for c in calls], ["train_ae.py", "train_decoder.py", "train_teacher.py", "train_teacher.py", "make_ode_pairs.py", "train_student_ode.py", "train_dmd.py"])
-        self.assertEqual(calls[1], "train_decoder.py --steps 3000")
-        self.assertIn("--stills 6000", calls[2])
-        clip_round = calls[3].split()
+        self.assertEqual([c.split()[0] for c in calls], ["train_ae.py", "train_teacher.py", "train_teacher.py", "make_ode_pairs.py", "train_student_ode.py", "train_dmd.py"])
+        self.assertIn("--stills 6000", calls[1])
+        clip_round = calls[2].split()
         self.assertEqual(clip_round[clip_round.index("--init") + 1], str(run_folder / "teacher_stills.pt"))
         dmd = calls[-1].split()
         for flag, value in (("--steps", "50"), ("--rollout-blocks", "16"), ("--anchor-weight", "1"), ("--data-weight", "0")):
             self.assertEqual(dmd[dmd.index(flag) + 1], value, flag)
         self.assertNotIn("import_pack.py", " ".join(calls))
 
+    def test_the_decoder_round_runs_after_the_student_when_asked(self):
+        # It needs the student's latents, and changes no latent, so nothing after it retrains.
+        code, err, calls, _ = run(DECODER_STEPS="100")
+        self.assertEqual(code, 0, err)
+        self.assertEqual([c.split()[0] for c in calls][-2:], ["train_dmd.py", "train_decoder.py"])
+        self.assertEqual(calls[-1], "train_decoder.py --steps 100 --keep-share 0.25")
+
     def test_patch_4_is_the_chain_of_the_packs_up_to_session_35(self):
         # Session 17's stills round and clip round, continued on switch clips (session 25),
         # distilled for 200 steps with the continuation regression.
-        code, err, calls, run_folder = run(PATCH="4", DECODER_STEPS="0")
+        code, err, calls, run_folder = run(PATCH="4")
         self.assertEqual(code, 0, err)
         self.assertEqual([c.split()[0] for c in calls], ["train_ae.py", "train_teacher.py", "train_teacher.py", "train_teacher.py", "make_ode_pairs.py", "train_student_ode.py", "train_dmd.py"])
         clip_round = calls[2].split()

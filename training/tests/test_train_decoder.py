@@ -33,6 +33,36 @@ class PhotoFramesTest(unittest.TestCase):
         np.testing.assert_array_equal(a, b)
 
 
+class KeepTest(unittest.TestCase):
+    def stage(self, run: Path, ae: FrameAutoencoder):
+        from causvid.common import Stage
+
+        opt = torch.optim.AdamW(ae.decoder.parameters(), lr=1e-2, weight_decay=0.0)
+        return Stage("decoder", 5, {"decoder": ae.decoder, "opt": opt}, run), opt
+
+    def test_a_decoder_held_wholly_to_its_start_on_generated_latents_does_not_move(self):
+        import copy
+
+        ae = tiny_ae()
+        frames = np.random.default_rng(0).integers(0, 255, (3, 2, 16, 16, 3), dtype=np.uint8)
+        keep = np.random.default_rng(1).standard_normal((6, 2, 8, 8)).astype(np.float16)
+        before = copy.deepcopy(ae.decoder.state_dict())
+        with tempfile.TemporaryDirectory() as tmp:
+            stage, opt = self.stage(Path(tmp), ae)
+            base = copy.deepcopy(ae.decoder).requires_grad_(False)
+            train_decoder.train_decoder(ae, frames, [], stage, opt, 1e-2, 4, 0.0, "cpu", keep, 1.0, base)
+        for k, v in ae.decoder.state_dict().items():
+            self.assertTrue(torch.equal(v, before[k]), k)
+
+    def test_shares_over_the_whole_batch_are_refused(self):
+        ae = tiny_ae()
+        frames = np.zeros((1, 1, 16, 16, 3), np.uint8)
+        with tempfile.TemporaryDirectory() as tmp:
+            stage, opt = self.stage(Path(tmp), ae)
+            with self.assertRaises(ValueError):
+                train_decoder.train_decoder(ae, frames, [], stage, opt, 1e-2, 4, 0.75, "cpu", np.zeros((2, 2, 8, 8)), 0.5, ae.decoder)
+
+
 class MainTest(unittest.TestCase):
     def run_main(self, run: Path, data: Path, steps: int):
         argv = ["train_decoder.py", "--steps", str(steps), "--batch", "4", "--threads", "1"]
