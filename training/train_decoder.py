@@ -17,9 +17,10 @@ train_ae.py. A generated latent is not an encoding: trained on encodings alone, 
 drew green fringes around the student's objects and turned its purple grey-green. So a share of
 each batch can be latents the run's student made (`--keep-share`; `decoder_keep.npy`, made once
 from the training prompts), on which the decoder is held to what the decoder it started from
-drew. At a quarter of the batch that did not stop it either (session 42): where the encoder
-puts a photo's green and the student puts purple, the latents are the same, and one decoder
-cannot draw both. Hence not shipped: the photo's ceiling is the encoder's.
+drew. At a quarter of the batch that did not stop it either (session 42). The likely reason
+(not measured): the encoder gives a photo's greens latents that the student also makes for its
+purple, and one decoder cannot draw both. Hence not shipped: the photo's ceiling is the
+encoder's, and a better one means a new teacher and student trained on its latents.
 
 At the end the new decoder goes into ae_final.pt, which the export reads; the autoencoder it
 started from is kept in ae_before_decoder.pt.
