@@ -4,11 +4,13 @@
 """
 
 import argparse
+import random
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+from causvid import photos as P
 from causvid.common import Stage, cosine_lr, data_dir, default_config, load_autoencoder, run_dir, save_atomic, setup_torch
 from causvid.data import load_dataset
 from causvid.model import FrameAutoencoder
@@ -24,6 +26,7 @@ def main():
     ap.add_argument("--gradient-weight", type=float, default=0.0, help="weight of an L1 loss on horizontal and vertical pixel differences (sharp edges); 0 as shipped")
     ap.add_argument("--more", type=int, default=0, help="a second round of this many steps (stage ae_more), starting from the first")
     ap.add_argument("--seconds", type=float, default=0.0, help="train both rounds for this long instead of their step counts, shared as steps : more (on a rented GPU)")
+    ap.add_argument("--photo-share", type=float, default=0.0, help="share of each batch that is photo frames (causvid.photos.random_frames) beside the rendered ones; 0 as shipped, where photos come only as the renderer's backdrops")
     ap.add_argument("--encode-only", action="store_true", help="encode newly rendered clips with the finished autoencoder (ae_final.pt), keeping its normalisation")
     args = ap.parse_args()
     dev = setup_torch()
@@ -74,12 +77,18 @@ def train_round(ae, frames, stage, opt, lr, args, dev, seconds=0.0):
         return
     n_clips, n_frames = frames.shape[:2]
     rng = np.random.default_rng(stage.step)
+    photo_rng = random.Random(stage.step)
+    n_photo = round(args.batch * args.photo_share)
+    photos = [P.load_photo(p) for p in P.training_photo_paths()] if n_photo else []
+    if n_photo and not photos:
+        raise SystemExit("--photo-share: no training photos found (training/DATA.md)")
 
     def step(i):
         for g in opt.param_groups:
             g["lr"] = cosine_lr(i, stage.total, lr)
-        idx = rng.integers(0, n_clips, args.batch), rng.integers(0, n_frames, args.batch)
-        x = frames_from_u8(torch.from_numpy(np.stack([frames[c, f] for c, f in zip(*idx)])).to(dev))
+        idx = rng.integers(0, n_clips, args.batch - n_photo), rng.integers(0, n_frames, args.batch - n_photo)
+        x = [frames[c, f] for c, f in zip(*idx)] + list(P.random_frames(photos, n_photo, frames.shape[2], photo_rng))
+        x = frames_from_u8(torch.from_numpy(np.stack(x)).to(dev))
         z = ae.encoder(x)
         # Decoding slightly perturbed latents makes the decoder forgiving of diffusion samples.
         rec = ae.decoder(z + 0.05 * torch.randn_like(z))

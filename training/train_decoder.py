@@ -43,12 +43,6 @@ from train_ae import reconstruction_loss
 BASE = "ae_before_decoder.pt"
 
 
-def photo_frames(photos: list[np.ndarray], n: int, size: int, rng: random.Random) -> np.ndarray:
-    """n uint8 frames (n, size, size, 3), each a random crop of a random photo."""
-    out = [P.random_texture(photos[rng.randrange(len(photos))], rng, size) for _ in range(n)]
-    return (np.stack(out) * 255).round().astype(np.uint8) if out else np.zeros((0, size, size, 3), np.uint8)
-
-
 def rendered_frames(frames: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
     clips, index = rng.integers(0, frames.shape[0], n), rng.integers(0, frames.shape[1], n)
     return np.stack([frames[c, i] for c, i in zip(clips, index)]) if n else np.zeros((0, *frames.shape[2:]), np.uint8)
@@ -89,7 +83,7 @@ def train_decoder(ae: FrameAutoencoder, frames: np.ndarray, photos: list[np.ndar
             g["lr"] = cosine_lr(i, stage.total, lr)
         loss, metrics = torch.zeros((), device=dev), {}
         if n_photo + n_rendered:
-            x = np.concatenate([photo_frames(photos, n_photo, size, rng), rendered_frames(frames, n_rendered, nrng)])
+            x = np.concatenate([P.random_frames(photos, n_photo, size, rng), rendered_frames(frames, n_rendered, nrng)])
             x = frames_from_u8(torch.from_numpy(x).to(dev))
             with torch.no_grad():
                 z = ae.encoder(x)

@@ -70,6 +70,13 @@ def random_texture(photo: np.ndarray, rng: random.Random, size: int = TEXTURE) -
     return jitter_colours(np.asarray(img, np.float32) / 255.0, rng)
 
 
+def random_frames(photos: list[np.ndarray], n: int, size: int, rng: random.Random) -> np.ndarray:
+    """n uint8 frames (n, size, size, 3), each a random_texture of a random photo: a photo seen
+    as a frame, as the engine pins a user's photo for image-to-video."""
+    out = [random_texture(photos[rng.randrange(len(photos))], rng, size) for _ in range(n)]
+    return (np.stack(out) * 255).round().astype(np.uint8) if out else np.zeros((0, size, size, 3), np.uint8)
+
+
 def jitter_colours(img: np.ndarray, rng: random.Random) -> np.ndarray:
     """Saturation x0.7-1.3, contrast x0.8-1.2 and exposure x0.8-1.2: each photo is seen in many
     lights, so that a photo's palette is not a signature the generator can learn by heart."""

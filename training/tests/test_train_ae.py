@@ -46,7 +46,7 @@ class TrainRoundTest(unittest.TestCase):
         torch.manual_seed(0)
         ae = FrameAutoencoder(ModelConfig(vocab_size=8, max_tokens=4, ae_channels=(4, 8), latent_channels=2, latent_size=8))
         frames = np.random.default_rng(0).integers(0, 255, (3, 2, 16, 16, 3), dtype=np.uint8)
-        args = Namespace(batch=2, edge_weight=1.0, gradient_weight=1.0)
+        args = Namespace(batch=2, edge_weight=1.0, gradient_weight=1.0, photo_share=0.0)
         with tempfile.TemporaryDirectory() as d:
             run = Path(d)
             for name, steps in (("ae", 3), ("ae_more", 2)):

@@ -26,8 +26,8 @@ class PhotoFramesTest(unittest.TestCase):
         import random
 
         photos = [np.random.default_rng(0).random((40, 60, 3), dtype=np.float32)]
-        a = train_decoder.photo_frames(photos, 3, 16, random.Random(1))
-        b = train_decoder.photo_frames(photos, 3, 16, random.Random(1))
+        a = train_decoder.P.random_frames(photos, 3, 16, random.Random(1))
+        b = train_decoder.P.random_frames(photos, 3, 16, random.Random(1))
         self.assertEqual(a.shape, (3, 16, 16, 3))
         self.assertEqual(a.dtype, np.uint8)
         np.testing.assert_array_equal(a, b)
