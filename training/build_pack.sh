@@ -67,6 +67,9 @@ AE_MORE=${AE_MORE:-700}
 # Extra loss weight on object outlines and on pixel differences (train_ae.py); 0 as shipped.
 AE_EDGE=${AE_EDGE:-0}
 AE_GRADIENT=${AE_GRADIENT:-0}
+# Share of each autoencoder batch that is photo frames (train_ae.py --photo-share): 0 as shipped.
+# At 0.5 an unseen photo keeps its colours (session 42).
+AE_PHOTO_SHARE=${AE_PHOTO_SHARE:-0}
 # The decoder trained again on photos with the encoder frozen, after the student (train_decoder.py,
 # DECODER_KEEP of each batch the student's latents held to the old decoder's drawing). Measured in
 # session 42 and not shipped: it draws an unseen photo closer but recolours the student's
@@ -140,7 +143,7 @@ if [ -n "$FROM_PACK" ]; then
       "${continue_recipe[@]}" --steps "$TEACHER_CONTINUE"
   fi
 else
-  [ -f "$RUN/ae_more.done" ] && [ -f "$RUN/latents.npy" ] || run train_ae.py --steps "$AE_STEPS" --more "$AE_MORE" --edge-weight "$AE_EDGE" --gradient-weight "$AE_GRADIENT"
+  [ -f "$RUN/ae_more.done" ] && [ -f "$RUN/latents.npy" ] || run train_ae.py --steps "$AE_STEPS" --more "$AE_MORE" --edge-weight "$AE_EDGE" --gradient-weight "$AE_GRADIENT" --photo-share "$AE_PHOTO_SHARE"
   init=()
   joint=(--joint-stills "$JOINT_STILLS")
   if [ "$TEACHER_STILLS" != 0 ]; then

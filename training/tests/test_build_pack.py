@@ -105,6 +105,7 @@ class FromPackTest(unittest.TestCase):
         code, err, calls, run_folder = run()
         self.assertEqual(code, 0, err)
         self.assertEqual([c.split()[0] for c in calls], ["train_ae.py", "train_teacher.py", "train_teacher.py", "make_ode_pairs.py", "train_student_ode.py", "train_dmd.py"])
+        self.assertIn("--photo-share 0", calls[0])
         self.assertIn("--stills 6000", calls[1])
         clip_round = calls[2].split()
         self.assertEqual(clip_round[clip_round.index("--init") + 1], str(run_folder / "teacher_stills.pt"))
