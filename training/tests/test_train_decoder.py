@@ -63,6 +63,27 @@ class KeepTest(unittest.TestCase):
                 train_decoder.train_decoder(ae, frames, [], stage, opt, 1e-2, 4, 0.75, "cpu", np.zeros((2, 2, 8, 8)), 0.5, ae.decoder)
 
 
+class GeneratedLatentsTest(unittest.TestCase):
+    def test_the_run_s_student_makes_whole_clips_of_latents_repeatably(self):
+        from causvid.model import TextEncoder, VideoDiT
+        from make_test_pack import tiny_config
+
+        cfg = tiny_config()
+        torch.manual_seed(0)
+        dit, text = VideoDiT(cfg), TextEncoder(cfg)
+        prompts = [["a red ball bouncing in the sky"] * 4, ["a blue box moving left on the grass"] * 4]
+        with tempfile.TemporaryDirectory() as tmp:
+            run = Path(tmp)
+            save_atomic({"step": 1, "state": {"ema_dit": dit.state_dict(), "ema_text": text.state_dict()}}, run / "teacher.pt")
+            save_atomic({"step": 1, "state": {"student": dit.state_dict()}}, run / "student_dmd.pt")
+            a = train_decoder.generated_latents(run, cfg, prompts, 2)
+            b = train_decoder.generated_latents(run, cfg, prompts, 2)
+        self.assertEqual(a.shape, (2 * cfg.clip_frames, cfg.latent_channels, cfg.latent_size, cfg.latent_size))
+        self.assertEqual(a.dtype, np.float16)
+        self.assertTrue(np.isfinite(a).all())
+        np.testing.assert_array_equal(a, b)
+
+
 class MainTest(unittest.TestCase):
     def run_main(self, run: Path, data: Path, steps: int):
         argv = ["train_decoder.py", "--steps", str(steps), "--batch", "4", "--threads", "1"]
