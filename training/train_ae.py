@@ -12,7 +12,7 @@ import torch.nn.functional as F
 
 from causvid import photos as P
 from causvid.common import Stage, cosine_lr, data_dir, default_config, load_autoencoder, run_dir, save_atomic, setup_torch
-from causvid.data import load_dataset
+from causvid.data import load_dataset, random_frames
 from causvid.model import FrameAutoencoder
 from causvid.sampler import frames_from_u8
 
@@ -75,7 +75,6 @@ def train_round(ae, frames, stage, opt, lr, args, dev, seconds=0.0):
     with `seconds`, a fresh round runs as many steps as fit in them instead."""
     if stage.done():
         return
-    n_clips, n_frames = frames.shape[:2]
     rng = np.random.default_rng(stage.step)
     photo_rng = random.Random(stage.step)
     n_photo = round(args.batch * args.photo_share)
@@ -86,9 +85,8 @@ def train_round(ae, frames, stage, opt, lr, args, dev, seconds=0.0):
     def step(i):
         for g in opt.param_groups:
             g["lr"] = cosine_lr(i, stage.total, lr)
-        idx = rng.integers(0, n_clips, args.batch - n_photo), rng.integers(0, n_frames, args.batch - n_photo)
-        x = [frames[c, f] for c, f in zip(*idx)] + list(P.random_frames(photos, n_photo, frames.shape[2], photo_rng))
-        x = frames_from_u8(torch.from_numpy(np.stack(x)).to(dev))
+        x = np.concatenate([random_frames(frames, args.batch - n_photo, rng), P.random_frames(photos, n_photo, frames.shape[2], photo_rng)])
+        x = frames_from_u8(torch.from_numpy(x).to(dev))
         z = ae.encoder(x)
         # Decoding slightly perturbed latents makes the decoder forgiving of diffusion samples.
         rec = ae.decoder(z + 0.05 * torch.randn_like(z))

@@ -35,23 +35,18 @@ import torch
 
 from causvid import photos as P
 from causvid.common import Stage, cosine_lr, data_dir, default_config, load, run_dir, save_atomic, setup_torch
-from causvid.data import load_dataset
+from causvid.data import load_dataset, random_frames
 from causvid.model import FrameAutoencoder
-from causvid.sampler import frames_from_u8, frames_to_u8
+from causvid.sampler import frames_from_u8
 from train_ae import reconstruction_loss
+from train_scorer import autoencoder_roundtrip
 
 BASE = "ae_before_decoder.pt"
 
 
-def rendered_frames(frames: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
-    clips, index = rng.integers(0, frames.shape[0], n), rng.integers(0, frames.shape[1], n)
-    return np.stack([frames[c, i] for c, i in zip(clips, index)]) if n else np.zeros((0, *frames.shape[2:]), np.uint8)
-
-
-@torch.no_grad()
 def reconstruction_error(ae: FrameAutoencoder, frames_u8: np.ndarray) -> float:
     """Mean absolute difference (0-1) between uint8 frames and their round trip."""
-    rec = frames_to_u8(ae.decoder(ae.encoder(frames_from_u8(frames_u8))))
+    rec = autoencoder_roundtrip(ae)(frames_u8)
     return float(np.abs(rec.astype(np.float32) - frames_u8.astype(np.float32)).mean() / 255)
 
 
@@ -83,7 +78,7 @@ def train_decoder(ae: FrameAutoencoder, frames: np.ndarray, photos: list[np.ndar
             g["lr"] = cosine_lr(i, stage.total, lr)
         loss, metrics = torch.zeros((), device=dev), {}
         if n_photo + n_rendered:
-            x = np.concatenate([P.random_frames(photos, n_photo, size, rng), rendered_frames(frames, n_rendered, nrng)])
+            x = np.concatenate([P.random_frames(photos, n_photo, size, rng), random_frames(frames, n_rendered, nrng)])
             x = frames_from_u8(torch.from_numpy(x).to(dev))
             with torch.no_grad():
                 z = ae.encoder(x)
@@ -151,7 +146,7 @@ def main():
     photos = [P.load_photo(p) for p in P.training_photo_paths()]
     if not photos:
         raise SystemExit("no training photos found: install mate-backgrounds and plasma-workspace-wallpapers, or set CAUSVID_PHOTOS (training/DATA.md)")
-    held, rendered = held_out_views(frames.shape[2]), rendered_frames(frames, 64, np.random.default_rng(12345))
+    held, rendered = held_out_views(frames.shape[2]), random_frames(frames, 64, np.random.default_rng(12345))
     print(f"[decoder] before: unseen photo {reconstruction_error(ae, held):.4f}, rendered frames {reconstruction_error(ae, rendered):.4f}", flush=True)
     keep, base_decoder = None, None
     if args.keep_share:

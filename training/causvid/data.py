@@ -94,3 +94,9 @@ def load_dataset(data_dir: Path):
     frames = np.load(data_dir / "frames.npy", mmap_mode="r")
     prompts = json.loads((data_dir / "prompts.json").read_text())
     return frames, prompts
+
+
+def random_frames(frames: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """n uint8 frames (n, H, W, 3), each a random frame of a random clip of `frames`."""
+    clips, index = rng.integers(0, frames.shape[0], n), rng.integers(0, frames.shape[1], n)
+    return np.stack([frames[c, i] for c, i in zip(clips, index)]) if n else np.zeros((0, *frames.shape[2:]), np.uint8)
