@@ -28,7 +28,7 @@ from causvid.model import VideoDiT
 from causvid.data import rendered_object_scale
 from causvid.prompts import BACKGROUNDS, CAMERAS, COLORS, HELD_OUT_PAIRS, MOTIONS, Scene, SceneObject, describe, with_object_scale
 from causvid.noise import clip_noise
-from causvid.sampler import StudentStreamer, frames_to_u8, teacher_sample
+from causvid.sampler import SWITCH_GUIDANCE, StudentStreamer, SwitchGuidance, frames_to_u8, teacher_sample
 from causvid.silhouette import SilhouetteReader, off_backdrop, pieces
 from causvid.scorer import HEADS, TRAIN_STEPS, ClipClassifier, labels_of, predict, train_scorer
 from make_ode_pairs import load_teacher, run_timesteps, student_checkpoint
@@ -199,6 +199,9 @@ def main():
     ap.add_argument("--noise-correlation", type=float, default=TEACHER_NOISE_CORRELATION, help="the teacher's noise shared across frames, as the engine samples the pack's teacher (manifest teacher.noise_correlation; default 0, independent, as the shipped 2x2 teacher is sampled since session 36; 0.8 for the 4x4 packs of sessions 22-35)")
     ap.add_argument("--teacher-only", action="store_true", help="print the teacher's accuracy and flicker, and stop (no student, no card)")
     ap.add_argument("--drift-only", action="store_true", help="print only the student's drift over --drift-seconds (with the window given by --context-frames/--sink-frames), and stop")
+    ap.add_argument("--switch-only", action="store_true", help="print only the colour and background switches (student, teacher, ground truth), and stop")
+    ap.add_argument("--switch-guidance", type=float, default=SWITCH_GUIDANCE.scale, help=f"the student's first block after a switch guided away from the old prompt with this scale (manifest student.switch_guidance; {SWITCH_GUIDANCE.scale} as shipped since session 43, 0 off)")
+    ap.add_argument("--switch-guidance-steps", type=int, default=SWITCH_GUIDANCE.steps, help="on this many of its first denoising steps")
     ap.add_argument("--studio-only", action="store_true", help="print only \"Are the objects drawn at all?\" (teacher and student; the teacher alone with --teacher-only), and stop")
     ap.add_argument("--results", type=Path, help="where the figures go as JSON (default: <run>/eval.json; with --teacher-only, printed only unless given)")
     ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: every core; 1 beside a training on the other)")
@@ -206,8 +209,8 @@ def main():
     ap.add_argument("--sink-frames", type=int, default=STREAM_SINK_FRAMES, help="frames at the clip's start kept in the window (0 for packs before session 17)")
     ap.add_argument("--object-scale", type=float, help="object radius multiplier of the held-out scenes (default: the run's data, render.json; 1 without one)")
     args = ap.parse_args()
-    if args.drift_only and args.teacher_only:
-        ap.error("--drift-only measures the student; leave out --teacher-only")
+    if (args.drift_only or args.switch_only) and args.teacher_only:
+        ap.error("--drift-only and --switch-only measure the student; leave out --teacher-only")
     setup_torch(args.threads)
     scale = args.object_scale if args.object_scale is not None else rendered_object_scale(data_dir())
     run = run_dir()
@@ -220,9 +223,11 @@ def main():
         student.eval()
         timesteps = run_timesteps(run)
 
+    switch_guidance = SwitchGuidance(args.switch_guidance, args.switch_guidance_steps)
+
     def streamer():
         """The student as the engine runs the pack exported from this run (export_default.py)."""
-        return StudentStreamer(student, text, ae.decoder, timesteps, args.context_frames, args.sink_frames)
+        return StudentStreamer(student, text, ae.decoder, timesteps, args.context_frames, args.sink_frames, switch_guidance)
 
     roundtrip = autoencoder_roundtrip(ae)
     if args.studio_only:
@@ -246,7 +251,13 @@ def main():
         results = {"window": window, "drift": drift_figures(streamer, ae, scorer, args.drift_seconds, DRIFT_SEEDS[: args.drift_clips])}
         print_partial(results, args.results)
         return
-    results = {} if args.teacher_only else {"student_from": (args.student or student_checkpoint(run)).stem}
+    if args.switch_only:
+        results = {"switch_guidance": switch_guidance.manifest_entry(),
+                   "switch": colour_switch(streamer, ae, teacher, text, args.guidance, scale, correlation=args.noise_correlation),
+                   "background_switch": background_switch(streamer, ae, scorer, object_scale=scale)}
+        print_partial(results, args.results)
+        return
+    results = {} if args.teacher_only else {"student_from": (args.student or student_checkpoint(run)).stem, "switch_guidance": switch_guidance.manifest_entry()}
 
     # 1. Attribute accuracy on held-out colour/shape pairs; also the scorer on ground truth.
     from causvid.render import render_clip

@@ -16,6 +16,7 @@ from causvid.common import STREAM_CONTEXT_FRAMES, STREAM_SINK_FRAMES, TEACHER_NO
 from causvid.data import rendered_object_scale
 from causvid.export import export_pack
 from causvid.model import VideoDiT
+from causvid.sampler import SWITCH_GUIDANCE
 from make_ode_pairs import TEACHER_ROUNDS, load_teacher, run_timesteps, student_checkpoint, teacher_checkpoint
 
 
@@ -70,6 +71,12 @@ def main():
     for k, v in defaults.items():
         if getattr(args, k) is None:
             setattr(args, k, v)
+    # An imported student keeps its pack's own (absent: none); a new one gets today's, on at most
+    # as many steps as it takes.
+    if own:
+        switch_guidance = own["student"].get("switch_guidance")
+    else:
+        switch_guidance = SWITCH_GUIDANCE.manifest_entry() | {"steps": min(SWITCH_GUIDANCE.steps, len(timesteps))}
     info = {
         "date": datetime.date.today().isoformat(),
         "student_from": which,
@@ -87,6 +94,7 @@ def main():
         f"distilled from a {args.teacher_steps}-step bidirectional teacher.",
         training_info=info,
         teacher_noise_correlation=args.teacher_noise_correlation,
+        switch_guidance=switch_guidance,
     )
     size = sum(p.stat().st_size for p in args.out.iterdir()) / 1e6
     print(f"exported {args.out} ({size:.1f} MB) from {which}")

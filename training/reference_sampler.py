@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from causvid.pack import read_pack
-from causvid.sampler import StudentStreamer, frames_to_u8
+from causvid.sampler import StudentStreamer, SwitchGuidance, frames_to_u8
 
 
 def load_pack(pack: Path):
@@ -42,7 +42,7 @@ def main():
     st = manifest["student"]
     fps, fpb = manifest["video"]["fps"], manifest["frames_per_block"]
     blocks = max(1, math.ceil(args.seconds * fps / fpb - 1e-9))
-    streamer = StudentStreamer(student, text, ae.decoder, st["timesteps"], st["context_frames"], st["sink_frames"])
+    streamer = StudentStreamer(student, text, ae.decoder, st["timesteps"], st["context_frames"], st["sink_frames"], SwitchGuidance.from_manifest(st))
     frames = []
     start = time.perf_counter()
     first = None

@@ -168,6 +168,7 @@ def export_pack(
     description: str,
     training_info: dict,
     teacher_noise_correlation: float = 0.0,
+    switch_guidance: dict | None = None,
 ):
     out_dir.mkdir(parents=True, exist_ok=True)
     specs = graph_specs(cfg, context_frames)
@@ -215,7 +216,9 @@ def export_pack(
         "video": {"width": cfg.frame_size, "height": cfg.frame_size, "fps": 16},
         "latent": {"channels": cfg.latent_channels, "height": cfg.latent_size, "width": cfg.latent_size, "tokens_per_frame": cfg.tokens_per_frame},
         "frames_per_block": cfg.frames_per_block,
-        "student": {"timesteps": [float(t) for t in timesteps], "context_frames": context_frames, "sink_frames": sink_frames},
+        "student": {"timesteps": [float(t) for t in timesteps], "context_frames": context_frames, "sink_frames": sink_frames,
+                    # optional in the contract: absent, a switch's first block is not guided
+                    **({"switch_guidance": switch_guidance} if switch_guidance else {})},
         "teacher": {"clip_frames": cfg.clip_frames, "steps": teacher_steps, "guidance": guidance,
                     # optional in the contract: absent, the engine draws independent frames
                     **({"noise_correlation": teacher_noise_correlation} if teacher_noise_correlation else {})},

@@ -318,13 +318,16 @@ def clean_pass(cache, x, text, mask):
     cache.append(bkv, x)
 
 
-def student_reference(prompt_per_block, seed):
+def student_reference(prompt_per_block, seed, switch_guidance=None):
+    """switch_guidance (scale, steps): the first block after a switch steps along
+    v_new + scale * (v_new - v_old) on its first `steps` steps, v_old under the old prompt."""
     cache = NpCache()
     frames = []
     current = None
     nblocks = len(prompt_per_block)
     for b, prompt in enumerate(prompt_per_block):
         text, mask = np_text(prompt)
+        away = np_text(current) if switch_guidance and current is not None and prompt != current else None
         if current is not None and prompt != current and cache.frames:
             old = cache.frames
             cache.frames = []
@@ -337,6 +340,9 @@ def student_reference(prompt_per_block, seed):
         for i, t in enumerate(TIMESTEPS):
             nxt = TIMESTEPS[i + 1] if i + 1 < len(TIMESTEPS) else 0.0
             v, _ = np_step(x, np.full(F, t, np.float32), pos, text, mask, kv, cpos, cmask)
+            if away is not None and i < switch_guidance[1]:
+                v_old, _ = np_step(x, np.full(F, t, np.float32), pos, *away, kv, cpos, cmask)
+                v = (v + np.float32(switch_guidance[0]) * (v - v_old)).astype(np.float32)
             x = (x + np.float32(nxt - t) * v).astype(np.float32)
         frames.append(np_decode(x))
         if b < nblocks - 1:
@@ -367,6 +373,13 @@ def main(out):
         "seed": 11, "prompts": schedule,
         "switch_seconds": 3 * F / FPS,
         "frames": np.round(frames, 6).reshape(len(frames), -1).tolist(),
+    }
+    # The same schedule from a manifest with student.switch_guidance: only the first switched
+    # block's first step is guided, so the test tells the step count from the scale.
+    guided = student_reference(schedule, seed=11, switch_guidance=(2.0, 1))
+    golden["student_guided"] = {
+        "switch_guidance": {"scale": 2.0, "steps": 1},
+        "frames": np.round(guided, 6).reshape(len(guided), -1).tolist(),
     }
     with open(os.path.join(out, "golden.json"), "w") as f:
         json.dump(golden, f)

@@ -19,9 +19,11 @@ import studio.causvid.engine.runtime.PackGraphs.CacheInput;
  * </ol>
  *
  * A new prompt takes effect at the next block, after a re-cache: the clean pass is re-run over the
- * cached frames' latents under the new prompt. The last block of a run skips its clean pass: no
- * block follows that could attend to it (a continuation starts from the frames' latents instead).
- * Runs on the engine thread only.
+ * cached frames' latents under the new prompt. Where the pack asks for it ({@code
+ * student.switch_guidance}), that block's first steps are guided away from the old prompt, so the
+ * change lands where the old content stood. The last block of a run skips its clean pass: no block
+ * follows that could attend to it (a continuation starts from the frames' latents instead). Runs on
+ * the engine thread only.
  */
 final class StudentBlockLoop {
   private final PackGraphs graphs;
@@ -59,8 +61,10 @@ final class StudentBlockLoop {
       String submitted = control.takeSubmittedPrompt();
       steered = submitted != null ? submitted : steered;
       EncodedPrompt prompt = prompts.encode(steered != null ? steered : scheduled(request, block));
+      EncodedPrompt switchedFrom = null;
       if (cachePrompt != null && !cachePrompt.text().equals(prompt.text())) {
         recache(prompt, control);
+        switchedFrom = cachePrompt;
       }
       cachePrompt = prompt;
       if (announced == null || !announced.text().equals(prompt.text())) {
@@ -79,7 +83,7 @@ final class StudentBlockLoop {
       float[] framePos = cache.nextBlockPositions(framesPerBlock);
       try (CacheInput context =
           graphs.cacheInput(cache.kvTensor(), cache.positions(), cache.mask())) {
-        denoise(x, clean, framePos, prompt, context, control);
+        denoise(x, clean, framePos, prompt, switchedFrom, context, control);
         emitted += emitFrames(x, block, prompt.text(), emit);
         if (block < lastBlock) {
           control.checkpoint();
@@ -91,16 +95,25 @@ final class StudentBlockLoop {
     return emitted;
   }
 
-  /** Few-step Euler from pure noise to a clean block; {@code clean} frames stay as they are. */
+  /**
+   * Few-step Euler from pure noise to a clean block; {@code clean} frames stay as they are. With
+   * {@code switchedFrom} (the previous block's prompt, at a switch) and the pack's switch guidance,
+   * the first steps run a second pass under the old prompt and step along {@code v_new +
+   * scale·(v_new − v_old)}.
+   */
   private void denoise(
       float[] x,
       boolean[] clean,
       float[] framePos,
       EncodedPrompt prompt,
+      EncodedPrompt switchedFrom,
       CacheInput context,
       RunControl control)
       throws RunControl.CancelledRun, InterruptedException {
     List<Double> steps = m.student().timesteps();
+    boolean guided = switchedFrom != null && m.student().guidesSwitches();
+    int guidedSteps = guided ? m.student().switchGuidance().steps() : 0;
+    float scale = guided ? (float) m.student().switchGuidance().scale() : 0f;
     for (int i = 0; i < steps.size(); i++) {
       control.checkpoint();
       float t = steps.get(i).floatValue();
@@ -111,6 +124,16 @@ final class StudentBlockLoop {
       }
       float[] v =
           graphs.studentStep(x, tv, framePos, prompt.embedding(), prompt.mask(), context).v();
+      if (i < guidedSteps) {
+        float[] vOld =
+            graphs
+                .studentStep(
+                    x, tv, framePos, switchedFrom.embedding(), switchedFrom.mask(), context)
+                .v();
+        for (int j = 0; j < v.length; j++) {
+          v[j] += scale * (v[j] - vOld[j]);
+        }
+      }
       for (int f = 0; f < framesPerBlock; f++) {
         if (clean[f]) {
           continue;

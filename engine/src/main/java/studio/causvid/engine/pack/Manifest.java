@@ -32,8 +32,25 @@ public record Manifest(
     }
   }
 
-  /** The few-step causal student: its denoising schedule and its cache window. */
-  public record Student(List<Double> timesteps, int contextFrames, int sinkFrames) {}
+  /**
+   * The few-step causal student: its denoising schedule, its cache window and (optional, absent
+   * before session 43's manifest) how the first block after a prompt switch is guided.
+   */
+  public record Student(
+      List<Double> timesteps, int contextFrames, int sinkFrames, SwitchGuidance switchGuidance) {
+    /** True where the first block after a switch takes the extra passes under the old prompt. */
+    public boolean guidesSwitches() {
+      return switchGuidance != null && switchGuidance.scale() > 0;
+    }
+  }
+
+  /**
+   * The first block after a prompt switch, guided away from the old prompt: on its first {@code
+   * steps} denoising steps the velocity is {@code v_new + scale·(v_new − v_old)}, where {@code
+   * v_old} is the same pass under the previous block's prompt. It draws the new prompt's change
+   * where the old content stood instead of redrawing the scene (docs/model-pack.md).
+   */
+  public record SwitchGuidance(double scale, int steps) {}
 
   /**
    * The bidirectional teacher, used for "best quality" renders. {@code noiseCorrelation} (optional,

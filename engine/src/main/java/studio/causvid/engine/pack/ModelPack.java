@@ -141,6 +141,21 @@ public final class ModelPack {
         m.student().sinkFrames() >= 0 && m.student().sinkFrames() <= context - f,
         where,
         "has student.sink_frames = " + m.student().sinkFrames() + ", more than the window allows");
+    Manifest.SwitchGuidance guidance = m.student().switchGuidance();
+    if (guidance != null) {
+      require(
+          Double.isFinite(guidance.scale()) && guidance.scale() >= 0,
+          where,
+          "has student.switch_guidance.scale = " + guidance.scale() + ", not a finite number >= 0");
+      require(
+          guidance.steps() >= 1 && guidance.steps() <= ts.size(),
+          where,
+          "has student.switch_guidance.steps = "
+              + guidance.steps()
+              + ", outside 1.."
+              + ts.size()
+              + " (the student's steps)");
+    }
     Manifest.Text text = m.text();
     require(text.maxTokens() > 0, where, "has no text.max_tokens");
     require(text.vocabulary() != null && !text.vocabulary().isEmpty(), where, "has no vocabulary");

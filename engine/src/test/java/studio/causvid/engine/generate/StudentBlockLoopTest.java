@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import studio.causvid.engine.ToyPack;
 import studio.causvid.engine.pack.ModelPack;
 import studio.causvid.engine.runtime.Device;
@@ -38,6 +41,12 @@ class StudentBlockLoopTest {
 
   /** Runs without pauses; {@code live[i]} (if not null) is submitted at the i-th block start. */
   private static List<GenerationEvent> run(GenerationRequest request, String... live)
+      throws Exception {
+    return run(graphs, prompts, request, live);
+  }
+
+  private static List<GenerationEvent> run(
+      PackGraphs graphs, PromptEncoder prompts, GenerationRequest request, String... live)
       throws Exception {
     List<GenerationEvent> events = new ArrayList<>();
     int[] blockStarts = {0};
@@ -76,6 +85,45 @@ class StudentBlockLoopTest {
   void streamedFramesEqualTheReferenceSampler() throws Exception {
     JsonNode golden = ToyPack.golden().get("student").get("frames");
     List<Frame> frames = frames(run(goldenRequest()));
+    int worst = worstPixelDifference(frames, golden);
+    assertTrue(worst <= 1, "max pixel difference from the NumPy reference: " + worst);
+  }
+
+  @Test
+  void aPackWithSwitchGuidanceStepsTheSwitchedBlockAwayFromTheOldPrompt(@TempDir Path tmp)
+      throws Exception {
+    JsonNode golden = ToyPack.golden().get("student_guided");
+    Path dir = ToyPack.copyTo(tmp.resolve("guided"));
+    Path manifest = dir.resolve("manifest.json");
+    String guidance = "\"switch_guidance\": " + golden.get("switch_guidance");
+    Files.writeString(
+        manifest,
+        Files.readString(manifest)
+            .replace("\"sink_frames\": 2", "\"sink_frames\": 2,\n    " + guidance));
+    ModelPack pack = ModelPack.open(dir);
+    assertTrue(pack.manifest().student().guidesSwitches());
+    try (PackGraphs guided = PackGraphs.load(pack, new RuntimeOptions(Device.CPU, 1))) {
+      PromptEncoder guidedPrompts =
+          new PromptEncoder(new Tokenizer(pack.manifest().text()), guided);
+      List<Frame> frames = frames(run(guided, guidedPrompts, goldenRequest()));
+      int worst = worstPixelDifference(frames, golden.get("frames"));
+      assertTrue(worst <= 1, "max pixel difference from the NumPy reference: " + worst);
+      // Before the switch (block 3) nothing changes; the switched block does.
+      List<Frame> plain = frames(run(goldenRequest()));
+      assertArrayEquals(plain.get(5).latent(), frames.get(5).latent(), 0f);
+      assertNotEquals(plain.get(6).latent()[0], frames.get(6).latent()[0]);
+      // Regenerating from the switched block replays the switch from the context's prompt.
+      List<float[]> before = frames.subList(0, 6).stream().map(Frame::latent).toList();
+      GenerationRequest again =
+          new GenerationRequest(
+              goldenRequest().prompts(), 11, 2, new StartFrom.Context(before), null);
+      List<Frame> regenerated = frames(run(guided, guidedPrompts, again));
+      assertArrayEquals(frames.get(6).latent(), regenerated.get(0).latent(), 1e-6f);
+    }
+  }
+
+  /** The largest 8-bit channel difference between streamed frames and golden RGB in [0, 1]. */
+  private static int worstPixelDifference(List<Frame> frames, JsonNode golden) {
     assertEquals(golden.size(), frames.size());
     int worst = 0;
     for (int i = 0; i < frames.size(); i++) {
@@ -91,7 +139,7 @@ class StudentBlockLoopTest {
         }
       }
     }
-    assertTrue(worst <= 1, "max pixel difference from the NumPy reference: " + worst);
+    return worst;
   }
 
   @Test

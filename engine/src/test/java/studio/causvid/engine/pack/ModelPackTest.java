@@ -206,6 +206,27 @@ class ModelPackTest {
     assertTrue(e.getMessage().contains("teacher.noise_correlation"), e.getMessage());
   }
 
+  @Test
+  void switchGuidanceIsOptionalAndMustFitTheSchedule() throws Exception {
+    assertFalse(ModelPack.open(ToyPack.dir()).manifest().student().guidesSwitches());
+    Path dir = ToyPack.copyTo(tmp.resolve("p"));
+    edit(
+        dir,
+        s ->
+            s.replace(
+                "\"sink_frames\": 2",
+                "\"sink_frames\": 2,\n    \"switch_guidance\": {\"scale\": 3.0, \"steps\": 2}"));
+    Manifest.Student student = ModelPack.open(dir).manifest().student();
+    assertEquals(new Manifest.SwitchGuidance(3.0, 2), student.switchGuidance());
+    assertTrue(student.guidesSwitches());
+    edit(dir, s -> s.replace("\"steps\": 2}", "\"steps\": 3}"));
+    var e = assertThrows(PackException.class, () -> ModelPack.open(dir));
+    assertTrue(e.getMessage().contains("switch_guidance.steps = 3, outside 1..2"), e.getMessage());
+    edit(dir, s -> s.replace("\"scale\": 3.0, \"steps\": 3}", "\"scale\": -1.0, \"steps\": 1}"));
+    e = assertThrows(PackException.class, () -> ModelPack.open(dir));
+    assertTrue(e.getMessage().contains("switch_guidance.scale = -1.0"), e.getMessage());
+  }
+
   private static void edit(Path dir, java.util.function.UnaryOperator<String> change)
       throws IOException {
     Path manifest = dir.resolve("manifest.json");
