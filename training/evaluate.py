@@ -225,9 +225,21 @@ def main():
 
     switch_guidance = SwitchGuidance(args.switch_guidance, args.switch_guidance_steps)
 
-    def streamer():
+    def streamer(guided: bool = True):
         """The student as the engine runs the pack exported from this run (export_default.py)."""
-        return StudentStreamer(student, text, ae.decoder, timesteps, args.context_frames, args.sink_frames, switch_guidance)
+        return StudentStreamer(student, text, ae.decoder, timesteps, args.context_frames, args.sink_frames, switch_guidance if guided else None)
+
+    def switch_figures(scorer) -> dict:
+        """The colour and background switches; with switch guidance, the student's readings
+        without it too, on the same seeds (under "unguided")."""
+        out = {"switch_guidance": switch_guidance.manifest_entry(),
+               "switch": colour_switch(streamer, ae, teacher, text, args.guidance, scale, correlation=args.noise_correlation),
+               "background_switch": background_switch(streamer, ae, scorer, object_scale=scale)}
+        if switch_guidance.scale:
+            plain = lambda: streamer(guided=False)
+            out["switch"]["unguided"] = student_colour_switch(plain, ae)
+            out["background_switch"]["unguided"] = background_switch(plain, ae, scorer, object_scale=scale)["cases"]
+        return out
 
     roundtrip = autoencoder_roundtrip(ae)
     if args.studio_only:
@@ -252,12 +264,9 @@ def main():
         print_partial(results, args.results)
         return
     if args.switch_only:
-        results = {"switch_guidance": switch_guidance.manifest_entry(),
-                   "switch": colour_switch(streamer, ae, teacher, text, args.guidance, scale, correlation=args.noise_correlation),
-                   "background_switch": background_switch(streamer, ae, scorer, object_scale=scale)}
-        print_partial(results, args.results)
+        print_partial(switch_figures(scorer), args.results)
         return
-    results = {} if args.teacher_only else {"student_from": (args.student or student_checkpoint(run)).stem, "switch_guidance": switch_guidance.manifest_entry()}
+    results = {} if args.teacher_only else {"student_from": (args.student or student_checkpoint(run)).stem}
 
     # 1. Attribute accuracy on held-out colour/shape pairs; also the scorer on ground truth.
     from causvid.render import render_clip
@@ -310,15 +319,11 @@ def main():
     results["drift"] = drift_figures(streamer, ae, scorer, args.drift_seconds, DRIFT_SEEDS[: args.drift_clips])
     print(json.dumps(results["drift"], indent=1), flush=True)
 
-    # 3. A colour switch: frames until the new colour dominates, and how far the object jumps;
-    # the teacher's and the renderer's clips of the same switch are the references.
-    results["switch"] = colour_switch(streamer, ae, teacher, text, args.guidance, scale, correlation=args.noise_correlation)
-    print(json.dumps(results["switch"], indent=1), flush=True)
-
-    # 3b. A background switch: the scorer's best-read attribute, so the latency is measurable
-    # even where objects are not.
-    results["background_switch"] = background_switch(streamer, ae, scorer, object_scale=scale)
-    print(json.dumps(results["background_switch"], indent=1), flush=True)
+    # 3. A colour switch: frames until the new colour dominates, and how far the object jumps (the
+    # teacher's and the renderer's clips of the same switch are the references); and a background
+    # switch, the scorer's best-read attribute, so the latency is measurable even where objects are not.
+    results |= switch_figures(scorer)
+    print(json.dumps({k: results[k] for k in ("switch", "background_switch")}, indent=1), flush=True)
 
     # 4. A photo never seen in training, "the camera pans left".
     photo = P.center_texture(P.load_photo(P.HELD_OUT_PHOTO), size=cfg.frame_size)
@@ -458,15 +463,9 @@ def unswitched_move(frames, switch: int, gap: int):
     return centroid_distance(centroid(frames[switch - 1], "red"), centroid(frames[min(len(frames) - 1, switch + gap)], "red"))
 
 
-def colour_switch(streamer, ae, teacher, text, guidance, object_scale, seeds=range(6), correlation: float = 0.0):
-    """Red ball -> blue ball, standing still in the studio. The student streams 10 blocks and
-    switches at block SWITCH_BLOCK; the teacher, whose clip is 4 blocks, switches at block 2 (48
-    steps, the same seeds' noise); the renderer's clip of the student's schedule is the truth.
-    Each also makes the same clip with the red prompt throughout, whose object's move across the
-    same frames (`unswitched_move`) tells a jump the switch causes from the object's wandering.
-    The student's two clips of a seed are the same frames up to the switch (it is causal)."""
-    from causvid.render import render_clip
-
+def student_colour_switch(streamer, ae, seeds=range(6)) -> dict:
+    """The student's readings of the colour switch, per seed. Its two clips of a seed are the same
+    frames up to the switch (it is causal)."""
     red, blue = COLOUR_SWITCH
     switch = SWITCH_BLOCK * 4
     out = {"frames_until_shown": [], "object_jump_px": [], "unswitched_move_px": [], "last_block_cover": []}
@@ -481,6 +480,21 @@ def colour_switch(streamer, ae, teacher, text, guidance, object_scale, seeds=ran
             out["object_jump_px"].append(jump)
         if (move := unswitched_move(still, switch, shown or 0)) is not None:
             out["unswitched_move_px"].append(move)
+    return out
+
+
+def colour_switch(streamer, ae, teacher, text, guidance, object_scale, seeds=range(6), correlation: float = 0.0):
+    """Red ball -> blue ball, standing still in the studio. The student streams 10 blocks and
+    switches at block SWITCH_BLOCK (`student_colour_switch`); the teacher, whose clip is 4
+    blocks, switches at block 2 (48 steps, the same seeds' noise); the renderer's clip of the
+    student's schedule is the truth. Each also makes the same clip with the red prompt
+    throughout, whose object's move across the same frames (`unswitched_move`) tells a jump the
+    switch causes from the object's wandering."""
+    from causvid.render import render_clip
+
+    red, blue = COLOUR_SWITCH
+    switch = SWITCH_BLOCK * 4
+    out = student_colour_switch(streamer, ae, seeds)
     cfg = teacher.cfg
     noise = torch.cat([teacher_noise(cfg, s, 1, correlation) for s in seeds])
     half = cfg.clip_frames // cfg.frames_per_block // 2
@@ -578,7 +592,7 @@ def bar_verdicts(r: dict) -> list[str]:
     # A blue speck before the object fades out is not the switched object: a gone seed fails the bar.
     ok = len(lat) == len(r["switch"]["frames_until_shown"]) and max(lat, default=99) <= SWITCH_BAR_FRAMES and not gone
     out.append(f"- A switched colour shows within one block + 8 frames: {len(lat)} of {len(r['switch']['frames_until_shown'])} seeds show it"
-               + (f", at most {max(lat)} frames after the switch" if lat else "") + ": " + ("**met**" if ok else "**not met**")
+               + ((f", at most {max(lat)} frames after the switch" if max(lat) else ", at the switch's first frame") if lat else "") + ": " + ("**met**" if ok else "**not met**")
                + (f" (in {gone} the object is gone by the clip's last block)" if gone else "") + ".")
     jumps = r["switch"]["object_jump_px"]
     moves = r["switch"].get("unswitched_move_px")  # absent from runs before session 21
@@ -591,11 +605,16 @@ def bar_verdicts(r: dict) -> list[str]:
         shown = [c["frames_until_shown"] for c in cases if c["frames_until_shown"] is not None]
         ok = len(shown) == len(cases) and max(shown) <= SWITCH_BAR_FRAMES
         out.append(f"- A switched background shows within one block + 8 frames: {len(shown)} of {len(cases)} switches show it"
-                   + (f", after {min(shown)}–{max(shown)} frames" if shown else "") + ": " + ("**met**" if ok else "**not met**")
+                   + (f", after {frame_range(shown)} frames" if shown else "") + ": " + ("**met**" if ok else "**not met**")
                    + undrawn_backgrounds(cases) + ".")
     corr = r["photo_pan_left"]["correlation_with_first_frame"]
     out.append(f"- A held-out photo panned stays recognisable: correlation with frame 0 after 1 s {corr[min(4, len(corr) - 1)]:.2f}, after 2 s {corr[-1]:.2f}.")
     return out
+
+
+def frame_range(counts) -> str:
+    """"2–5", or "0" where every count is the same."""
+    return f"{min(counts)}" if min(counts) == max(counts) else f"{min(counts)}–{max(counts)}"
 
 
 def undrawn_backgrounds(cases: list[dict]) -> str:
@@ -620,6 +639,11 @@ def colour_switch_lines(sw: dict, r: dict) -> list[str]:
         cover = ", ".join(f"{100 * c:.1f}%" for c in d.get("last_block_cover", [])) or "not read"
         return f"{shown} | {px('object_jump_px')} | {px('unswitched_move_px')} | {cover}"
 
+    g = r.get("switch_guidance")  # absent from runs before session 43
+    guided = bool(g and g["scale"])
+    student = [f"| student, switch guidance {g['scale']:g} on {g['steps']} steps | {cells(sw)} |"] if guided else [f"| student | {cells(sw)} |"]
+    if guided and "unguided" in sw:
+        student.append(f"| student without switch guidance | {cells(sw['unguided'])} |")
     return [
         f"## Prompt switch (red ball → blue ball, standing still in the studio, at block {SWITCH_BLOCK})",
         "",
@@ -628,13 +652,15 @@ def colour_switch_lines(sw: dict, r: dict) -> list[str]:
         "switches at block 2. The third column is the control: the same seeds with the red prompt throughout, "
         "and how far the red object moves between the same two frames. The last, the share of the frame the object "
         "covers in the switched clip's last block, tells an object that kept its old colour from one that is gone "
-        f"(under {100 * GONE_COVER:g}%).",
+        f"(under {100 * GONE_COVER:g}%)."
+        + (" The student's first block after the switch is guided away from the old prompt, as the pack's manifest asks "
+           "(docs/model-pack.md, *Switch guidance*); the row without it is the same seeds, unguided." if guided else ""),
         "",
         "| | frames until blue shows | object jump (px) | no switch: the object's move (px) | object in the last block (share of the frame) |",
         "|---|---|---|---|---|",
         f"| ground truth | {cells(sw['ground_truth'])} |",
         f"| {teacher_label(r)} | {cells(sw['teacher'])} |",
-        f"| student | {cells(sw)} |",
+        *student,
         "",
     ]
 
@@ -647,10 +673,18 @@ def background_switch_lines(r: dict) -> list[str]:
     def control(c):  # absent from runs before session 27
         return f"{100 * c['unswitched_share_read']:.0f}%" if "unswitched_share_read" in c else "not read"
 
+    def frames(n):
+        return n if n is not None else "never"
+
+    guided = (r.get("switch_guidance") or {}).get("scale")  # absent from runs before session 43
+    unguided = bs.get("unguided") if guided else None
     rows = [
-        f"| {c['from']} → {c['to']} | {c['seed']} | {'yes' if c['old_shown_before'] else 'no'} | {c['frames_until_shown'] if c['frames_until_shown'] is not None else 'never'} | {c['ground_truth_frames'] if c['ground_truth_frames'] is not None else 'never'} | {control(c)} |"
-        for c in bs["cases"]
+        f"| {c['from']} → {c['to']} | {c['seed']} | {'yes' if c['old_shown_before'] else 'no'} | {frames(c['frames_until_shown'])} | "
+        + (f"{frames(u['frames_until_shown'])} | " if unguided else "")
+        + f"{frames(c['ground_truth_frames'])} | {control(c)} |"
+        for c, u in zip(bs["cases"], unguided or bs["cases"])
     ]
+    guided_column = " | without switch guidance" if unguided else ""
     return [
         f"## Prompt switch of the background (red ball bouncing, switched at block {bs['switch_frame'] // 4})",
         "",
@@ -659,8 +693,8 @@ def background_switch_lines(r: dict) -> list[str]:
         "over a few frames and is the reference. The last column is the control: the same seed with the new "
         "background's prompt from the start, and the share of the same frames read as that background.",
         "",
-        "| switch | seed | old background shown before | frames until the new one shows | ground truth | no switch: frames read as the new one |",
-        "|---|---|---|---|---|---|",
+        f"| switch | seed | old background shown before | frames until the new one shows{guided_column} | ground truth | no switch: frames read as the new one |",
+        "|---" * (7 if unguided else 6) + "|",
         *rows,
         "",
     ]

@@ -1,4 +1,5 @@
 import unittest
+from pathlib import Path
 
 import numpy as np
 
@@ -191,6 +192,24 @@ class WriteCardTest(unittest.TestCase):
         self.assertIn("| mean | 88% | 88% | 53% | 49% |", card)
         self.assertTrue(card.endswith(NOTES_MARKER + "\nHand-written notes.\n"))
         self.assertNotIn("old figures", card)
+
+    def test_a_guided_student_s_switches_come_with_its_unguided_readings(self):
+        import copy
+        import json
+
+        r = json.loads((Path(__file__).parent / "card_results.json").read_text())
+        plain = self.card(switch_guidance=None)
+        self.assertIn("| student | ", plain)
+        self.assertNotIn("without switch guidance", plain)
+        sw, bs = copy.deepcopy(r["switch"]), copy.deepcopy(r["background_switch"])
+        sw["unguided"] = {"frames_until_shown": [7, 7], "object_jump_px": [30.25, 40.0], "unswitched_move_px": [1.0, 2.0], "last_block_cover": [0.2, 0.3]}
+        bs["unguided"] = [dict(c, frames_until_shown=9) for c in bs["cases"]]
+        card = self.card(switch_guidance={"scale": 3.0, "steps": 3}, switch=sw, background_switch=bs)
+        self.assertIn("| student, switch guidance 3 on 3 steps | 0, 0, 0, 0, 0, 0 | 6.6, 4.1, 7.6, 3.0, 9.0, 5.7 |", card)
+        self.assertIn("| student without switch guidance | 7, 7 | 30.2, 40.0 | 1.0, 2.0 | 20.0%, 30.0% |", card)
+        self.assertIn("frames until the new one shows | without switch guidance | ground truth |", card)
+        self.assertIn("| sunset → night | 0 | yes | 0 | 9 | 3 | 100% |", card)
+        self.assertIn("\n|---|---|---|---|---|---|---|\n| sunset", card)
 
     def test_a_card_from_two_runs_says_so_and_one_from_one_run_says_that(self):
         self.assertIn("from session 37's (96 held-out clips)", self.card())
