@@ -31,6 +31,7 @@ import studio.causvid.engine.pack.Manifest;
     description = "Measure generation speed and print one JSON line.")
 public final class BenchCommand implements Callable<Integer> {
   static final String BENCH_PROMPT = "a red cat runs in the snow";
+  static final String STEERED_PROMPT = "a blue cat runs in the snow";
 
   @Option(names = "--seconds", paramLabel = "N", description = "Clip length (default: 4).")
   double seconds = 4;
@@ -70,6 +71,13 @@ public final class BenchCommand implements Callable<Integer> {
       out.put("time_to_first_frame_ms", round(student.firstFrameNanos / 1e6));
       out.put("realtime_factor", round(framesPerSecond / fps));
       out.put("student_seconds", round(studentSeconds));
+
+      // Steering at every block, the most a user can: each switch re-caches the context and,
+      // where the pack guides switches, runs the first steps of the next block twice.
+      Run steered = timed(engine, GenerationRequest.of(steeredEveryBlock(m, blocks), seed, blocks));
+      out.put(
+          "steered_every_block_frames_per_second", round(steered.frames / (steered.nanos / 1e9)));
+      out.put("steered_every_block_to_plain_ratio", round(steered.nanos / (double) student.nanos));
 
       // The frame decoder is shared by both samplers and, at this model size, is most of the
       // student's time: it bounds how far the teacher/student ratio can go.
@@ -111,6 +119,16 @@ public final class BenchCommand implements Callable<Integer> {
     }
     System.out.println(out);
     return 0;
+  }
+
+  /** The bench prompt and a one-word change of it, alternating from block to block. */
+  static PromptTimeline steeredEveryBlock(Manifest m, int blocks) {
+    double blockSeconds = m.framesPerBlock() / (double) m.video().fps();
+    PromptTimeline timeline = PromptTimeline.of(BENCH_PROMPT);
+    for (int b = 1; b < blocks; b++) {
+      timeline = timeline.with(b * blockSeconds, b % 2 == 1 ? STEERED_PROMPT : BENCH_PROMPT);
+    }
+    return timeline;
   }
 
   /** Timing of one generation. */

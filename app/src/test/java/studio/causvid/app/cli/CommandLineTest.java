@@ -166,10 +166,29 @@ class CommandLineTest {
     assertEquals("16x16", json.get("resolution").asText());
     assertTrue(json.get("frames_per_second").asDouble() > 0);
     assertTrue(json.get("time_to_first_frame_ms").asDouble() > 0);
+    assertTrue(json.get("steered_every_block_to_plain_ratio").asDouble() > 0);
     assertTrue(json.get("teacher_to_student_ratio").asDouble() > 0);
     assertTrue(json.get("matmul_peak_gflops").asDouble() > 0);
     assertTrue(json.has("share_of_matmul_peak"));
     assertTrue(json.get("rss_mb_minute_1").isNull());
     assertTrue(json.has("speed_vs_pytorch"));
+  }
+
+  @Test
+  void theSteeredBenchSwitchesAtEveryBlock() throws Exception {
+    var m = studio.causvid.engine.pack.ModelPack.open(Path.of(PACK)).manifest();
+    var timeline = BenchCommand.steeredEveryBlock(m, 4);
+    String[] expected = {
+      BenchCommand.BENCH_PROMPT,
+      BenchCommand.STEERED_PROMPT,
+      BenchCommand.BENCH_PROMPT,
+      BenchCommand.STEERED_PROMPT
+    };
+    for (int b = 0; b < expected.length; b++) {
+      assertEquals(
+          expected[b],
+          timeline.promptAtBlock(b, m.video().fps(), m.framesPerBlock()),
+          "block " + b);
+    }
   }
 }
