@@ -266,6 +266,13 @@ public final class StudioController {
         if (pendingFollowUp != null && pendingFollowUp.equals(p.prompt())) {
           cues = StudioModel.withCue(cues, new PromptCue(p.block(), p.prompt()), true);
           pendingFollowUp = null;
+          model.status.set(
+              String.format(
+                  Locale.ROOT,
+                  "Follow-up \"%s\" took effect at %.2f s (block %d)",
+                  p.prompt(),
+                  p.block() * framesPerBlock() / (double) fps(),
+                  p.block()));
         }
         if (!p.unknownWords().isEmpty()) {
           model.status.set(

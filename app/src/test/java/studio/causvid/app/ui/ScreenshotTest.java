@@ -60,14 +60,21 @@ class ScreenshotTest {
   void windowPictures(FxRobot robot) throws Exception {
     waitUntil("pack", 20, () -> model.engine.get() != null);
     StudioController c = window.controller();
-    // Generating: paused once a follow-up has landed, so the picture shows work in flight.
+    // Generating: paused two blocks after a follow-up has landed, so the picture shows work in
+    // flight and the switched colour on the timeline.
     // Text is set directly: without a window manager under Xvfb, robot keys may miss the window.
     fxRun(() -> c.setLengthSeconds(60));
     fxRun(() -> c.submitPrompt("a red ball bouncing in the sky"));
     waitUntil("some blocks", 20, () -> pauseWhen(c, model.frames().size() >= 40));
     fxRun(() -> c.submitPrompt("a blue ball bouncing in the sky"));
     fxRun(c::togglePauseGeneration);
-    waitUntil("follow-up", 20, () -> pauseWhen(c, model.doc().cues().size() == 2));
+    int switchedAt = model.frames().size();
+    waitUntil(
+        "follow-up",
+        20,
+        () ->
+            pauseWhen(
+                c, model.doc().cues().size() == 2 && model.frames().size() >= switchedAt + 12));
     fxRun(() -> window.promptBar().field().setText("a yellow star spinn"));
     Thread.sleep(300);
     shoot(window.scene(), "studio-generating.png");

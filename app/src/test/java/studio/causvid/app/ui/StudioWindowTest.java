@@ -140,6 +140,7 @@ class StudioWindowTest {
     int framesAtSubmit = fx(() -> model.frames().size());
     robot.clickOn("#pause-generation");
     waitUntil("the follow-up to land", 20, () -> model.doc().cues().size() == 2);
+    String landed = fx(model.status::get);
     robot.clickOn("#generate");
     waitUntil("generation to stop", 20, () -> !model.generating.get());
     Document doc = fx(model::doc);
@@ -153,6 +154,10 @@ class StudioWindowTest {
     assertTrue(block * f <= framesAtSubmit + 2 * f, "lands at the next block, was " + block);
     assertEquals("a red cat", doc.frames().get(block * f - 1).prompt());
     assertEquals("a blue dog", doc.frames().get(block * f).prompt());
+    assertTrue(
+        landed.startsWith("Follow-up \"a blue dog\" took effect at ")
+            && landed.endsWith("(block " + block + ")"),
+        landed);
     // The toy pack is fast: the follow-up can land minutes in. Putting the playhead there scrolls
     // the timeline to it; the segment starts at its block, however long the clip.
     // While generating, redraws are throttled: one may still be pending when generation stops,
