@@ -103,8 +103,8 @@ class SwitchGuidance:
     Why: a switched prompt's layout is settled in the block's first, high-noise steps, where the
     network reads the old object's place from the context only while the prompt agrees with it;
     under a new colour it redraws the object wherever the noise favours (docs/training-log.md,
-    sessions 21-31). The difference of the two passes is what the new prompt changes and nothing else, so
-    amplifying it draws the new colour where the old object stood."""
+    sessions 21-31). What the two prompts share cancels out of the passes' difference, so
+    amplifying it pushes the new colour and leaves the place to the plain pass."""
 
     scale: float
     steps: int
