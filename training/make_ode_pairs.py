@@ -5,6 +5,12 @@
 For each prompt schedule (taken from the training clips), the teacher samples a clip with
 `--steps` Euler steps and guidance; the states at the student's timesteps and the final x0
 are kept. Work is saved chunk by chunk, so an interrupted run picks up where it stopped.
+
+    taskset -c 0 python3 training/make_ode_pairs.py --clips 320 --worker 0/2 &
+    taskset -c 1 python3 training/make_ode_pairs.py --clips 320 --worker 1/2
+
+splits the chunks between two one-core processes (the same pairs as one run: each chunk's clips,
+given frames and noise are fixed by its index); whichever finishes last marks the stage done.
 """
 
 import argparse
@@ -92,12 +98,21 @@ def chunk_plan(n_prompts, clips, chunk, n_frames, frames_per_block, seed=7):
     return [(chosen[c : c + chunk], known[c : c + chunk]) for c in range(0, clips, chunk)]
 
 
+def worker_chunks(n_chunks: int, worker: str) -> range:
+    """The chunk indices one of several processes makes: "i/n" takes every n-th from i."""
+    i, n = (int(v) for v in worker.split("/"))
+    if not 0 <= i < n:
+        raise ValueError(f"--worker {worker}: want i/n with 0 <= i < n")
+    return range(i, n_chunks, n)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--clips", type=int, default=256)
     ap.add_argument("--steps", type=int, default=48)
     ap.add_argument("--guidance", type=float, default=3.0)
     ap.add_argument("--chunk", type=int, default=32)
+    ap.add_argument("--worker", default="0/1", help="i/n: make every n-th chunk from the i-th, beside n - 1 other processes (0/1: all)")
     ap.add_argument("--noise-correlation", type=float, default=0.0, help="the teacher's frames share this much of their starting noise (causvid.noise.correlate_frames); 0, independent, as shipped")
     ap.add_argument("--student-steps", type=int, default=STUDENT_STEPS, help="the student's denoising steps per block; fewer is faster, each one coarser")
     ap.add_argument("--group", type=int, default=None, help="the teacher samples this many clips of a chunk at a time, to the same pairs (default: causvid.sampler.CPU_SAMPLING_GROUP on a CPU, where a pass over fewer clips is cheaper per clip; the whole chunk on a GPU)")
@@ -114,7 +129,8 @@ def main():
     out = run / "ode"
     out.mkdir(exist_ok=True)
     shape = (cfg.clip_frames, cfg.latent_channels, cfg.latent_size, cfg.latent_size)
-    for n, (idx, known) in enumerate(plan):
+    for n in worker_chunks(len(plan), args.worker):
+        idx, known = plan[n]
         c = n * args.chunk
         path = out / f"chunk{n:04d}.pt"
         if path.exists():
@@ -129,6 +145,10 @@ def main():
         torch.save({"x0": x0.half().cpu(), "traj": traj.half().cpu(), "known": known, "timesteps": timesteps, "prompts": [prompts[i] for i in idx]}, path.with_suffix(".tmp"))
         path.with_suffix(".tmp").rename(path)
         print(f"ode pairs {c + len(idx)}/{args.clips}", flush=True)
+    missing = [n for n in range(len(plan)) if not (out / f"chunk{n:04d}.pt").exists()]
+    if missing:
+        print(f"worker {args.worker} finished its chunks; {len(missing)} others are still being made", flush=True)
+        return
     (run / "ode.done").write_text(json.dumps({"clips": args.clips, "steps": args.steps, "guidance": args.guidance, "timesteps": timesteps, "noise_correlation": args.noise_correlation}))
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
-from make_ode_pairs import STUDENT_TIMESTEPS, chunk_plan, known_frames, run_timesteps, student_timesteps, teacher_checkpoint
+from make_ode_pairs import STUDENT_TIMESTEPS, chunk_plan, known_frames, run_timesteps, student_timesteps, teacher_checkpoint, worker_chunks
 
 
 class StudentTimestepsTest(unittest.TestCase):
@@ -57,6 +57,18 @@ class ChunkPlanTest(unittest.TestCase):
             self.assertTrue(np.array_equal(i, si))
             self.assertTrue(np.array_equal(k.numpy(), sk.numpy()))
         self.assertTrue(any(k.any() for _, k in plan))  # some clips continue given frames
+
+
+class WorkerChunksTest(unittest.TestCase):
+    def test_workers_split_every_chunk_once(self):
+        for workers in (1, 2, 3):
+            made = sorted(c for i in range(workers) for c in worker_chunks(10, f"{i}/{workers}"))
+            self.assertEqual(made, list(range(10)))
+        self.assertEqual(list(worker_chunks(5, "1/2")), [1, 3])
+
+    def test_a_worker_outside_its_count_is_refused(self):
+        with self.assertRaises(ValueError):
+            worker_chunks(4, "2/2")
 
 
 if __name__ == "__main__":
