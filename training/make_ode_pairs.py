@@ -15,6 +15,7 @@ given frames and noise are fixed by its index); whichever finishes last marks th
 
 import argparse
 import json
+import os
 
 import numpy as np
 import torch
@@ -142,8 +143,10 @@ def main():
         real = torch.from_numpy(latents[idx].astype(np.float32))
         x0, states = teacher_sample(dit, text, [prompts[i] for i in idx], args.steps, args.guidance, noise.to(dev), cond=(real.to(dev), known.to(dev)), record=record, group=args.group)
         traj = torch.stack([states[k] for k in record], dim=1)  # (B, steps, N, C, h, w)
-        torch.save({"x0": x0.half().cpu(), "traj": traj.half().cpu(), "known": known, "timesteps": timesteps, "prompts": [prompts[i] for i in idx]}, path.with_suffix(".tmp"))
-        path.with_suffix(".tmp").rename(path)
+        # Written under a name of this process's own, so that two workers never share a partial file.
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        torch.save({"x0": x0.half().cpu(), "traj": traj.half().cpu(), "known": known, "timesteps": timesteps, "prompts": [prompts[i] for i in idx]}, tmp)
+        tmp.rename(path)
         print(f"ode pairs {c + len(idx)}/{args.clips}", flush=True)
     missing = [n for n in range(len(plan)) if not (out / f"chunk{n:04d}.pt").exists()]
     if missing:
