@@ -631,6 +631,13 @@ def undrawn_backgrounds(cases: list[dict]) -> str:
         f"{bg} read in {100 * mean:.0f}% of their frames" for bg, mean in weak.items()) + ")"
 
 
+def switch_guidance_of(r: dict) -> dict | None:
+    """The run's switch guidance ({"scale", "steps"}) where its student was guided, else None
+    (runs before session 43 have none; a scale of 0 is none)."""
+    g = r.get("switch_guidance")
+    return g if g and g["scale"] else None
+
+
 def colour_switch_lines(sw: dict, r: dict) -> list[str]:
     def cells(d):  # per seed; never shown is NaN in the student's list (JSON), None in the teacher's
         shown = ", ".join("never" if x is None or x != x else str(x) for x in d["frames_until_shown"])
@@ -639,8 +646,8 @@ def colour_switch_lines(sw: dict, r: dict) -> list[str]:
         cover = ", ".join(f"{100 * c:.1f}%" for c in d.get("last_block_cover", [])) or "not read"
         return f"{shown} | {px('object_jump_px')} | {px('unswitched_move_px')} | {cover}"
 
-    g = r.get("switch_guidance")  # absent from runs before session 43
-    guided = bool(g and g["scale"])
+    g = switch_guidance_of(r)
+    guided = g is not None
     student = [f"| student, switch guidance {g['scale']:g} on {g['steps']} steps | {cells(sw)} |"] if guided else [f"| student | {cells(sw)} |"]
     if guided and "unguided" in sw:
         student.append(f"| student without switch guidance | {cells(sw['unguided'])} |")
@@ -676,8 +683,7 @@ def background_switch_lines(r: dict) -> list[str]:
     def frames(n):
         return n if n is not None else "never"
 
-    guided = (r.get("switch_guidance") or {}).get("scale")  # absent from runs before session 43
-    unguided = bs.get("unguided") if guided else None
+    unguided = bs.get("unguided") if switch_guidance_of(r) else None
     rows = [
         f"| {c['from']} → {c['to']} | {c['seed']} | {'yes' if c['old_shown_before'] else 'no'} | {frames(c['frames_until_shown'])} | "
         + (f"{frames(u['frames_until_shown'])} | " if unguided else "")

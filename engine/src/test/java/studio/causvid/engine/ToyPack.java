@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -27,6 +28,24 @@ public final class ToyPack {
   public static JsonNode golden() {
     try {
       return new ObjectMapper().readTree(dir().resolve("golden.json").toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Rewrites a pack copy's manifest text; an edit that changes nothing fails, so a test never
+   * passes on a manifest it meant to change.
+   */
+  public static void editManifest(Path dir, UnaryOperator<String> change) {
+    Path manifest = dir.resolve("manifest.json");
+    try {
+      String before = Files.readString(manifest);
+      String after = change.apply(before);
+      if (before.equals(after)) {
+        throw new AssertionError("test edit did not change the manifest");
+      }
+      Files.writeString(manifest, after);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

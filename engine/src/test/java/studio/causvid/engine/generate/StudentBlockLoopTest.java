@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,12 +93,9 @@ class StudentBlockLoopTest {
       throws Exception {
     JsonNode golden = ToyPack.golden().get("student_guided");
     Path dir = ToyPack.copyTo(tmp.resolve("guided"));
-    Path manifest = dir.resolve("manifest.json");
     String guidance = "\"switch_guidance\": " + golden.get("switch_guidance");
-    Files.writeString(
-        manifest,
-        Files.readString(manifest)
-            .replace("\"sink_frames\": 2", "\"sink_frames\": 2,\n    " + guidance));
+    ToyPack.editManifest(
+        dir, m -> m.replace("\"sink_frames\": 2", "\"sink_frames\": 2,\n    " + guidance));
     ModelPack pack = ModelPack.open(dir);
     assertTrue(pack.manifest().student().guidesSwitches());
     try (PackGraphs guided = PackGraphs.load(pack, new RuntimeOptions(Device.CPU, 1))) {

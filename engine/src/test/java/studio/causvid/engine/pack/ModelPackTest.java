@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static studio.causvid.engine.ToyPack.editManifest;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ class ModelPackTest {
   @Test
   void packWithoutTeacherIsValid() throws Exception {
     Path dir = ToyPack.copyTo(tmp.resolve("p"));
-    edit(dir, s -> s.replaceFirst("\"teacher\": \\{\\s*\"clip_frames\"[^}]*},", ""));
+    editManifest(dir, s -> s.replaceFirst("\"teacher\": \\{\\s*\"clip_frames\"[^}]*},", ""));
     Files.delete(dir.resolve("teacher.onnx"));
     String json = Files.readString(dir.resolve("manifest.json"));
     Files.writeString(
@@ -74,7 +75,7 @@ class ModelPackTest {
   @Test
   void unknownVersionNamesFoundAndReadable() throws IOException {
     Path dir = ToyPack.copyTo(tmp.resolve("p"));
-    edit(dir, s -> s.replace("\"format_version\": 1", "\"format_version\": 7"));
+    editManifest(dir, s -> s.replace("\"format_version\": 1", "\"format_version\": 7"));
     var e = assertThrows(PackException.class, () -> ModelPack.open(dir));
     assertTrue(e.getMessage().contains("version 7"), e.getMessage());
     assertTrue(e.getMessage().contains("[1, 2]"), e.getMessage());
@@ -83,22 +84,22 @@ class ModelPackTest {
   @Test
   void aTwoWordEntryNeedsVersionTwo() throws IOException, PackException {
     Path dir = ToyPack.copyTo(tmp.resolve("p"));
-    edit(dir, s -> s.replace("\"snow\"", "\"snow\", \"in snow\""));
+    editManifest(dir, s -> s.replace("\"snow\"", "\"snow\", \"in snow\""));
     var e = assertThrows(PackException.class, () -> ModelPack.open(dir));
     assertTrue(e.getMessage().contains("\"in snow\""), e.getMessage());
     assertTrue(e.getMessage().contains("two words from format version 2"), e.getMessage());
 
-    edit(dir, s -> s.replace("\"format_version\": 1", "\"format_version\": 2"));
+    editManifest(dir, s -> s.replace("\"format_version\": 1", "\"format_version\": 2"));
     assertEquals("in snow", ModelPack.open(dir).manifest().text().vocabulary().get(13));
 
-    edit(dir, s -> s.replace("\"in snow\"", "\"in the snow\""));
+    editManifest(dir, s -> s.replace("\"in snow\"", "\"in the snow\""));
     assertThrows(PackException.class, () -> ModelPack.open(dir), "three words");
   }
 
   @Test
   void anAliasMustNameAVocabularyWord() throws IOException {
     Path dir = ToyPack.copyTo(tmp.resolve("p"));
-    edit(dir, s -> s.replace("\"an\": \"a\"", "\"an\": \"zebra\""));
+    editManifest(dir, s -> s.replace("\"an\": \"a\"", "\"an\": \"zebra\""));
     var e = assertThrows(PackException.class, () -> ModelPack.open(dir));
     assertTrue(
         e.getMessage().contains("\"zebra\", which is not in the vocabulary"), e.getMessage());
@@ -107,7 +108,7 @@ class ModelPackTest {
   @Test
   void aManifestWithoutAliasesReadsNone() throws IOException, PackException {
     Path dir = ToyPack.copyTo(tmp.resolve("p"));
-    edit(dir, s -> s.replaceFirst(",\\s*\"aliases\": \\{[^}]*}", ""));
+    editManifest(dir, s -> s.replaceFirst(",\\s*\"aliases\": \\{[^}]*}", ""));
     assertFalse(Files.readString(dir.resolve("manifest.json")).contains("aliases"));
     assertEquals(java.util.Map.of(), ModelPack.open(dir).manifest().text().aliases());
   }
@@ -115,7 +116,7 @@ class ModelPackTest {
   @Test
   void notAPack() throws IOException {
     Path dir = ToyPack.copyTo(tmp.resolve("p"));
-    edit(dir, s -> s.replace("\"causvid-pack\"", "\"something-else\""));
+    editManifest(dir, s -> s.replace("\"causvid-pack\"", "\"something-else\""));
     var e = assertThrows(PackException.class, () -> ModelPack.open(dir));
     assertTrue(e.getMessage().contains("not a CausVid model pack"), e.getMessage());
   }
@@ -123,7 +124,7 @@ class ModelPackTest {
   @Test
   void corruptJsonNamesFileAndLine() throws IOException {
     Path dir = ToyPack.copyTo(tmp.resolve("p"));
-    edit(dir, s -> s.substring(0, s.length() / 2));
+    editManifest(dir, s -> s.substring(0, s.length() / 2));
     var e = assertThrows(PackException.class, () -> ModelPack.open(dir));
     assertTrue(e.getMessage().contains("manifest.json is not valid JSON"), e.getMessage());
     assertTrue(e.getMessage().contains("line"), e.getMessage());
@@ -133,7 +134,7 @@ class ModelPackTest {
   void manifestShapeDisagreesWithContract() throws IOException {
     Path dir = ToyPack.copyTo(tmp.resolve("p"));
     // 24 cached tokens (6 frames x 4) become 20 in the declared kv_cache shape.
-    edit(
+    editManifest(
         dir,
         s ->
             s.replace(
@@ -148,7 +149,7 @@ class ModelPackTest {
   void graphShapeDisagreesWithManifest() throws IOException {
     Path dir = ToyPack.copyTo(tmp.resolve("p"));
     // The manifest now says 7 text tokens everywhere; the graphs were exported with 6.
-    edit(
+    editManifest(
         dir,
         s ->
             s.replace("\"max_tokens\": 6", "\"max_tokens\": 7")
@@ -185,7 +186,7 @@ class ModelPackTest {
   @Test
   void badScheduleIsRefused() throws IOException {
     Path dir = ToyPack.copyTo(tmp.resolve("p"));
-    edit(
+    editManifest(
         dir,
         s ->
             s.replace(
@@ -197,11 +198,11 @@ class ModelPackTest {
   @Test
   void teacherNoiseCorrelationIsReadAndMustBeBelowOne() throws Exception {
     Path dir = ToyPack.copyTo(tmp.resolve("p"));
-    edit(
+    editManifest(
         dir,
         s -> s.replace("\"guidance\": 2.0", "\"guidance\": 2.0,\n    \"noise_correlation\": 0.9"));
     assertEquals(0.9, ModelPack.open(dir).manifest().teacher().frameCorrelation());
-    edit(dir, s -> s.replace("\"noise_correlation\": 0.9", "\"noise_correlation\": 1.0"));
+    editManifest(dir, s -> s.replace("\"noise_correlation\": 0.9", "\"noise_correlation\": 1.0"));
     var e = assertThrows(PackException.class, () -> ModelPack.open(dir));
     assertTrue(e.getMessage().contains("teacher.noise_correlation"), e.getMessage());
   }
@@ -210,7 +211,7 @@ class ModelPackTest {
   void switchGuidanceIsOptionalAndMustFitTheSchedule() throws Exception {
     assertFalse(ModelPack.open(ToyPack.dir()).manifest().student().guidesSwitches());
     Path dir = ToyPack.copyTo(tmp.resolve("p"));
-    edit(
+    editManifest(
         dir,
         s ->
             s.replace(
@@ -219,22 +220,12 @@ class ModelPackTest {
     Manifest.Student student = ModelPack.open(dir).manifest().student();
     assertEquals(new Manifest.SwitchGuidance(3.0, 2), student.switchGuidance());
     assertTrue(student.guidesSwitches());
-    edit(dir, s -> s.replace("\"steps\": 2}", "\"steps\": 3}"));
+    editManifest(dir, s -> s.replace("\"steps\": 2}", "\"steps\": 3}"));
     var e = assertThrows(PackException.class, () -> ModelPack.open(dir));
     assertTrue(e.getMessage().contains("switch_guidance.steps = 3, outside 1..2"), e.getMessage());
-    edit(dir, s -> s.replace("\"scale\": 3.0, \"steps\": 3}", "\"scale\": -1.0, \"steps\": 1}"));
+    editManifest(
+        dir, s -> s.replace("\"scale\": 3.0, \"steps\": 3}", "\"scale\": -1.0, \"steps\": 1}"));
     e = assertThrows(PackException.class, () -> ModelPack.open(dir));
     assertTrue(e.getMessage().contains("switch_guidance.scale = -1.0"), e.getMessage());
-  }
-
-  private static void edit(Path dir, java.util.function.UnaryOperator<String> change)
-      throws IOException {
-    Path manifest = dir.resolve("manifest.json");
-    String before = Files.readString(manifest);
-    String after = change.apply(before);
-    if (before.equals(after)) {
-      throw new AssertionError("test edit did not change the manifest");
-    }
-    Files.writeString(manifest, after);
   }
 }
