@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import studio.causvid.app.project.ClipFormat;
 import studio.causvid.engine.StudioEngine;
 import studio.causvid.engine.generate.Delivery;
 import studio.causvid.engine.generate.GenerationEvent;
@@ -123,10 +124,10 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** The bench prompt and a one-word change of it, alternating from block to block. */
   static PromptTimeline steeredEveryBlock(Manifest m, int blocks) {
-    double blockSeconds = m.framesPerBlock() / (double) m.video().fps();
     PromptTimeline timeline = PromptTimeline.of(BENCH_PROMPT);
     for (int b = 1; b < blocks; b++) {
-      timeline = timeline.with(b * blockSeconds, b % 2 == 1 ? STEERED_PROMPT : BENCH_PROMPT);
+      double start = ClipFormat.blockStart(b, m.framesPerBlock(), m.video().fps());
+      timeline = timeline.with(start, b % 2 == 1 ? STEERED_PROMPT : BENCH_PROMPT);
     }
     return timeline;
   }

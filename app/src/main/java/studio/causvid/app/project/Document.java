@@ -85,7 +85,8 @@ public record Document(
   public PromptTimeline timeline(int fps, int framesPerBlock) {
     List<PromptSegment> segments = new ArrayList<>();
     for (PromptCue c : cues) {
-      segments.add(new PromptSegment((double) c.block() * framesPerBlock / fps, c.text()));
+      segments.add(
+          new PromptSegment(ClipFormat.blockStart(c.block(), framesPerBlock, fps), c.text()));
     }
     return new PromptTimeline(segments);
   }

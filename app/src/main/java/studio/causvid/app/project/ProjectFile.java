@@ -171,7 +171,7 @@ public final class ProjectFile {
     for (PromptCue c : doc.cues()) {
       ObjectNode p = prompts.addObject();
       p.put("block", c.block());
-      p.put("seconds", (double) c.block() * f.framesPerBlock() / f.fps());
+      p.put("seconds", f.blockStart(c.block()));
       p.put("text", c.text());
     }
     ObjectNode src = root.putObject("source");

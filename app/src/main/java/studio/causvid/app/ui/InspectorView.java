@@ -209,7 +209,7 @@ final class InspectorView extends GridPane {
       if (!seedText.equals(seed.getText())) {
         seed.setText(seedText);
       }
-      double seconds = d.blocks() * controller.framesPerBlock() / (double) controller.fps();
+      double seconds = controller.blockStart(d.blocks());
       if (length.getValue() == null || Math.abs(length.getValue() - seconds) > 1e-6) {
         length.getValueFactory().setValue(seconds);
       }

@@ -154,6 +154,21 @@ public final class StudioController {
     return f == null ? 16 : f.fps();
   }
 
+  /** Seconds one block lasts, in the loaded pack's format. */
+  public double blockSeconds() {
+    return blockStart(1);
+  }
+
+  /** When {@code block} starts, in seconds, in the loaded pack's format. */
+  public double blockStart(int block) {
+    return ClipFormat.blockStart(block, framesPerBlock(), fps());
+  }
+
+  /** The block whose start is nearest {@code seconds}, in the loaded pack's format. */
+  public int nearestBlock(double seconds) {
+    return ClipFormat.nearestBlock(seconds, framesPerBlock(), fps());
+  }
+
   // ---- Generation ---------------------------------------------------------------------------
 
   /** Enter in the prompt bar: a new generation, or a follow-up while one runs. */
@@ -271,7 +286,7 @@ public final class StudioController {
                   Locale.ROOT,
                   "Follow-up \"%s\" took effect at %.2f s (block %d)",
                   p.prompt(),
-                  p.block() * framesPerBlock() / (double) fps(),
+                  blockStart(p.block()),
                   p.block()));
         }
         if (!p.unknownWords().isEmpty()) {

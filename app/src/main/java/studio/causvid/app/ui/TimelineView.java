@@ -275,7 +275,7 @@ final class TimelineView extends VBox {
     g.setFont(Font.font(10));
     double first = offset / pps;
     double last = Math.min(durationSeconds(), (offset + viewW) / pps);
-    double blockSeconds = framesPerBlock() / (double) fps();
+    double blockSeconds = controller.blockSeconds();
     for (long k = (long) Math.floor(first / blockSeconds); k * blockSeconds <= last + 1e-9; k++) {
       verticalLine(g, k * blockSeconds * pps - offset, RULER - 5, RULER);
     }
@@ -329,7 +329,7 @@ final class TimelineView extends VBox {
       g.drawImage(img, 0, 0, sw, img.getHeight(), x - offset, 2, w, TRACK - 4);
     }
     // Block boundaries: where prompts can change and regeneration can start.
-    double blockSeconds = framesPerBlock() / (double) fps;
+    double blockSeconds = controller.blockSeconds();
     g.setFill(dark() ? Color.web("#ffffff", 0.35) : Color.web("#000000", 0.3));
     for (long k = (long) Math.floor(offset / pps / blockSeconds);
         k * blockSeconds * pps <= offset + viewW;
@@ -393,7 +393,7 @@ final class TimelineView extends VBox {
    */
   private void layoutCues(double pps, double viewW) {
     List<PromptCue> cues = model.doc().cues();
-    double blockSeconds = framesPerBlock() / (double) fps();
+    double blockSeconds = controller.blockSeconds();
     double end = durationSeconds();
     List<Label> visible = new ArrayList<>();
     Map<PromptCue, Label> kept = new HashMap<>();
@@ -478,9 +478,9 @@ final class TimelineView extends VBox {
           double dx = e.getSceneX() - press[0];
           seg.setTranslateX(0);
           if (c.block() > 0 && Math.abs(dx) > 3) {
-            double blockSeconds = framesPerBlock() / (double) fps();
+            double blockSeconds = controller.blockSeconds();
             double seconds = c.block() * blockSeconds + dx / pixelsPerSecond();
-            int block = (int) Math.round(seconds * fps() / framesPerBlock());
+            int block = controller.nearestBlock(seconds);
             controller.moveCue(c.block(), Math.max(1, block));
           }
           e.consume();
