@@ -16,7 +16,7 @@ import torch
 from causvid import photos as P
 from causvid.common import load_autoencoder, run_dir, save_atomic, setup_torch
 from causvid.sampler import frames_from_u8, frames_to_u8
-from causvid.scorer import HEADS, TRAIN_STEPS, predict, render_labelled, train_scorer
+from causvid.scorer import HEADS, OBJECT_SCALES, TRAIN_STEPS, predict, render_labelled, train_scorer
 
 
 def autoencoder_roundtrip(ae):
@@ -35,12 +35,14 @@ def main():
     ap.add_argument("--steps", type=int, default=TRAIN_STEPS)
     ap.add_argument("--pool", type=int, default=1600)
     ap.add_argument("--refresh", type=int, default=2, help="new renders swapped into the pool per step")
+    ap.add_argument("--object-scales", type=float, nargs=2, default=OBJECT_SCALES, metavar=("LO", "HI"),
+                    help="range of object radius multipliers to train on")
     ap.add_argument("--threads", type=int, default=None)
     args = ap.parse_args()
     setup_torch(args.threads)
     run = run_dir()
     roundtrip = autoencoder_roundtrip(load_autoencoder(run))
-    model = train_scorer(args.steps, 16, args.pool, roundtrip=roundtrip, refresh=args.refresh, log=lambda m: print(m, flush=True))
+    model = train_scorer(args.steps, 16, args.pool, roundtrip=roundtrip, refresh=args.refresh, object_scales=tuple(args.object_scales), log=lambda m: print(m, flush=True))
     save_atomic(model.state_dict(), run / "scorer.pt")
     rng = random.Random(99)
     bank = [P.load_photo(p) for p in P.training_photo_paths()]
