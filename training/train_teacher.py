@@ -55,7 +55,8 @@ def shift_times(t, shift):
     return shift * t / (1 + (shift - 1) * t)
 
 
-def conditioning_times(b, n, fpb, rng, per_block=0.0, shift=1.0, context=0.35, switch_blocks=None, switch_prefix=0.0, switch_noise=0.0):
+def conditioning_times(b, n, fpb, rng, per_block=0.0, shift=1.0, context=0.35, switch_blocks=None, switch_prefix=0.0, switch_noise=0.0,
+                       photo_clips=None, photo_first_frame=0.0):
     """Per-frame t (B, N): one logit-normal level per clip (shifted by `shift`), and a share
     `context` of the clips with clean frames (t = 0) to read: five in seven a clean prefix of
     blocks, the others a clean first frame. With `per_block`, that share of the other clips
@@ -64,7 +65,10 @@ def conditioning_times(b, n, fpb, rng, per_block=0.0, shift=1.0, context=0.35, s
     the switch, as a causal student's context does at every switch it meets. With `switch_noise`,
     the blocks after such a prefix take one level drawn uniformly from [switch_noise, 1): the
     high noise where the switched object's place is decided, which the logit-normal levels reach
-    in one clip in 70 (training log, session 30)."""
+    in one clip in 70 (training log, session 30). With `photo_first_frame`, that share of the
+    clips marked in `photo_clips` that were given no clean frame get a clean first frame: a
+    user's photo becomes the first frame, and a teacher that sees so few photos to continue
+    from paints new ones instead (training log, session 44)."""
     t = shift_times(torch.sigmoid(torch.randn(b, 1)), shift).expand(b, n).clone()
     for i in range(b):
         r = rng.random()
@@ -80,6 +84,9 @@ def conditioning_times(b, n, fpb, rng, per_block=0.0, shift=1.0, context=0.35, s
             t[i, 0] = 0.0  # clean first frame
         elif rng.random() < per_block:
             t[i] = shift_times(torch.sigmoid(torch.randn(n // fpb)), shift).repeat_interleave(fpb)
+        # No draw at all unless asked, so that runs without it keep their random stream.
+        if photo_first_frame and photo_clips[i] and t[i, 0] > 0 and rng.random() < photo_first_frame:
+            t[i, 0] = 0.0
     return t
 
 
@@ -242,6 +249,7 @@ def main():
     ap.add_argument("--pan-weight", type=float, default=1.0, help="draw clips whose prompt pans the camera this many times as often as the others (0: leave them out, so that left and right only ever move an object)")
     ap.add_argument("--noise-correlation", type=float, default=0.0, help="train on clip noise whose frames share this much of one frame (PYoCo's mixed prior, as the pack samples its teacher); 0: independent frames, as the shipped teacher was trained")
     ap.add_argument("--context-share", type=float, default=0.35, help="share of clips given clean frames to continue from (a prefix of blocks, or the first frame)")
+    ap.add_argument("--photo-first-frame", type=float, default=0.0, help="share of the photo clips left without clean frames that get a clean first frame (0 as shipped)")
     ap.add_argument("--switch-prefix", type=float, default=0.0, help="share of the clean prefixes of switch clips that end at the switch block (0 as shipped: a prefix of any length)")
     ap.add_argument("--switch-noise", type=float, default=0.0, help="with --switch-prefix: the blocks after a prefix that ends at the switch take a noise level from [this, 1) (0 as shipped: the clip's own level)")
     ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: every core; 1 to run two trainings side by side)")
@@ -336,7 +344,8 @@ def main():
         if one_frame:
             t = shift_times(torch.sigmoid(torch.randn(k, 1)), args.time_shift).to(dev)
         else:
-            t = conditioning_times(k, n, fpb, rng, per_block, args.time_shift, args.context_share, switch_block[idx], args.switch_prefix, args.switch_noise).to(dev)
+            t = conditioning_times(k, n, fpb, rng, per_block, args.time_shift, args.context_share, switch_block[idx], args.switch_prefix, args.switch_noise,
+                                   photo[idx], args.photo_first_frame).to(dev)
         # With --noise-correlation every clip's frames share part of one frame (PYoCo's mixed
         # prior, as the pack samples its teacher). Trained so for an hour, the teacher still moved
         # its object at a prompt switch and read lower on held-out prompts (training log, session 23).

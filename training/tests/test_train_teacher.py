@@ -71,6 +71,18 @@ class ConditioningTimesTest(unittest.TestCase):
         off = self.draw(0.35, switch_blocks=np.full(2000, 2), switch_prefix=0.0)
         self.assertTrue(torch.equal(plain, off))
 
+    def test_photo_first_frame_gives_photo_clips_their_first_frame(self):
+        b = 2000
+        photo = np.arange(b) % 2 == 0
+        t = self.draw(0.35, b=b, photo_clips=photo, photo_first_frame=1.0)
+        self.assertTrue(bool((t[torch.from_numpy(photo), 0] == 0).all()))
+        others = t[torch.from_numpy(~photo)]
+        self.assertAlmostEqual(float((others[:, 0] == 0).float().mean()), 0.35, delta=0.04, msg="other clips keep the usual share")
+        prefixes = (t[:, :4] == 0).all(1)
+        self.assertAlmostEqual(float(prefixes[torch.from_numpy(photo)].float().mean()), 0.25, delta=0.04, msg="a photo clip's prefix stays a prefix")
+        # Off, it draws nothing, so runs without it keep their random stream.
+        self.assertTrue(torch.equal(self.draw(0.35, b=b), self.draw(0.35, b=b, photo_clips=photo, photo_first_frame=0.0)))
+
     def test_shift_moves_draws_to_high_noise(self):
         t = torch.tensor([0.0, 0.25, 0.5, 1.0])
         np.testing.assert_allclose(shift_times(t, 3.0).numpy(), [0.0, 0.5, 0.75, 1.0], atol=1e-6)
