@@ -393,17 +393,16 @@ final class TimelineView extends VBox {
    */
   private void layoutCues(double pps, double viewW) {
     List<PromptCue> cues = model.doc().cues();
-    double blockSeconds = controller.blockSeconds();
     double end = durationSeconds();
     List<Label> visible = new ArrayList<>();
     Map<PromptCue, Label> kept = new HashMap<>();
     for (int k = 0; k < cues.size(); k++) {
       PromptCue c = cues.get(k);
-      double start = c.block() * blockSeconds * pps;
+      double start = controller.blockStart(c.block()) * pps;
       double stop =
           (k + 1 < cues.size()
-                  ? cues.get(k + 1).block() * blockSeconds
-                  : Math.max(end, c.block() * blockSeconds + blockSeconds))
+                  ? controller.blockStart(cues.get(k + 1).block())
+                  : Math.max(end, controller.blockStart(c.block() + 1)))
               * pps;
       if (stop < offset || start > offset + viewW) {
         continue;
@@ -478,8 +477,7 @@ final class TimelineView extends VBox {
           double dx = e.getSceneX() - press[0];
           seg.setTranslateX(0);
           if (c.block() > 0 && Math.abs(dx) > 3) {
-            double blockSeconds = controller.blockSeconds();
-            double seconds = c.block() * blockSeconds + dx / pixelsPerSecond();
+            double seconds = controller.blockStart(c.block()) + dx / pixelsPerSecond();
             int block = controller.nearestBlock(seconds);
             controller.moveCue(c.block(), Math.max(1, block));
           }
