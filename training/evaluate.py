@@ -29,7 +29,7 @@ from causvid.data import rendered_object_scale
 from causvid.prompts import BACKGROUNDS, CAMERAS, COLORS, HELD_OUT_PAIRS, MOTIONS, Scene, SceneObject, describe, with_object_scale
 from causvid.noise import clip_noise
 from causvid.sampler import SWITCH_GUIDANCE, StudentStreamer, SwitchGuidance, frames_to_u8, teacher_sample
-from causvid.silhouette import SilhouetteReader, off_backdrop, pieces
+from causvid.silhouette import SilhouetteReader, off_backdrop, pieces, steadiness
 from causvid.scorer import HEADS, TRAIN_STEPS, ClipClassifier, labels_of, predict, train_scorer
 from make_ode_pairs import load_teacher, run_timesteps, student_checkpoint
 from train_scorer import autoencoder_roundtrip
@@ -140,13 +140,14 @@ def studio_objects(clips, colours, shapes, reader: SilhouetteReader) -> dict:
     """Whether a generator draws the objects at all, which the classifier's mean does not tell
     (session 7's GPU teachers drew none and scored higher). Over (N, H, W, 3) uint8 studio clips:
     the share of pixels far off the grey backdrop, the share of clips whose such pixels are,
-    on average, nearest the prompted colour of the seven (none drawn counts as wrong), and the
-    share of frames whose silhouette reads as the prompted shape (causvid.silhouette, whose
-    off_backdrop makes the mask all three are read from). "Far" is
+    on average, nearest the prompted colour of the seven (none drawn counts as wrong), the
+    share of frames whose silhouette reads as the prompted shape, the pieces it is drawn in and
+    how steadily its outline stays put from frame to frame (causvid.silhouette, whose
+    off_backdrop makes the mask all of them are read from). "Far" is
     0.25 in some channel: every object colour is, and the speckle and blotches generated
     backdrops carry mostly are not (measured: at 0.12 an objectless GPU teacher covered as much
     as the truth)."""
-    cover, right, shape_right, parts = [], [], [], []
+    cover, right, shape_right, parts, still = [], [], [], [], []
     for clip, colour, shape in zip(clips, colours, shapes):
         f = clip.astype(np.float32) / 255
         off = np.stack([off_backdrop(frame) for frame in clip])
@@ -155,7 +156,13 @@ def studio_objects(clips, colours, shapes, reader: SilhouetteReader) -> dict:
         right.append(nearest == colour)
         shape_right.append(np.mean([reader.read_mask(m) == shape for m in off]))
         parts.append(np.mean([pieces(m) for m in off]))
-    return {"cover": float(np.mean(cover)), "colour_right": float(np.mean(right)), "shape_right": float(np.mean(shape_right)), "pieces": float(np.mean(parts))}
+        kept = steadiness(off)
+        if kept is not None:
+            still.append(kept)
+    figures = {"cover": float(np.mean(cover)), "colour_right": float(np.mean(right)), "shape_right": float(np.mean(shape_right)), "pieces": float(np.mean(parts))}
+    if still:  # none when no clip drew anything
+        figures["steadiness"] = float(np.mean(still))
+    return figures
 
 
 def image_stats(frames_u8):
@@ -731,6 +738,7 @@ def studio_object_lines(r: dict) -> list[str]:
         row("clips whose such pixels are nearest the prompted colour", "colour_right", lambda v: f"{100 * v:.0f}%"),
         row("frames whose silhouette reads as the prompted shape", "shape_right", lambda v: f"{100 * v:.0f}%"),
         row("separate pieces the object is drawn in, per frame (one: whole)", "pieces", lambda v: f"{v:.2f}"),
+        row("overlap of its silhouette with the previous frame's (IoU; drawn the same every frame: 1)", "steadiness", lambda v: f"{v:.2f}"),
         "",
     ]
 

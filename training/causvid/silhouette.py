@@ -45,6 +45,20 @@ def pieces(mask: np.ndarray) -> int:
     return len(regions(mask))
 
 
+def steadiness(masks) -> float | None:
+    """How still an object is drawn over a clip: the mean overlap (intersection over union) of
+    each frame's off-backdrop mask with the previous frame's, over the pairs where either has
+    one. A standing object drawn the same in every frame reads 1; one the generator redraws in a
+    new outline each frame (boils) reads lower, which the scorer's motion head reads as spinning
+    or bouncing (training log, session 45). None when no frame has a mask."""
+    overlaps = []
+    for before, after in zip(masks[:-1], masks[1:]):
+        union = np.logical_or(before, after).sum()
+        if union:
+            overlaps.append(np.logical_and(before, after).sum() / union)
+    return float(np.mean(overlaps)) if overlaps else None
+
+
 def silhouette_features(mask: np.ndarray) -> tuple[float, float] | None:
     """(extent, solidity) of the largest connected region of a mask; None when it has none
     bigger than speckle."""

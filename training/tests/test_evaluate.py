@@ -319,6 +319,26 @@ class StudioObjectsTest(unittest.TestCase):
             c[:, centre - 2 : centre + 2] = np.median(c[0].reshape(-1, 3), axis=0).astype(np.uint8)
         self.assertEqual(studio_objects(cut, colours, shapes, reader)["pieces"], 2.0)
 
+    def test_steadiness_is_one_for_still_objects_and_falls_when_the_outline_moves(self):
+        from causvid.prompts import Scene, SceneObject
+        from causvid.render import render_clip
+        from causvid.silhouette import SilhouetteReader
+
+        scene = Scene((SceneObject("red", "box", "standing still"),), "studio", seed=3)
+        clip = render_clip([scene], 4)
+        reader = SilhouetteReader.from_renders()
+        self.assertAlmostEqual(studio_objects([clip], ["red"], ["box"], reader)["steadiness"], 1.0)
+        # Every other frame shifted by a quarter of the object's width: it overlaps less.
+        jumpy = clip.copy()
+        shift = max(2, int(scene.objects[0].size * clip.shape[2] / 4))
+        jumpy[1::2] = np.roll(clip[1::2], shift, axis=2)
+        moved = studio_objects([jumpy], ["red"], ["box"], reader)["steadiness"]
+        self.assertLess(moved, 0.9)
+        self.assertGreater(moved, 0.2)
+        # Nothing drawn in any frame: no figure rather than a made-up one.
+        blank = np.full_like(clip, 128)
+        self.assertNotIn("steadiness", studio_objects([blank], ["red"], ["box"], reader))
+
 
 if __name__ == "__main__":
     unittest.main()

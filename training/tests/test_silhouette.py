@@ -2,7 +2,7 @@ import unittest
 
 import numpy as np
 
-from causvid.silhouette import SilhouetteReader, off_backdrop, pieces, silhouette_features, studio_renders
+from causvid.silhouette import SilhouetteReader, off_backdrop, pieces, silhouette_features, steadiness, studio_renders
 
 
 def disc(size=64, radius=20.0):
@@ -52,6 +52,23 @@ class PiecesTest(unittest.TestCase):
         m[15:16, 15:40] = True  # joined corner to corner (8-neighbour) and along a line: one object
         m[16:40, 39:40] = True
         self.assertEqual(pieces(m), 1)
+
+
+class SteadinessTest(unittest.TestCase):
+    def test_mean_overlap_with_the_previous_frame(self):
+        a = np.zeros((4, 4), bool)
+        a[0, :2] = True  # two pixels
+        b = np.zeros((4, 4), bool)
+        b[0, 1:3] = True  # two pixels, one shared with a: IoU 1/3
+        self.assertAlmostEqual(steadiness([a, b, b]), (1 / 3 + 1) / 2)
+
+    def test_frames_with_nothing_on_either_side_are_left_out(self):
+        empty = np.zeros((4, 4), bool)
+        a = np.zeros((4, 4), bool)
+        a[1, 1] = True
+        # (empty, empty) is skipped; (empty, a) and (a, empty) overlap 0; (a, a) 1.
+        self.assertAlmostEqual(steadiness([empty, empty, a, a, empty]), 1 / 3)
+        self.assertIsNone(steadiness([empty, empty]))
 
 
 class OffBackdropTest(unittest.TestCase):
