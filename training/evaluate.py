@@ -583,9 +583,13 @@ def bar_verdicts(r: dict) -> list[str]:
     out = []
     s, t = r["student"]["mean"], r["teacher"]["mean"]
     gap = r.get("student_minus_teacher")  # absent from runs before session 37
+    # What the scorer itself reads on the renders: a bar above it cannot be met by any generator.
+    ceiling = r.get("scorer_on_ground_truth"), r.get("scorer_on_autoencoded_truth")
     out.append(f"- Student attribute accuracy ≥ 90% and within 3 points of the teacher: student {100 * s:.0f}%, teacher {100 * t:.0f}%"
                + (f" (student − teacher {gap['points']:+.1f} ± {gap['standard_error']:.1f} points, paired over {gap['clips']} clips)" if gap else "")
-               + ": " + ("**met**" if s >= 0.9 and s >= t - 0.03 else "**not met**") + ".")
+               + ": " + ("**met**" if s >= 0.9 and s >= t - 0.03 else "**not met**")
+               + (f"; the scorer reads the ground truth itself at {100 * ceiling[0]['mean']:.0f}% and through the autoencoder at "
+                  f"{100 * ceiling[1]['mean']:.0f}%" if all(ceiling) else "") + ".")
     d = r["drift"]
     worst = max(abs(v) for v in d["relative_change"].values())
     acc_drop = d["accuracy_first_10s"] - d["accuracy_last_minute"]

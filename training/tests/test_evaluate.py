@@ -168,6 +168,9 @@ class PairedGapTest(unittest.TestCase):
         self.assertEqual(verdict(), "- Student attribute accuracy ≥ 90% and within 3 points of the teacher: student 50%, teacher 50%: **not met**.")
         r["student_minus_teacher"] = {"points": -2.5, "standard_error": 1.25, "clips": 96}
         self.assertIn("teacher 50% (student − teacher -2.5 ± 1.2 points, paired over 96 clips): **not met**.", verdict())
+        # With the scorer's own reading of the renders, the verdict says how high any generator could read.
+        r["scorer_on_ground_truth"], r["scorer_on_autoencoded_truth"] = {"mean": 0.888}, {"mean": 0.875}
+        self.assertTrue(verdict().endswith("**not met**; the scorer reads the ground truth itself at 89% and through the autoencoder at 88%."))
 
 
 class WriteCardTest(unittest.TestCase):
