@@ -230,7 +230,7 @@ def main():
         student.eval()
         timesteps = run_timesteps(run)
 
-    switch_guidance = SwitchGuidance(args.switch_guidance, args.switch_guidance_steps)
+    switch_guidance = SwitchGuidance(args.switch_guidance, args.switch_guidance_steps, SWITCH_GUIDANCE.unguided_phrases)
 
     def streamer(guided: bool = True):
         """The student as the engine runs the pack exported from this run (export_default.py)."""
@@ -245,7 +245,8 @@ def main():
         if switch_guidance.scale:
             plain = lambda: streamer(guided=False)
             out["switch"]["unguided"] = student_colour_switch(plain, ae)
-            out["background_switch"]["unguided"] = background_switch(plain, ae, scorer, object_scale=scale)["cases"]
+            if background_switches_guided(switch_guidance):  # else the plain clips are the ones above
+                out["background_switch"]["unguided"] = background_switch(plain, ae, scorer, object_scale=scale)["cases"]
         return out
 
     roundtrip = autoencoder_roundtrip(ae)
@@ -532,6 +533,19 @@ def share_read_as(labels: list[str], start: int, target: str) -> float:
     return sum(label == target for label in rest) / len(rest)
 
 
+def background_switch_scenes(a: str, b: str, object_scale: float = 1.0) -> tuple[Scene, Scene]:
+    """The card's background switch from `a` to `b`: a red ball bouncing, before and after."""
+    ball = (SceneObject("red", "ball", "bouncing"),)
+    return with_object_scale(Scene(ball, a), object_scale), with_object_scale(Scene(ball, b), object_scale)
+
+
+def background_switches_guided(guidance: SwitchGuidance | None, switches=BACKGROUND_SWITCHES) -> bool:
+    """Whether the student guides any of these background switches ((from, to) pairs): not where
+    the pack's unguided phrases hold both backgrounds (session 45's manifest on), nor without
+    guidance."""
+    return guidance is not None and any(guidance.guides(*(describe(s) for s in background_switch_scenes(a, b))) for a, b in switches)
+
+
 def background_switch(streamer, ae, scorer, seeds=(0, 1), object_scale: float = 1.0):
     """A red ball bouncing, its background switched at block SWITCH_BLOCK; the ground-truth
     render of the same schedule (which fades over a few frames) is the reference. The control
@@ -541,9 +555,8 @@ def background_switch(streamer, ae, scorer, seeds=(0, 1), object_scale: float = 
     from causvid.render import render_clip
 
     out = {"switch_frame": SWITCH_BLOCK * 4, "cases": []}
-    ball = (SceneObject("red", "ball", "bouncing"),)
     for a, b in BACKGROUND_SWITCHES:
-        sa, sb = (with_object_scale(Scene(ball, bg), object_scale) for bg in (a, b))
+        sa, sb = background_switch_scenes(a, b, object_scale)
         truth = frames_until(frame_backgrounds(scorer, render_clip([sa] * SWITCH_BLOCK + [sb] * 6, 4)), out["switch_frame"], b)
         for seed in seeds:
             st = streamer()
@@ -694,7 +707,9 @@ def background_switch_lines(r: dict) -> list[str]:
     def frames(n):
         return n if n is not None else "never"
 
-    unguided = bs.get("unguided") if switch_guidance_of(r) else None
+    g = switch_guidance_of(r)
+    exempt = g is not None and not background_switches_guided(SwitchGuidance.from_manifest({"switch_guidance": g}), [(c["from"], c["to"]) for c in bs["cases"]])
+    unguided = bs.get("unguided") if g and not exempt else None
     rows = [
         f"| {c['from']} → {c['to']} | {c['seed']} | {'yes' if c['old_shown_before'] else 'no'} | {frames(c['frames_until_shown'])} | "
         + (f"{frames(u['frames_until_shown'])} | " if unguided else "")
@@ -708,7 +723,9 @@ def background_switch_lines(r: dict) -> list[str]:
         "The scorer reads each frame's background on its own; a switch counts as shown once the new "
         "background is read for 4 frames in a row. The ground-truth render of the same schedule fades "
         "over a few frames and is the reference. The last column is the control: the same seed with the new "
-        "background's prompt from the start, and the share of the same frames read as that background.",
+        "background's prompt from the start, and the share of the same frames read as that background."
+        + (" The pack's manifest exempts a switch of background alone from switch guidance (`unguided_phrases`, "
+           "docs/model-pack.md), so the student makes these switches plain." if exempt else ""),
         "",
         f"| switch | seed | old background shown before | frames until the new one shows{guided_column} | ground truth | no switch: frames read as the new one |",
         "|---" * (7 if unguided else 6) + "|",

@@ -5,6 +5,7 @@ graphs; its golden tests compare with frames made here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,7 +13,7 @@ import torch
 
 from .model import VideoDiT
 from .noise import block_noise
-from .prompts import BOS_ID, MAX_TOKENS, tokenize
+from .prompts import BACKGROUNDS, BOS_ID, MAX_TOKENS, tokenize
 
 
 def device_of(module) -> torch.device:
@@ -108,21 +109,58 @@ class SwitchGuidance:
 
     scale: float
     steps: int
+    # A switch whose two prompts differ only in these phrases is not guided (manifest
+    # student.switch_guidance.unguided_phrases; none before session 45). The default pack lists its
+    # backgrounds: there the object's words agree, so the plain pass keeps the object where it
+    # stood, and the guided block darkened the frame and swelled the object (training log,
+    # sessions 44-45).
+    unguided_phrases: tuple[str, ...] = ()
+
+    def guides(self, old_prompt: str, new_prompt: str) -> bool:
+        """Whether a switch from `old_prompt` to `new_prompt` is guided: a positive scale, and the
+        prompts still differ once the unguided phrases are struck from both (as lower-case words)."""
+        return self.scale > 0 and _struck(old_prompt, self.unguided_phrases) != _struck(new_prompt, self.unguided_phrases)
 
     def manifest_entry(self) -> dict:
-        return {"scale": self.scale, "steps": self.steps}
+        entry = {"scale": self.scale, "steps": self.steps}
+        return entry | {"unguided_phrases": list(self.unguided_phrases)} if self.unguided_phrases else entry
 
     @staticmethod
     def from_manifest(student: dict) -> "SwitchGuidance | None":
         entry = student.get("switch_guidance")
-        return SwitchGuidance(float(entry["scale"]), int(entry["steps"])) if entry else None
+        if not entry:
+            return None
+        return SwitchGuidance(float(entry["scale"]), int(entry["steps"]), tuple(entry.get("unguided_phrases", ())))
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case runs of letters: how a switch's prompts are compared (punctuation and spacing aside)."""
+    return re.findall(r"[a-z]+", text.lower())
+
+
+def _struck(prompt: str, phrases) -> list[str]:
+    """The prompt's words with every occurrence of each phrase's words taken out."""
+    words = _words(prompt)
+    for phrase in phrases:
+        p = _words(phrase)
+        if not p:
+            continue
+        i, kept = 0, []
+        while i < len(words):
+            if words[i : i + len(p)] == p:
+                i += len(p)
+            else:
+                kept.append(words[i])
+                i += 1
+        words = kept
+    return words
 
 
 # The default pack's (session 43). Red -> blue ball in the studio, 16 seeds: the object moved a
 # median 22.6 px at the switch and 4.8 px guided, blue showing at the switch's first frame instead
 # of 1-10 frames after it; green -> red box 15.3 -> 6.0 px. Guiding all four steps instead of the
 # first three measured alike (15 and 9 of 16 seeds within 8 px against 13 and 12) at a pass more.
-SWITCH_GUIDANCE = SwitchGuidance(scale=3.0, steps=3)
+SWITCH_GUIDANCE = SwitchGuidance(scale=3.0, steps=3, unguided_phrases=tuple(BACKGROUNDS.values()))
 
 
 class StudentStreamer:
@@ -170,7 +208,7 @@ class StudentStreamer:
             x[0, 0] = cond_first_frame
         steps = self.timesteps + [0.0]
         g = self.switch_guidance
-        away = self.block_emb if g and g.scale and self.block_prompt not in (None, self.prompt) else None
+        away = self.block_emb if g and self.block_prompt not in (None, self.prompt) and g.guides(self.block_prompt, self.prompt) else None
         for i, (t, t_next) in enumerate(zip(steps[:-1], steps[1:])):
             v, _ = self._step(x, t * t_cond, self.emb)
             if away is not None and i < g.steps:

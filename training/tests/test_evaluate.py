@@ -54,6 +54,22 @@ class BackgroundControlTest(unittest.TestCase):
         self.assertEqual(rows[1], "| grass → studio | 0 | yes | never | 4 | not read |")
         self.assertEqual(len(rows[0].split("|")), len(next(line for line in lines if line.startswith("| switch")).split("|")))
 
+    def test_a_run_whose_guidance_exempts_backgrounds_shows_no_unguided_column(self):
+        case = {"from": "grass", "to": "studio", "seed": 0, "old_shown_before": True, "frames_until_shown": 4, "ground_truth_frames": 3}
+        unguided = [{**case, "frames_until_shown": 8}]
+        r = {"background_switch": {"switch_frame": 16, "cases": [case], "unguided": unguided},
+             "switch_guidance": {"scale": 3.0, "steps": 3}}
+        guided = background_switch_lines(r)
+        self.assertIn("| grass → studio | 0 | yes | 4 | 8 | 3 | not read |", guided)
+        r["switch_guidance"]["unguided_phrases"] = ["on the grass", "in a studio"]
+        exempt = background_switch_lines(r)
+        self.assertIn("| grass → studio | 0 | yes | 4 | 3 | not read |", exempt)
+        self.assertFalse(any("without switch guidance" in line for line in exempt))
+        self.assertTrue(any("exempts a switch of background alone" in line for line in exempt))
+        # Only one of the two backgrounds listed: that switch is still guided.
+        r["switch_guidance"]["unguided_phrases"] = ["in a studio"]
+        self.assertEqual(background_switch_lines(r), guided)
+
 
 class UndrawnBackgroundsTest(unittest.TestCase):
     def test_names_only_backgrounds_the_student_does_not_draw_alone(self):
@@ -211,7 +227,7 @@ class WriteCardTest(unittest.TestCase):
         self.assertIn("| student, switch guidance 3 on 3 steps | 0, 0, 0, 0, 0, 0 | 6.6, 4.1, 7.6, 3.0, 9.0, 5.7 |", card)
         self.assertIn("| student without switch guidance | 7, 7 | 30.2, 40.0 | 1.0, 2.0 | 20.0%, 30.0% |", card)
         self.assertIn("frames until the new one shows | without switch guidance | ground truth |", card)
-        self.assertIn("| sunset → night | 0 | yes | 0 | 9 | 2 | 100% |", card)
+        self.assertIn("| sunset → night | 0 | yes | 2 | 9 | 2 | 100% |", card)
         self.assertIn("\n|---|---|---|---|---|---|---|\n| sunset", card)
 
     def test_a_card_from_two_runs_says_so_and_one_from_one_run_says_that(self):

@@ -82,7 +82,25 @@ class SwitchGuidanceTest(unittest.TestCase):
     def test_the_manifest_entry_round_trips_and_may_be_absent(self):
         g = SwitchGuidance(3.0, 3)
         self.assertEqual(SwitchGuidance.from_manifest({"switch_guidance": g.manifest_entry()}), g)
+        self.assertNotIn("unguided_phrases", g.manifest_entry())  # a pack before session 45 reads the same
+        with_phrases = SwitchGuidance(3.0, 3, ("in a studio", "on the grass"))
+        self.assertEqual(with_phrases.manifest_entry()["unguided_phrases"], ["in a studio", "on the grass"])
+        self.assertEqual(SwitchGuidance.from_manifest({"switch_guidance": with_phrases.manifest_entry()}), with_phrases)
         self.assertIsNone(SwitchGuidance.from_manifest({"timesteps": [1.0]}))
+
+    def test_a_switch_of_unguided_phrases_only_is_not_guided(self):
+        g = SwitchGuidance(3.0, 2, ("in a studio", "on the grass", "in the sky"))
+        self.assertFalse(g.guides("a red ball standing still on the grass", "a red ball standing still in a studio"))
+        self.assertFalse(g.guides("A red ball on the grass, the camera pans left", "a red  ball in the sky,the camera pans left"))
+        self.assertTrue(g.guides("a red ball on the grass", "a blue ball on the grass"))
+        self.assertTrue(g.guides("a red ball on the grass", "a blue ball in a studio"))
+        self.assertTrue(g.guides("a red ball on the grass", "a red ball on the grass, the camera pans left"))
+        self.assertFalse(SwitchGuidance(0.0, 2).guides(RED, BLUE))
+        # The streamer follows it: the same passes as the plain loop.
+        grass = "a red ball standing still on the grass"
+        plain = self.streamer().generate({0: grass, 2: RED}, 4, seed=3)
+        self.assertTrue(torch.equal(plain, self.streamer(g).generate({0: grass, 2: RED}, 4, seed=3)))
+        self.assertFalse(torch.equal(self.streamer().generate({0: RED, 2: BLUE}, 4, seed=3), self.streamer(g).generate({0: RED, 2: BLUE}, 4, seed=3)))
 
 
 if __name__ == "__main__":

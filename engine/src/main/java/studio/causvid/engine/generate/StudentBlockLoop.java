@@ -21,9 +21,10 @@ import studio.causvid.engine.runtime.PackGraphs.CacheInput;
  * A new prompt takes effect at the next block, after a re-cache: the clean pass is re-run over the
  * cached frames' latents under the new prompt. Where the pack asks for it ({@code
  * student.switch_guidance}), that block's first steps are guided away from the old prompt, so the
- * change lands where the old content stood. The last block of a run skips its clean pass: no block
- * follows that could attend to it (a continuation starts from the frames' latents instead). Runs on
- * the engine thread only.
+ * change lands where the old content stood, unless the two prompts differ only in the pack's
+ * unguided phrases (its backgrounds, in the default pack). The last block of a run skips its clean
+ * pass: no block follows that could attend to it (a continuation starts from the frames' latents
+ * instead). Runs on the engine thread only.
  */
 final class StudentBlockLoop {
   private final PackGraphs graphs;
@@ -111,7 +112,8 @@ final class StudentBlockLoop {
       RunControl control)
       throws RunControl.CancelledRun, InterruptedException {
     List<Double> steps = m.student().timesteps();
-    boolean guided = switchedFrom != null && m.student().guidesSwitches();
+    boolean guided =
+        switchedFrom != null && m.student().guidesSwitch(switchedFrom.text(), prompt.text());
     int guidedSteps = guided ? m.student().switchGuidance().steps() : 0;
     float scale = guided ? (float) m.student().switchGuidance().scale() : 0f;
     for (int i = 0; i < steps.size(); i++) {

@@ -1,8 +1,13 @@
 package studio.causvid.engine.pack;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The parsed {@code manifest.json} of a model pack (docs/model-pack.md, format versions 1 and 2).
@@ -42,6 +47,11 @@ public record Manifest(
     public boolean guidesSwitches() {
       return switchGuidance != null && switchGuidance.scale() > 0;
     }
+
+    /** True where the first block after a switch from {@code from} to {@code to} is guided. */
+    public boolean guidesSwitch(String from, String to) {
+      return guidesSwitches() && switchGuidance.guides(from, to);
+    }
   }
 
   /**
@@ -49,8 +59,62 @@ public record Manifest(
    * steps} denoising steps the velocity is {@code v_new + scale·(v_new − v_old)}, where {@code
    * v_old} is the same pass under the previous block's prompt. It draws the new prompt's change
    * where the old content stood instead of redrawing the scene (docs/model-pack.md).
+   *
+   * <p>{@code unguidedPhrases} (optional, absent before session 45's manifest): a switch whose two
+   * prompts differ only in these phrases is not guided. The default pack lists its backgrounds:
+   * there the object's words agree and the plain pass keeps the object in place, while the guided
+   * block darkened the frame (docs/training-log.md, sessions 44-45).
    */
-  public record SwitchGuidance(double scale, int steps) {}
+  public record SwitchGuidance(double scale, int steps, List<String> unguidedPhrases) {
+    private static final Pattern LETTERS = Pattern.compile("[a-z]+");
+
+    public SwitchGuidance {
+      // Kept as given, nulls included, so that ModelPack's check can name a bad entry.
+      unguidedPhrases =
+          unguidedPhrases == null
+              ? List.of()
+              : Collections.unmodifiableList(new ArrayList<>(unguidedPhrases));
+    }
+
+    /**
+     * Whether a switch from {@code from} to {@code to} is guided: the prompts still differ once
+     * every unguided phrase is struck from both, compared as lower-case words (as the Python
+     * reference sampler compares them).
+     */
+    public boolean guides(String from, String to) {
+      return !struck(from).equals(struck(to));
+    }
+
+    private List<String> struck(String prompt) {
+      List<String> words = words(prompt);
+      for (String phrase : unguidedPhrases) {
+        List<String> p = words(phrase);
+        if (p.isEmpty()) {
+          continue;
+        }
+        List<String> kept = new ArrayList<>();
+        int i = 0;
+        while (i < words.size()) {
+          if (i + p.size() <= words.size() && words.subList(i, i + p.size()).equals(p)) {
+            i += p.size();
+          } else {
+            kept.add(words.get(i++));
+          }
+        }
+        words = kept;
+      }
+      return words;
+    }
+
+    private static List<String> words(String text) {
+      List<String> out = new ArrayList<>();
+      Matcher m = LETTERS.matcher(text.toLowerCase(Locale.ROOT));
+      while (m.find()) {
+        out.add(m.group());
+      }
+      return out;
+    }
+  }
 
   /**
    * The bidirectional teacher, used for "best quality" renders. {@code noiseCorrelation} (optional,

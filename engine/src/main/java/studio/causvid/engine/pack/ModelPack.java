@@ -155,6 +155,11 @@ public final class ModelPack {
               + ", outside 1.."
               + ts.size()
               + " (the student's steps)");
+      require(
+          guidance.unguidedPhrases().stream()
+              .noneMatch(phrase -> phrase == null || phrase.isBlank()),
+          where,
+          "has a blank phrase in student.switch_guidance.unguided_phrases");
     }
     Manifest.Text text = m.text();
     require(text.maxTokens() > 0, where, "has no text.max_tokens");

@@ -118,6 +118,32 @@ class StudentBlockLoopTest {
     }
   }
 
+  @Test
+  void aSwitchOfUnguidedPhrasesOnlyStreamsThePlainFrames(@TempDir Path tmp) throws Exception {
+    JsonNode g = ToyPack.golden().get("student_guided").get("switch_guidance");
+    Path dir = ToyPack.copyTo(tmp.resolve("unguided"));
+    // The golden switch ("a red cat runs" -> "a blue dog sleeps in the snow") struck down to "a".
+    String guidance =
+        "\"switch_guidance\": {\"scale\": "
+            + g.get("scale")
+            + ", \"steps\": "
+            + g.get("steps")
+            + ", \"unguided_phrases\": [\"red cat runs\", \"blue dog sleeps in the snow\"]}";
+    ToyPack.editManifest(
+        dir, m -> m.replace("\"sink_frames\": 2", "\"sink_frames\": 2,\n    " + guidance));
+    ModelPack pack = ModelPack.open(dir);
+    assertTrue(pack.manifest().student().guidesSwitches());
+    try (PackGraphs graphs = PackGraphs.load(pack, new RuntimeOptions(Device.CPU, 1))) {
+      PromptEncoder prompts = new PromptEncoder(new Tokenizer(pack.manifest().text()), graphs);
+      List<Frame> frames = frames(run(graphs, prompts, goldenRequest()));
+      List<Frame> plain = frames(run(goldenRequest()));
+      assertEquals(plain.size(), frames.size());
+      for (int i = 0; i < plain.size(); i++) {
+        assertArrayEquals(plain.get(i).latent(), frames.get(i).latent(), 0f, "frame " + i);
+      }
+    }
+  }
+
   /** The largest 8-bit channel difference between streamed frames and golden RGB in [0, 1]. */
   private static int worstPixelDifference(List<Frame> frames, JsonNode golden) {
     assertEquals(golden.size(), frames.size());

@@ -9,6 +9,7 @@ import static studio.causvid.engine.ToyPack.editManifest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import studio.causvid.engine.ToyPack;
@@ -218,7 +219,7 @@ class ModelPackTest {
                 "\"sink_frames\": 2",
                 "\"sink_frames\": 2,\n    \"switch_guidance\": {\"scale\": 3.0, \"steps\": 2}"));
     Manifest.Student student = ModelPack.open(dir).manifest().student();
-    assertEquals(new Manifest.SwitchGuidance(3.0, 2), student.switchGuidance());
+    assertEquals(new Manifest.SwitchGuidance(3.0, 2, List.of()), student.switchGuidance());
     assertTrue(student.guidesSwitches());
     editManifest(dir, s -> s.replace("\"steps\": 2}", "\"steps\": 3}"));
     var e = assertThrows(PackException.class, () -> ModelPack.open(dir));
@@ -227,5 +228,37 @@ class ModelPackTest {
         dir, s -> s.replace("\"scale\": 3.0, \"steps\": 3}", "\"scale\": -1.0, \"steps\": 1}"));
     e = assertThrows(PackException.class, () -> ModelPack.open(dir));
     assertTrue(e.getMessage().contains("switch_guidance.scale = -1.0"), e.getMessage());
+  }
+
+  @Test
+  void aSwitchOfUnguidedPhrasesOnlyIsNotGuided() throws Exception {
+    Path dir = ToyPack.copyTo(tmp.resolve("p"));
+    editManifest(
+        dir,
+        s ->
+            s.replace(
+                "\"sink_frames\": 2",
+                "\"sink_frames\": 2,\n    \"switch_guidance\": {\"scale\": 3.0, \"steps\": 2, "
+                    + "\"unguided_phrases\": [\"in a studio\", \"on the grass\", \"in the sky\"]}"));
+    Manifest.Student student = ModelPack.open(dir).manifest().student();
+    assertEquals(
+        List.of("in a studio", "on the grass", "in the sky"),
+        student.switchGuidance().unguidedPhrases());
+    // The same cases as the Python reference sampler's test (training/tests/test_sampler.py).
+    assertFalse(
+        student.guidesSwitch(
+            "a red ball standing still on the grass", "a red ball standing still in a studio"));
+    assertFalse(
+        student.guidesSwitch(
+            "A red ball on the grass, the camera pans left",
+            "a red  ball in the sky,the camera pans left"));
+    assertTrue(student.guidesSwitch("a red ball on the grass", "a blue ball on the grass"));
+    assertTrue(student.guidesSwitch("a red ball on the grass", "a blue ball in a studio"));
+    assertTrue(
+        student.guidesSwitch(
+            "a red ball on the grass", "a red ball on the grass, the camera pans left"));
+    editManifest(dir, s -> s.replace("\"on the grass\"", "\" \""));
+    var e = assertThrows(PackException.class, () -> ModelPack.open(dir));
+    assertTrue(e.getMessage().contains("blank phrase"), e.getMessage());
   }
 }
