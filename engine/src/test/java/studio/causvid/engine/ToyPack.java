@@ -52,6 +52,15 @@ public final class ToyPack {
   }
 
   /** A writable copy of the pack, for tests that break it. */
+  /** Gives the pack in {@code dir} a {@code student.switch_guidance} entry (JSON object text). */
+  public static void addSwitchGuidance(Path dir, String entry) {
+    editManifest(
+        dir,
+        m ->
+            m.replace(
+                "\"sink_frames\": 2", "\"sink_frames\": 2,\n    \"switch_guidance\": " + entry));
+  }
+
   public static Path copyTo(Path target) {
     try (Stream<Path> files = Files.list(dir())) {
       Files.createDirectories(target);

@@ -93,9 +93,7 @@ class StudentBlockLoopTest {
       throws Exception {
     JsonNode golden = ToyPack.golden().get("student_guided");
     Path dir = ToyPack.copyTo(tmp.resolve("guided"));
-    String guidance = "\"switch_guidance\": " + golden.get("switch_guidance");
-    ToyPack.editManifest(
-        dir, m -> m.replace("\"sink_frames\": 2", "\"sink_frames\": 2,\n    " + guidance));
+    ToyPack.addSwitchGuidance(dir, golden.get("switch_guidance").toString());
     ModelPack pack = ModelPack.open(dir);
     assertTrue(pack.manifest().student().guidesSwitches());
     try (PackGraphs guided = PackGraphs.load(pack, new RuntimeOptions(Device.CPU, 1))) {
@@ -123,14 +121,13 @@ class StudentBlockLoopTest {
     JsonNode g = ToyPack.golden().get("student_guided").get("switch_guidance");
     Path dir = ToyPack.copyTo(tmp.resolve("unguided"));
     // The golden switch ("a red cat runs" -> "a blue dog sleeps in the snow") struck down to "a".
-    String guidance =
-        "\"switch_guidance\": {\"scale\": "
+    ToyPack.addSwitchGuidance(
+        dir,
+        "{\"scale\": "
             + g.get("scale")
             + ", \"steps\": "
             + g.get("steps")
-            + ", \"unguided_phrases\": [\"red cat runs\", \"blue dog sleeps in the snow\"]}";
-    ToyPack.editManifest(
-        dir, m -> m.replace("\"sink_frames\": 2", "\"sink_frames\": 2,\n    " + guidance));
+            + ", \"unguided_phrases\": [\"red cat runs\", \"blue dog sleeps in the snow\"]}");
     ModelPack pack = ModelPack.open(dir);
     assertTrue(pack.manifest().student().guidesSwitches());
     try (PackGraphs graphs = PackGraphs.load(pack, new RuntimeOptions(Device.CPU, 1))) {

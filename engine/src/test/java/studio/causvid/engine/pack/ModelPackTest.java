@@ -212,12 +212,7 @@ class ModelPackTest {
   void switchGuidanceIsOptionalAndMustFitTheSchedule() throws Exception {
     assertFalse(ModelPack.open(ToyPack.dir()).manifest().student().guidesSwitches());
     Path dir = ToyPack.copyTo(tmp.resolve("p"));
-    editManifest(
-        dir,
-        s ->
-            s.replace(
-                "\"sink_frames\": 2",
-                "\"sink_frames\": 2,\n    \"switch_guidance\": {\"scale\": 3.0, \"steps\": 2}"));
+    ToyPack.addSwitchGuidance(dir, "{\"scale\": 3.0, \"steps\": 2}");
     Manifest.Student student = ModelPack.open(dir).manifest().student();
     assertEquals(new Manifest.SwitchGuidance(3.0, 2, List.of()), student.switchGuidance());
     assertTrue(student.guidesSwitches());
@@ -233,13 +228,10 @@ class ModelPackTest {
   @Test
   void aSwitchOfUnguidedPhrasesOnlyIsNotGuided() throws Exception {
     Path dir = ToyPack.copyTo(tmp.resolve("p"));
-    editManifest(
+    ToyPack.addSwitchGuidance(
         dir,
-        s ->
-            s.replace(
-                "\"sink_frames\": 2",
-                "\"sink_frames\": 2,\n    \"switch_guidance\": {\"scale\": 3.0, \"steps\": 2, "
-                    + "\"unguided_phrases\": [\"in a studio\", \"on the grass\", \"in the sky\"]}"));
+        "{\"scale\": 3.0, \"steps\": 2, "
+            + "\"unguided_phrases\": [\"in a studio\", \"on the grass\", \"in the sky\"]}");
     Manifest.Student student = ModelPack.open(dir).manifest().student();
     assertEquals(
         List.of("in a studio", "on the grass", "in the sky"),
