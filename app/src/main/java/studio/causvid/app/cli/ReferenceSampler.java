@@ -17,7 +17,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class ReferenceSampler {
   static final Path PYTHON = Path.of("/usr/bin/python3");
-  static final Path SCRIPT = Path.of("training/reference_sampler.py");
+
+  /**
+   * In the checkout the {@code studio} launcher names ({@code CAUSVID_CHECKOUT}), so that a bench
+   * run from another folder finds it; else relative to the working folder.
+   */
+  static final Path SCRIPT =
+      Path.of(System.getenv().getOrDefault("CAUSVID_CHECKOUT", ""))
+          .resolve("training/reference_sampler.py");
 
   private ReferenceSampler() {}
 
