@@ -133,12 +133,18 @@ class TokenizedPrompt:
     unknown_words: list[str]
 
 
+def prompt_words(prompt: str) -> list[str]:
+    """The prompt's words as the tokenizer reads them: lower-cased, split on non-letters (before
+    aliases). Switch guidance compares prompts by these words too (sampler.SwitchGuidance)."""
+    return [w for w in re.split(r"[^a-z]+", prompt.lower()) if w]
+
+
 def tokenize(prompt: str, max_tokens: int = MAX_TOKENS, vocabulary: list[str] | None = None) -> TokenizedPrompt:
     """Lower-case, split on non-letters, read aliases as their word, map through the
     vocabulary (the run's, or the one given; a two-word entry before its words), BOS first,
     pad."""
     word_id = _WORD_ID if vocabulary is None else {w: i for i, w in enumerate(vocabulary)}
-    words = [ALIASES.get(w, w) for w in re.split(r"[^a-z]+", prompt.lower()) if w]
+    words = [ALIASES.get(w, w) for w in prompt_words(prompt)]
     ids = [BOS_ID]
     unknown = []
     i = 0

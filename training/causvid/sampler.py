@@ -5,7 +5,6 @@ graphs; its golden tests compare with frames made here.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,7 +12,7 @@ import torch
 
 from .model import VideoDiT
 from .noise import block_noise
-from .prompts import BACKGROUNDS, BOS_ID, MAX_TOKENS, tokenize
+from .prompts import BACKGROUNDS, BOS_ID, MAX_TOKENS, prompt_words, tokenize
 
 
 def device_of(module) -> torch.device:
@@ -118,7 +117,7 @@ class SwitchGuidance:
 
     def guides(self, old_prompt: str, new_prompt: str) -> bool:
         """Whether a switch from `old_prompt` to `new_prompt` is guided: a positive scale, and the
-        prompts still differ once the unguided phrases are struck from both (as lower-case words)."""
+        prompts still differ once the unguided phrases are struck from both, as the tokenizer's words."""
         return self.scale > 0 and _struck(old_prompt, self.unguided_phrases) != _struck(new_prompt, self.unguided_phrases)
 
     def manifest_entry(self) -> dict:
@@ -133,16 +132,11 @@ class SwitchGuidance:
         return SwitchGuidance(float(entry["scale"]), int(entry["steps"]), tuple(entry.get("unguided_phrases", ())))
 
 
-def _words(text: str) -> list[str]:
-    """Lower-case runs of letters: how a switch's prompts are compared (punctuation and spacing aside)."""
-    return re.findall(r"[a-z]+", text.lower())
-
-
 def _struck(prompt: str, phrases) -> list[str]:
     """The prompt's words with every occurrence of each phrase's words taken out."""
-    words = _words(prompt)
+    words = prompt_words(prompt)
     for phrase in phrases:
-        p = _words(phrase)
+        p = prompt_words(phrase)
         if not p:
             continue
         i, kept = 0, []

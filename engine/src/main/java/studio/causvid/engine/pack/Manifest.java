@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The parsed {@code manifest.json} of a model pack (docs/model-pack.md, format versions 1 and 2).
@@ -66,8 +63,6 @@ public record Manifest(
    * block darkened the frame (docs/training-log.md, sessions 44-45).
    */
   public record SwitchGuidance(double scale, int steps, List<String> unguidedPhrases) {
-    private static final Pattern LETTERS = Pattern.compile("[a-z]+");
-
     public SwitchGuidance {
       // Kept as given, nulls included, so that ModelPack's check can name a bad entry.
       unguidedPhrases =
@@ -78,17 +73,17 @@ public record Manifest(
 
     /**
      * Whether a switch from {@code from} to {@code to} is guided: the prompts still differ once
-     * every unguided phrase is struck from both, compared as lower-case words (as the Python
-     * reference sampler compares them).
+     * every unguided phrase is struck from both, compared as the tokenizer's words ({@link
+     * PromptWords}, as the Python reference sampler compares them).
      */
     public boolean guides(String from, String to) {
       return !struck(from).equals(struck(to));
     }
 
     private List<String> struck(String prompt) {
-      List<String> words = words(prompt);
+      List<String> words = PromptWords.of(prompt);
       for (String phrase : unguidedPhrases) {
-        List<String> p = words(phrase);
+        List<String> p = PromptWords.of(phrase);
         if (p.isEmpty()) {
           continue;
         }
@@ -104,15 +99,6 @@ public record Manifest(
         words = kept;
       }
       return words;
-    }
-
-    private static List<String> words(String text) {
-      List<String> out = new ArrayList<>();
-      Matcher m = LETTERS.matcher(text.toLowerCase(Locale.ROOT));
-      while (m.find()) {
-        out.add(m.group());
-      }
-      return out;
     }
   }
 

@@ -3,10 +3,9 @@ package studio.causvid.engine.text;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 import studio.causvid.engine.pack.Manifest;
+import studio.causvid.engine.pack.PromptWords;
 
 /**
  * The word-level tokenizer of docs/model-pack.md: lower-case, split on non-letters, read aliases as
@@ -14,8 +13,6 @@ import studio.causvid.engine.pack.Manifest;
  * its words.
  */
 public final class Tokenizer {
-  private static final Pattern NON_LETTERS = Pattern.compile("[^\\p{L}]+");
-
   private final Manifest.Text spec;
   private final Map<String, Integer> ids = new HashMap<>();
 
@@ -37,11 +34,9 @@ public final class Tokenizer {
     sources.add("");
     List<String> words = new ArrayList<>();
     List<String> typed = new ArrayList<>();
-    for (String word : NON_LETTERS.split(text.toLowerCase(Locale.ROOT))) {
-      if (!word.isEmpty()) {
-        words.add(spec.aliases().getOrDefault(word, word));
-        typed.add(word);
-      }
+    for (String word : PromptWords.of(text)) {
+      words.add(spec.aliases().getOrDefault(word, word));
+      typed.add(word);
     }
     for (int i = 0; i < words.size(); i++) {
       String word = words.get(i);
