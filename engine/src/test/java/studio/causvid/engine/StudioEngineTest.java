@@ -143,6 +143,57 @@ class StudioEngineTest {
   }
 
   @Test
+  void aPacedSessionPlaysItsFramesAtTheFrameRate() throws Exception {
+    double fps = 40;
+    GenerationSession session =
+        engine.newSession(GenerationRequest.of(PromptTimeline.of("a dog"), 1, 3));
+    List<Long> delivered = new CopyOnWriteArrayList<>();
+    session.listen(
+        e -> {
+          if (e instanceof GenerationEvent.FrameReady) {
+            delivered.add(System.nanoTime());
+          }
+        },
+        Delivery.BLOCK,
+        64);
+    long started = System.nanoTime();
+    engine.start(session.paceToPlayback(fps));
+    session.completion().get(60, TimeUnit.SECONDS);
+    assertTrue(delivered.size() >= 6, "frames: " + delivered.size());
+    // Frame i is due i / fps after frame 0 was made, which was after the start: however fast the
+    // toy pack makes them (all of them in a few ms), none reaches the listener sooner.
+    for (int i = 1; i < delivered.size(); i++) {
+      long early = Math.round(i * 1e9 / fps) - (delivered.get(i) - started);
+      assertTrue(early <= 0, "frame " + i + " came " + early / 1e6 + " ms early");
+    }
+  }
+
+  @Test
+  void cancellingAPacedSessionDoesNotWaitForPlayback() throws Exception {
+    // At one frame a second, 100 blocks would play for minutes; cancelled, it ends at once.
+    GenerationSession session =
+        engine.newSession(GenerationRequest.of(PromptTimeline.of("a dog"), 1, 100));
+    CountDownLatch first = new CountDownLatch(1);
+    List<GenerationEvent> events = new CopyOnWriteArrayList<>();
+    session.listen(
+        e -> {
+          events.add(e);
+          if (e instanceof GenerationEvent.FrameReady) {
+            first.countDown();
+          }
+        },
+        Delivery.BLOCK,
+        64);
+    engine.start(session.paceToPlayback(1));
+    assertTrue(first.await(30, TimeUnit.SECONDS));
+    session.cancel();
+    var end = session.completion().get(10, TimeUnit.SECONDS);
+    assertInstanceOf(GenerationEvent.Cancelled.class, end);
+    assertEquals(end, events.get(events.size() - 1));
+    assertTrue(frames(events).size() < 100 * 2, "frames: " + frames(events).size());
+  }
+
+  @Test
   void slowListenerWithDropPolicyStaysBounded() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     List<GenerationEvent> slow = new CopyOnWriteArrayList<>();

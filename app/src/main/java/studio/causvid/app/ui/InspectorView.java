@@ -168,7 +168,15 @@ final class InspectorView extends GridPane {
     smooth.selectedProperty().bindBidirectional(model.smoothScaling);
     smooth.setTooltip(
         new Tooltip("Off: crisp pixels (nearest neighbour). On: smooth interpolation."));
-    row(6, "Preview", smooth);
+    CheckBox realTime = new CheckBox("Play in real time");
+    realTime.setId("real-time");
+    realTime.selectedProperty().bindBidirectional(model.realTime);
+    realTime.setTooltip(
+        new Tooltip(
+            "On: the student's frames play at the clip's frame rate as they are made, so a"
+                + " follow-up lands at the block after the one you see. Off: as fast as they are"
+                + " made."));
+    row(6, "Preview", new javafx.scene.layout.VBox(4, smooth, realTime));
 
     source.setWrapText(true);
     source.setId("source");

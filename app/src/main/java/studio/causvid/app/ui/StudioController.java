@@ -257,6 +257,10 @@ public final class StudioController {
             + base.seed()
             + ")");
     session = engine.newSession(request);
+    if (model.realTime.get() && request.sampler() == GenerationRequest.Sampler.STUDENT) {
+      // The teacher has nothing to stream: its frames come at the end, all at once.
+      session.paceToPlayback(fps());
+    }
     // BLOCK: every frame reaches the clip; the hand-off's bounded queue paces the engine.
     session.listen(new FrameHandoff(this::onEvents), Delivery.BLOCK, StudioEngine.DEFAULT_QUEUE);
     engine.start(session);

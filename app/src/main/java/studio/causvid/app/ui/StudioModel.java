@@ -48,6 +48,14 @@ public final class StudioModel {
   public final BooleanProperty playing = new SimpleBooleanProperty();
   public final BooleanProperty loop = new SimpleBooleanProperty(true);
   public final BooleanProperty smoothScaling = new SimpleBooleanProperty(false);
+
+  /**
+   * The student's stream plays at the clip's frame rate as it is made, one block of lead, so a
+   * follow-up lands at the block after the one on screen; off, frames come as fast as they are made
+   * (GenerationSession#paceToPlayback).
+   */
+  public final BooleanProperty realTime = new SimpleBooleanProperty(true);
+
   public final BooleanProperty darkTheme = new SimpleBooleanProperty(true);
 
   /** The frame under the playhead. */

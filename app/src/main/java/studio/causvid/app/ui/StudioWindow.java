@@ -280,7 +280,9 @@ public final class StudioWindow {
     smooth.selectedProperty().bindBidirectional(model.smoothScaling);
     CheckMenuItem loop = new CheckMenuItem("Loop playback");
     loop.selectedProperty().bindBidirectional(model.loop);
-    Menu view = new Menu("View", null, dark, smooth, loop);
+    CheckMenuItem realTime = new CheckMenuItem("Play in real time while generating");
+    realTime.selectedProperty().bindBidirectional(model.realTime);
+    Menu view = new Menu("View", null, dark, smooth, realTime, loop);
     MenuBar bar = new MenuBar(file, edit, view);
     bar.setUseSystemMenuBar(true);
     return bar;

@@ -128,6 +128,23 @@ class StudioWindowTest {
   }
 
   @Test
+  void theStreamPlaysInRealTimeUnlessToldNotTo(FxRobot robot) {
+    waitForPack();
+    assertTrue(fx(model.realTime::get), "real time is the default");
+    long start = System.nanoTime();
+    robot.clickOn("#prompt").write("a red cat").type(KeyCode.ENTER);
+    waitForEdit("Generate");
+    double seconds = (System.nanoTime() - start) / 1e9;
+    int frames = fx(() -> model.frames().size());
+    // The toy pack makes its frames in a few milliseconds; played in real time, the last one
+    // comes (frames - 1) / fps after the first.
+    double playback = (frames - 1) / (double) fx(controller::fps);
+    assertTrue(seconds >= playback, seconds + " s for " + playback + " s of playback");
+    robot.clickOn("#real-time");
+    assertFalse(fx(model.realTime::get));
+  }
+
+  @Test
   void followUpPromptLandsOnTheTimelineAtTheNextBlock(FxRobot robot) {
     waitForPack();
     // Long enough that it is still running while the robot types; stopped once the prompt lands.

@@ -20,6 +20,7 @@ public final class GenerationSession {
   private final AtomicReference<String> submitted = new AtomicReference<>();
   private final CompletableFuture<GenerationEvent> completion = new CompletableFuture<>();
   private final Object pauseLock = new Object();
+  private final PlaybackClock clock = new PlaybackClock();
   private volatile boolean cancelled;
   private boolean paused;
 
@@ -40,7 +41,20 @@ public final class GenerationSession {
   public GenerationSession listen(GenerationListener listener, Delivery delivery, int capacity) {
     channels.add(
         new ListenerChannel(
-            listener, delivery, capacity, "causvid-listener-" + id + "-" + channels.size()));
+            listener, delivery, capacity, clock, "causvid-listener-" + id + "-" + channels.size()));
+    return this;
+  }
+
+  /**
+   * Plays the stream in real time: each frame reaches the listeners when it is due at {@code fps}
+   * (counted from the first frame made, paused time left out), and the engine starts a block only
+   * once the block before it is due on screen, so it never runs more than a block ahead of what is
+   * shown and a follow-up prompt lands at the block after the one being watched. Where making a
+   * block takes longer than playing one, nothing waits. Call before the session starts; without it
+   * frames go out as fast as they are made (exports, benchmarks).
+   */
+  public GenerationSession paceToPlayback(double fps) {
+    clock.pace(fps);
     return this;
   }
 
@@ -52,6 +66,7 @@ public final class GenerationSession {
   /** Stops before the next graph pass; frames already decoded are still delivered. */
   public void cancel() {
     cancelled = true;
+    clock.release();
     resume();
   }
 
@@ -60,6 +75,7 @@ public final class GenerationSession {
     synchronized (pauseLock) {
       paused = true;
     }
+    clock.pause();
   }
 
   public void resume() {
@@ -67,6 +83,7 @@ public final class GenerationSession {
       paused = false;
       pauseLock.notifyAll();
     }
+    clock.resume();
   }
 
   public boolean isPaused() {
@@ -101,6 +118,12 @@ public final class GenerationSession {
       }
 
       @Override
+      public void awaitPlayback(long frameIndex) throws CancelledRun, InterruptedException {
+        clock.awaitDue(frameIndex);
+        checkpoint();
+      }
+
+      @Override
       public String takeSubmittedPrompt() {
         return submitted.getAndSet(null);
       }
@@ -109,6 +132,9 @@ public final class GenerationSession {
 
   /** Hands an event to every listener; called on the engine thread. */
   void emit(GenerationEvent event) {
+    if (event instanceof GenerationEvent.FrameReady r) {
+      clock.frameMade(r.frame().index());
+    }
     for (ListenerChannel channel : channels) {
       try {
         channel.offer(event);

@@ -12,19 +12,26 @@ final class ListenerChannel {
   private final GenerationListener listener;
   private final Delivery delivery;
   private final int capacity;
+  private final PlaybackClock clock;
   private final ArrayDeque<GenerationEvent> queue = new ArrayDeque<>();
   private final Thread thread;
   private final AtomicLong dropped = new AtomicLong();
   private boolean closed;
   private volatile boolean abandoned;
 
-  ListenerChannel(GenerationListener listener, Delivery delivery, int capacity, String name) {
+  ListenerChannel(
+      GenerationListener listener,
+      Delivery delivery,
+      int capacity,
+      PlaybackClock clock,
+      String name) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be >= 1");
     }
     this.listener = listener;
     this.delivery = delivery;
     this.capacity = capacity;
+    this.clock = clock;
     this.thread = new Thread(this::deliver, name);
     this.thread.setDaemon(true);
     this.thread.start();
@@ -108,6 +115,14 @@ final class ListenerChannel {
         notifyAll();
       }
       if (abandoned) {
+        return;
+      }
+      try {
+        if (event instanceof GenerationEvent.FrameReady r) {
+          // Held here, not on the engine thread, so the next block is made while this one plays.
+          clock.awaitDue(r.frame().index());
+        }
+      } catch (InterruptedException e) {
         return;
       }
       try {

@@ -5,6 +5,14 @@ interface RunControl {
   /** Blocks while paused; throws {@link CancelledRun} once cancelled. */
   void checkpoint() throws CancelledRun, InterruptedException;
 
+  /**
+   * Waits until frame {@code frameIndex} is due on screen when the session plays in real time
+   * ({@link GenerationSession#paceToPlayback}); then as {@link #checkpoint}. Unpaced, only that.
+   */
+  default void awaitPlayback(long frameIndex) throws CancelledRun, InterruptedException {
+    checkpoint();
+  }
+
   /** A prompt submitted since the last call, or null. */
   String takeSubmittedPrompt();
 

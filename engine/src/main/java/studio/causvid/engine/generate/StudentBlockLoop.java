@@ -58,7 +58,8 @@ final class StudentBlockLoop {
     int emitted = 0;
     int lastBlock = firstBlock + request.blocks() - 1;
     for (int block = firstBlock; block <= lastBlock; block++) {
-      control.checkpoint();
+      // Paced, a block is made while the one before it plays: it starts once that one is due.
+      control.awaitPlayback((long) (block - 1) * framesPerBlock);
       String submitted = control.takeSubmittedPrompt();
       steered = submitted != null ? submitted : steered;
       EncodedPrompt prompt = prompts.encode(steered != null ? steered : scheduled(request, block));

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,34 @@ class StudentBlockLoopTest {
         PromptTimeline.of(p.get(0).asText())
             .with(s.get("switch_seconds").asDouble(), p.get(3).asText());
     return GenerationRequest.of(timeline, s.get("seed").asLong(), p.size());
+  }
+
+  @Test
+  void eachBlockWaitsForTheBlockBeforeItToBeDueOnScreen() throws Exception {
+    List<Long> asked = new ArrayList<>();
+    RunControl control =
+        new RunControl() {
+          @Override
+          public void checkpoint() {}
+
+          @Override
+          public void awaitPlayback(long frameIndex) {
+            asked.add(frameIndex);
+          }
+
+          @Override
+          public String takeSubmittedPrompt() {
+            return null;
+          }
+        };
+    int f = graphs.pack().manifest().framesPerBlock();
+    List<GenerationEvent> events = new ArrayList<>();
+    new StudentBlockLoop(graphs, prompts).run(goldenRequest(), control, events::add);
+    int blocks = goldenRequest().blocks();
+    // Block b starts once frame (b - 1) * f, the first of the block before it, is due: one block
+    // of lead, so a block is made while the one before it plays.
+    assertEquals(IntStream.range(0, blocks).mapToObj(b -> (long) (b - 1) * f).toList(), asked);
+    assertEquals(blocks * f, frames(events).size());
   }
 
   @Test

@@ -1,0 +1,87 @@
+package studio.causvid.engine.generate;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class PlaybackClockTest {
+  private static final long MS = 1_000_000;
+
+  /** Nanoseconds {@code clock.awaitDue(index)} took on this thread. */
+  private static long waited(PlaybackClock clock, int index) throws InterruptedException {
+    long t = System.nanoTime();
+    clock.awaitDue(index);
+    return System.nanoTime() - t;
+  }
+
+  private static Thread awaiting(PlaybackClock clock, int index, CountDownLatch done) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                clock.awaitDue(index);
+                done.countDown();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  @Test
+  void nothingWaitsUnpacedOrBeforeTheFirstFrame() throws Exception {
+    PlaybackClock clock = new PlaybackClock();
+    clock.frameMade(0);
+    assertTrue(waited(clock, 1_000) < 500 * MS, "unpaced");
+    PlaybackClock paced = new PlaybackClock();
+    paced.pace(1);
+    assertTrue(waited(paced, 1_000) < 500 * MS, "no frame made yet");
+  }
+
+  @Test
+  void aFrameIsDueItsPlaceInTheStreamAfterTheFirstOne() throws Exception {
+    PlaybackClock clock = new PlaybackClock();
+    clock.pace(20);
+    long made = System.nanoTime();
+    clock.frameMade(8); // an extension: the stream's first frame is not frame 0
+    clock.awaitDue(8);
+    clock.awaitDue(10);
+    // Frame 10 is two frames after the first one made: 100 ms at 20 fps, and never sooner.
+    assertTrue(System.nanoTime() - made >= 99 * MS, "frame 10 came early");
+    assertTrue(waited(clock, 9) < 20 * MS, "a frame already due waits");
+  }
+
+  @Test
+  void pausedTheClockStandsStillAndResumingGoesOnFromThere() throws Exception {
+    PlaybackClock clock = new PlaybackClock();
+    clock.pace(100);
+    clock.frameMade(0);
+    clock.pause();
+    CountDownLatch done = new CountDownLatch(1);
+    awaiting(clock, 1, done);
+    // Frame 1 was due 10 ms after frame 0, but the clock stood still.
+    assertFalse(done.await(200, TimeUnit.MILLISECONDS), "due while paused");
+    clock.resume();
+    assertTrue(done.await(5, TimeUnit.SECONDS));
+    // The 200 ms paused moved every due time: frame 30 (300 ms in) is not due yet.
+    assertTrue(waited(clock, 30) > 50 * MS);
+  }
+
+  @Test
+  void releasedNothingWaits() throws Exception {
+    PlaybackClock clock = new PlaybackClock();
+    clock.pace(0.01);
+    clock.frameMade(0);
+    CountDownLatch done = new CountDownLatch(1);
+    awaiting(clock, 5, done);
+    assertFalse(done.await(100, TimeUnit.MILLISECONDS));
+    clock.release();
+    assertTrue(done.await(5, TimeUnit.SECONDS));
+    assertTrue(waited(clock, 1_000) < 500 * MS);
+  }
+}
