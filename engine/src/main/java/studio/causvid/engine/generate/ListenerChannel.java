@@ -114,15 +114,15 @@ final class ListenerChannel {
         event = queue.pollFirst();
         notifyAll();
       }
-      if (abandoned) {
-        return;
-      }
       try {
         if (event instanceof GenerationEvent.FrameReady r) {
           // Held here, not on the engine thread, so the next block is made while this one plays.
           clock.awaitDue(r.frame().index());
         }
       } catch (InterruptedException e) {
+        return;
+      }
+      if (abandoned) {
         return;
       }
       try {

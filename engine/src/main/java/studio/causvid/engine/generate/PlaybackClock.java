@@ -22,10 +22,6 @@ final class PlaybackClock {
     notifyAll();
   }
 
-  synchronized boolean paced() {
-    return framesPerSecond > 0;
-  }
-
   /** The engine made frame {@code index}; the first one made sets the origin. */
   synchronized void frameMade(long index) {
     if (originFrame < 0) {
