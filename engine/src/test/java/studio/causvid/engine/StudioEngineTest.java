@@ -194,6 +194,31 @@ class StudioEngineTest {
   }
 
   @Test
+  void pacingTurnedOffWhileRunningLetsTheRestGoAtOnce() throws Exception {
+    // At one frame a second the 200 frames would play for minutes; unpaced, the toy pack makes
+    // them in well under the 30 s waited.
+    GenerationSession session =
+        engine.newSession(GenerationRequest.of(PromptTimeline.of("a dog"), 1, 100));
+    CountDownLatch first = new CountDownLatch(1);
+    List<GenerationEvent> events = new CopyOnWriteArrayList<>();
+    session.listen(
+        e -> {
+          events.add(e);
+          if (e instanceof GenerationEvent.FrameReady) {
+            first.countDown();
+          }
+        },
+        Delivery.BLOCK,
+        64);
+    engine.start(session.paceToPlayback(1));
+    assertTrue(first.await(30, TimeUnit.SECONDS));
+    session.paceToPlayback(0);
+    var end = session.completion().get(30, TimeUnit.SECONDS);
+    assertInstanceOf(GenerationEvent.Finished.class, end);
+    assertEquals(200, frames(events).size());
+  }
+
+  @Test
   void slowListenerWithDropPolicyStaysBounded() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     List<GenerationEvent> slow = new CopyOnWriteArrayList<>();

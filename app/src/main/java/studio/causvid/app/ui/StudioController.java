@@ -73,6 +73,7 @@ public final class StudioController {
     startStallMeter();
     startPlayer();
     startAutosave();
+    model.realTime.addListener((o, was, now) -> paceRunningGeneration());
   }
 
   public StudioModel model() {
@@ -257,13 +258,18 @@ public final class StudioController {
             + base.seed()
             + ")");
     session = engine.newSession(request);
-    if (model.realTime.get() && request.sampler() == GenerationRequest.Sampler.STUDENT) {
-      // The teacher has nothing to stream: its frames come at the end, all at once.
-      session.paceToPlayback(fps());
-    }
+    paceRunningGeneration();
     // BLOCK: every frame reaches the clip; the hand-off's bounded queue paces the engine.
     session.listen(new FrameHandoff(this::onEvents), Delivery.BLOCK, StudioEngine.DEFAULT_QUEUE);
     engine.start(session);
+  }
+
+  /** Plays the running student stream in real time or not, as the model says (FX thread). */
+  private void paceRunningGeneration() {
+    // The teacher has nothing to stream: its frames come at the end, all at once.
+    if (session != null && session.request().sampler() == GenerationRequest.Sampler.STUDENT) {
+      session.paceToPlayback(model.realTime.get() ? fps() : 0);
+    }
   }
 
   private void onEvents(List<GenerationEvent> batch) {

@@ -140,8 +140,16 @@ class StudioWindowTest {
     // comes (frames - 1) / fps after the first.
     double playback = (frames - 1) / (double) fx(controller::fps);
     assertTrue(seconds >= playback, seconds + " s for " + playback + " s of playback");
+    // Turned off while it runs, the rest of a long clip comes as fast as it is made.
+    fxRun(() -> controller.setLengthSeconds(4000));
+    robot.clickOn("#prompt").write("a red cat").type(KeyCode.ENTER);
+    waitUntil("first frames", 10, () -> model.frames().size() >= 2);
     robot.clickOn("#real-time");
     assertFalse(fx(model.realTime::get));
+    // Paced, 200 frames take 25 s at the toy pack's 8 fps.
+    waitUntil("frames as fast as they are made", 20, () -> model.frames().size() >= 200);
+    robot.clickOn("#generate");
+    waitUntil("generation to stop", 20, () -> !model.generating.get());
   }
 
   @Test

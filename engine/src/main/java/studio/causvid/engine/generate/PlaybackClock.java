@@ -16,8 +16,14 @@ final class PlaybackClock {
   private long pausedSince = -1;
   private boolean released;
 
-  /** Paces from now on; 0 or less leaves the clock unpaced. */
+  /**
+   * Paces from now on; 0 or less stops pacing (frames held go out at once). Turned on during a run,
+   * the next frame made becomes the origin, so frames made ahead while unpaced are not held back.
+   */
   synchronized void pace(double fps) {
+    if (fps > 0 && framesPerSecond <= 0) {
+      originFrame = -1;
+    }
     framesPerSecond = Math.max(0, fps);
     notifyAll();
   }

@@ -73,6 +73,19 @@ class PlaybackClockTest {
   }
 
   @Test
+  void pacingTurnedOnPlaysOnFromTheNextFrameMade() throws Exception {
+    PlaybackClock clock = new PlaybackClock();
+    clock.frameMade(0);
+    // Unpaced, the stream ran 600 frames ahead (10 s at 60 fps): turned on, it is not held back.
+    clock.pace(60);
+    assertTrue(waited(clock, 600) < 500 * MS, "frames made while unpaced were held");
+    clock.frameMade(600);
+    long made = System.nanoTime();
+    clock.awaitDue(606);
+    assertTrue(System.nanoTime() - made >= 99 * MS, "frame 606 came early");
+  }
+
+  @Test
   void releasedNothingWaits() throws Exception {
     PlaybackClock clock = new PlaybackClock();
     clock.pace(0.01);
