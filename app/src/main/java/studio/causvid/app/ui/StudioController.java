@@ -61,6 +61,7 @@ public final class StudioController {
   private String generationName;
   private String pendingFollowUp;
   private long generationStart;
+  private int keptFrames;
   private Timeline autosave;
 
   /** Asks the user for a pack folder; set by the window. */
@@ -213,6 +214,42 @@ public final class StudioController {
     run(block, doc.withSeed(seeds.nextInt(1 << 30)), "Regenerate from block " + block);
   }
 
+  /** Seconds one Extend adds to the clip. */
+  public static final double EXTEND_SECONDS = 2;
+
+  /**
+   * Continues the clip from its last whole block by {@code seconds}: the frames made stay and the
+   * model streams on from them (its cache rebuilt from their latents, as regenerate does), under
+   * {@code prompt} from there when it is not blank, else under the timeline's prompts. One undo
+   * step; the clip's length becomes what was made plus {@code seconds}. Whether it started.
+   */
+  public boolean extend(double seconds, String prompt) {
+    if (model.generating.get() || !requireEngine()) {
+      return false;
+    }
+    Document doc = model.doc();
+    int f = framesPerBlock();
+    int made = doc.frames().size() / f;
+    int first = firstGeneratedBlock(doc);
+    if (doc.cues().isEmpty() || made <= first) {
+      model.problem.set(Problem.of("Generate a clip first: there is nothing to extend yet."));
+      return false;
+    }
+    Document longer = doc.withBlocks(made - first + GenerationRequest.blocksFor(seconds, fps(), f));
+    if (prompt != null && !prompt.isBlank()) {
+      List<PromptCue> cues = new ArrayList<>();
+      for (PromptCue c : doc.cues()) {
+        if (c.block() < made) {
+          cues.add(c);
+        }
+      }
+      cues.add(new PromptCue(made, prompt.trim()));
+      longer = longer.withCues(cues);
+    }
+    run(made, longer, String.format(Locale.ROOT, "Extend by %.3g s", seconds));
+    return true;
+  }
+
   private int firstGeneratedBlock(Document doc) {
     return doc.source() == Source.VIDEO ? doc.sourceFrames() / framesPerBlock() : 0;
   }
@@ -242,6 +279,7 @@ public final class StudioController {
     generationName = name;
     pendingFollowUp = null;
     model.replace(base.withFrames(kept));
+    keptFrames = kept.size();
     model.generating.set(true);
     model.generationPaused.set(false);
     model.playing.set(false);
@@ -311,7 +349,8 @@ public final class StudioController {
       Document next = doc.withCues(cues);
       if (frames != null) {
         next = next.withFrames(frames);
-        int made = frames.size();
+        // Frames this generation made: those kept from before it (regenerate, extend) are not.
+        int made = frames.size() - keptFrames;
         double seconds = (System.nanoTime() - generationStart) / 1e9;
         model.generationFps.set(seconds > 0 ? made / seconds : 0);
       }

@@ -39,6 +39,7 @@ import javafx.util.Duration;
 import org.controlsfx.control.NotificationPane;
 import org.controlsfx.control.StatusBar;
 import org.controlsfx.control.action.Action;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignA;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignE;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignF;
@@ -75,6 +76,7 @@ public final class StudioWindow {
     preview = new PreviewView(model);
     timeline = new TimelineView(model, controller);
     promptBar = new PromptBar(model, controller);
+    timeline.onExtend = this::extend;
     InspectorView inspector = new InspectorView(model, controller, this::choosePack);
 
     BorderPane previewArea = new BorderPane(preview);
@@ -271,7 +273,13 @@ public final class StudioWindow {
             MaterialDesignR.REFRESH,
             "Shortcut:R",
             e -> controller.regenerateFromPlayhead());
-    Menu edit = new Menu("Edit", null, undo, redo, new SeparatorMenuItem(), regen);
+    MenuItem extend =
+        item(
+            "Extend by " + (int) StudioController.EXTEND_SECONDS + " s",
+            MaterialDesignA.ARROW_EXPAND_RIGHT,
+            "Shortcut:E",
+            e -> extend());
+    Menu edit = new Menu("Edit", null, undo, redo, new SeparatorMenuItem(), regen, extend);
 
     CheckMenuItem dark = new CheckMenuItem("Dark theme");
     dark.selectedProperty().bindBidirectional(model.darkTheme);
@@ -286,6 +294,14 @@ public final class StudioWindow {
     MenuBar bar = new MenuBar(file, edit, view);
     bar.setUseSystemMenuBar(true);
     return bar;
+  }
+
+  /** Extends the clip, under the prompt bar's text when there is some (which is then used up). */
+  private void extend() {
+    String text = promptBar.field().getText().trim();
+    if (controller.extend(StudioController.EXTEND_SECONDS, text)) {
+      promptBar.field().clear();
+    }
   }
 
   private static MenuItem item(
@@ -475,6 +491,12 @@ public final class StudioWindow {
             } else {
               model.undo();
             }
+            e.consume();
+            return;
+          }
+          if (e.isShortcutDown() && e.getCode() == KeyCode.E) {
+            // Also from the prompt bar: type the extension's prompt, then Ctrl+E.
+            extend();
             e.consume();
             return;
           }

@@ -33,6 +33,7 @@ import javafx.scene.shape.Line;
 import javafx.scene.shape.Rectangle;
 import javafx.scene.text.Font;
 import javafx.util.Duration;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignA;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignD;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignM;
@@ -74,6 +75,9 @@ final class TimelineView extends VBox {
   private long lastRedraw;
   private boolean syncingBar;
 
+  /** The Extend button's action; the window sets it (it needs the prompt bar's text). */
+  Runnable onExtend = () -> {};
+
   TimelineView(StudioModel model, StudioController controller) {
     this.model = model;
     this.controller = controller;
@@ -106,11 +110,21 @@ final class TimelineView extends VBox {
     regenerate.setId("regenerate");
     regenerate.disableProperty().bind(model.generating.or(model.engine.isNull()));
     regenerate.setOnAction(e -> controller.regenerateFromPlayhead());
+    Button extend =
+        Icons.decorate(
+            new Button("Extend"),
+            MaterialDesignA.ARROW_EXPAND_RIGHT,
+            "Continue the clip from its end by "
+                + (int) StudioController.EXTEND_SECONDS
+                + " s, with the prompt bar's text if any, else the timeline's prompts (Ctrl+E)");
+    extend.setId("extend");
+    extend.disableProperty().bind(model.generating.or(model.engine.isNull()));
+    extend.setOnAction(e -> onExtend.run());
     Label zoomIcon = new Label(null, Icons.icon(MaterialDesignM.MAGNIFY_PLUS));
     zoom.setId("timeline-zoom");
     zoom.setTooltip(new Tooltip("Zoom the timeline (or Ctrl + mouse wheel)"));
     zoom.setPrefWidth(120);
-    HBox tools = new HBox(6, split, delete, cueText, regenerate, zoomIcon, zoom);
+    HBox tools = new HBox(6, split, delete, cueText, regenerate, extend, zoomIcon, zoom);
     tools.setAlignment(Pos.CENTER_LEFT);
     tools.setPadding(new Insets(4, 6, 4, 6));
     tools.getStyleClass().add("timeline-tools");

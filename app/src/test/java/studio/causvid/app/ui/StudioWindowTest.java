@@ -36,6 +36,7 @@ import studio.causvid.app.project.Document;
 import studio.causvid.app.project.PromptCue;
 import studio.causvid.app.project.Source;
 import studio.causvid.engine.generate.Frame;
+import studio.causvid.engine.generate.GenerationRequest;
 import studio.causvid.engine.media.FrameWriter;
 import studio.causvid.engine.media.MediaReader;
 import studio.causvid.engine.media.RgbImage;
@@ -311,6 +312,52 @@ class StudioWindowTest {
         .release(KeyCode.SHIFT, KeyCode.CONTROL);
     assertSame(
         after.frames().get(block * f), fx(model::frames).get(block * f), "redo the regeneration");
+  }
+
+  @Test
+  void extendContinuesTheClipFromItsEndAndUndoTakesItBack(FxRobot robot) {
+    waitForPack();
+    robot.clickOn("#extend");
+    assertTrue(
+        fx(() -> model.problem.get().text()).contains("nothing to extend"),
+        "an empty project has nothing to extend");
+    generate(robot, "a red cat");
+    List<Frame> before = fx(model::frames);
+    int f = fx(controller::framesPerBlock);
+    int fps = fx(controller::fps);
+    robot.clickOn("#prompt").write("a blue dog");
+    robot.clickOn("#extend");
+    waitForEdit("Extend");
+    List<Frame> after = fx(model::frames);
+    int added = GenerationRequest.blocksFor(StudioController.EXTEND_SECONDS, fps, f) * f;
+    assertEquals(before.size() + added, after.size());
+    for (int i = 0; i < before.size(); i++) {
+      assertSame(before.get(i), after.get(i), "frame " + i + " stays as it was");
+    }
+    for (int i = before.size(); i < after.size(); i++) {
+      assertEquals("a blue dog", after.get(i).prompt());
+      assertEquals(i, after.get(i).index());
+    }
+    List<PromptCue> cues = fx(() -> model.doc().cues());
+    assertEquals(
+        List.of(new PromptCue(0, "a red cat"), new PromptCue(before.size() / f, "a blue dog")),
+        cues);
+    assertEquals("", fx(() -> window.promptBar().field().getText()), "the prompt was used");
+    assertEquals(after.size() / f, (int) fx(() -> model.doc().blocks()), "the length grew");
+    // Extended with the empty bar (Ctrl+E), the timeline's last prompt goes on.
+    robot.clickOn("#prompt");
+    robot.press(KeyCode.CONTROL).type(KeyCode.E).release(KeyCode.CONTROL);
+    waitUntil(
+        "the second extension",
+        30,
+        () -> !model.generating.get() && model.frames().size() == after.size() + added);
+    assertEquals("a blue dog", fx(() -> model.frames().get(after.size()).prompt()));
+
+    robot.clickOn("#preview");
+    robot.press(KeyCode.CONTROL).type(KeyCode.Z).release(KeyCode.CONTROL);
+    robot.press(KeyCode.CONTROL).type(KeyCode.Z).release(KeyCode.CONTROL);
+    assertEquals(before, fx(model::frames), "undo takes both extensions back");
+    assertEquals(1, (int) fx(() -> model.doc().cues().size()));
   }
 
   @Test
