@@ -117,7 +117,7 @@ final class ListenerChannel {
       try {
         if (event instanceof GenerationEvent.FrameReady r) {
           // Held here, not on the engine thread, so the next block is made while this one plays.
-          clock.awaitDue(r.frame().index());
+          clock.awaitShowing(r.frame().index());
         }
       } catch (InterruptedException e) {
         return;

@@ -5,9 +5,10 @@ package studio.causvid.engine.generate;
  * at the clip's frame rate and a follow-up prompt lands near the frame the user is watching.
  *
  * <p>The first frame made sets the origin: frame {@code i} is due {@code (i - first) / fps} seconds
- * after it, later by however long the session was paused. Unpaced (the default, fps 0) nothing
- * waits. Without it a GPU makes a 2 s clip in a fraction of a second and the stream has ended
- * before a follow-up can be typed; on a slow CPU nothing waits either, since every frame is late.
+ * after it, later by however long the session was paused and by however late earlier frames were
+ * shown. Unpaced (the default, fps 0) nothing waits. Without it a GPU makes a 2 s clip in a
+ * fraction of a second and the stream has ended before a follow-up can be typed; on a slow CPU
+ * nothing waits either, since every frame is late.
  */
 final class PlaybackClock {
   private double framesPerSecond;
@@ -64,9 +65,23 @@ final class PlaybackClock {
 
   /**
    * Waits until frame {@code index} is due; at once when unpaced, released, or before the first
-   * frame was made. While paused the clock stands still.
+   * frame was made. While paused the clock stands still. For the block loop, which asks about a
+   * frame already made: being past it is no sign of a late picture.
    */
   synchronized void awaitDue(long index) throws InterruptedException {
+    await(index, false);
+  }
+
+  /**
+   * As {@link #awaitDue}, for the delivery of frame {@code index} to a listener: where it comes
+   * late (a block took longer to make than to play), the schedule moves with it, so the frames
+   * after it keep their spacing instead of all going out at once to catch up.
+   */
+  synchronized void awaitShowing(long index) throws InterruptedException {
+    await(index, true);
+  }
+
+  private void await(long index, boolean moveWhenLate) throws InterruptedException {
     while (!released && framesPerSecond > 0 && originFrame >= 0) {
       if (pausedSince >= 0) {
         wait();
@@ -75,6 +90,9 @@ final class PlaybackClock {
       long due = originNanos + Math.round((index - originFrame) * 1e9 / framesPerSecond);
       long left = due - System.nanoTime();
       if (left <= 0) {
+        if (moveWhenLate && -left > 5e8 / framesPerSecond) {
+          originNanos -= left;
+        }
         return;
       }
       wait(Math.max(1, left / 1_000_000), 0);

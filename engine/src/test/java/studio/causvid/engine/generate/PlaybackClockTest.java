@@ -86,6 +86,24 @@ class PlaybackClockTest {
   }
 
   @Test
+  void aLateFrameMovesTheScheduleSoTheNextOnesKeepTheirSpacing() throws Exception {
+    PlaybackClock clock = new PlaybackClock();
+    clock.pace(50);
+    clock.frameMade(0);
+    Thread.sleep(150); // frame 2 was due at 40 ms: 110 ms late
+    // The block loop asking about a frame it made long ago moves nothing.
+    assertTrue(waited(clock, 1) < 20 * MS);
+    assertTrue(waited(clock, 3) < 20 * MS, "the loop's question moved the schedule");
+    assertTrue(waited(clock, 2) < 20 * MS, "a late frame waits");
+    clock.awaitShowing(2);
+    // Shown late, frame 2 moved the schedule: frame 3 is due a frame (20 ms) after it, not at
+    // once to catch up.
+    long t = System.nanoTime();
+    clock.awaitShowing(3);
+    assertTrue(System.nanoTime() - t >= 10 * MS, "the frames after a late one burst out");
+  }
+
+  @Test
   void releasedNothingWaits() throws Exception {
     PlaybackClock clock = new PlaybackClock();
     clock.pace(0.01);
