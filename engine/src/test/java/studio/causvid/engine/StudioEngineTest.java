@@ -168,13 +168,12 @@ class StudioEngineTest {
     }
   }
 
-  @Test
-  void cancellingAPacedSessionDoesNotWaitForPlayback() throws Exception {
-    // At one frame a second, 100 blocks would play for minutes; cancelled, it ends at once.
+  /** 100 blocks paced at one frame a second (minutes of playback), past its first frame. */
+  private static GenerationSession slowlyPacedPastItsFirstFrame(List<GenerationEvent> events)
+      throws Exception {
     GenerationSession session =
         engine.newSession(GenerationRequest.of(PromptTimeline.of("a dog"), 1, 100));
     CountDownLatch first = new CountDownLatch(1);
-    List<GenerationEvent> events = new CopyOnWriteArrayList<>();
     session.listen(
         e -> {
           events.add(e);
@@ -186,6 +185,13 @@ class StudioEngineTest {
         64);
     engine.start(session.paceToPlayback(1));
     assertTrue(first.await(30, TimeUnit.SECONDS));
+    return session;
+  }
+
+  @Test
+  void cancellingAPacedSessionDoesNotWaitForPlayback() throws Exception {
+    List<GenerationEvent> events = new CopyOnWriteArrayList<>();
+    GenerationSession session = slowlyPacedPastItsFirstFrame(events);
     session.cancel();
     var end = session.completion().get(10, TimeUnit.SECONDS);
     assertInstanceOf(GenerationEvent.Cancelled.class, end);
@@ -195,23 +201,9 @@ class StudioEngineTest {
 
   @Test
   void pacingTurnedOffWhileRunningLetsTheRestGoAtOnce() throws Exception {
-    // At one frame a second the 200 frames would play for minutes; unpaced, the toy pack makes
-    // them in well under the 30 s waited.
-    GenerationSession session =
-        engine.newSession(GenerationRequest.of(PromptTimeline.of("a dog"), 1, 100));
-    CountDownLatch first = new CountDownLatch(1);
+    // Unpaced, the toy pack makes the other 199 frames in well under the 30 s waited.
     List<GenerationEvent> events = new CopyOnWriteArrayList<>();
-    session.listen(
-        e -> {
-          events.add(e);
-          if (e instanceof GenerationEvent.FrameReady) {
-            first.countDown();
-          }
-        },
-        Delivery.BLOCK,
-        64);
-    engine.start(session.paceToPlayback(1));
-    assertTrue(first.await(30, TimeUnit.SECONDS));
+    GenerationSession session = slowlyPacedPastItsFirstFrame(events);
     session.paceToPlayback(0);
     var end = session.completion().get(30, TimeUnit.SECONDS);
     assertInstanceOf(GenerationEvent.Finished.class, end);

@@ -10,10 +10,25 @@ import org.junit.jupiter.api.Test;
 class PlaybackClockTest {
   private static final long MS = 1_000_000;
 
+  /** A clock paced at {@code fps} whose frame 0 was just made. */
+  private static PlaybackClock pacedFromFrame0(double fps) {
+    PlaybackClock clock = new PlaybackClock();
+    clock.pace(fps);
+    clock.frameMade(0);
+    return clock;
+  }
+
   /** Nanoseconds {@code clock.awaitDue(index)} took on this thread. */
   private static long waited(PlaybackClock clock, int index) throws InterruptedException {
     long t = System.nanoTime();
     clock.awaitDue(index);
+    return System.nanoTime() - t;
+  }
+
+  /** Nanoseconds {@code clock.awaitShowing(index)} took on this thread. */
+  private static long waitedShowing(PlaybackClock clock, int index) throws InterruptedException {
+    long t = System.nanoTime();
+    clock.awaitShowing(index);
     return System.nanoTime() - t;
   }
 
@@ -58,9 +73,7 @@ class PlaybackClockTest {
 
   @Test
   void pausedTheClockStandsStillAndResumingGoesOnFromThere() throws Exception {
-    PlaybackClock clock = new PlaybackClock();
-    clock.pace(100);
-    clock.frameMade(0);
+    PlaybackClock clock = pacedFromFrame0(100);
     clock.pause();
     CountDownLatch done = new CountDownLatch(1);
     awaiting(clock, 1, done);
@@ -80,34 +93,26 @@ class PlaybackClockTest {
     clock.pace(60);
     assertTrue(waited(clock, 600) < 500 * MS, "frames made while unpaced were held");
     clock.frameMade(600);
-    long made = System.nanoTime();
-    clock.awaitDue(606);
-    assertTrue(System.nanoTime() - made >= 99 * MS, "frame 606 came early");
+    assertTrue(waited(clock, 606) >= 99 * MS, "frame 606 came early");
   }
 
   @Test
   void aLateFrameMovesTheScheduleSoTheNextOnesKeepTheirSpacing() throws Exception {
-    PlaybackClock clock = new PlaybackClock();
-    clock.pace(50);
-    clock.frameMade(0);
+    PlaybackClock clock = pacedFromFrame0(50);
     Thread.sleep(150); // frame 2 was due at 40 ms: 110 ms late
     // The block loop asking about a frame it made long ago moves nothing.
     assertTrue(waited(clock, 1) < 20 * MS);
     assertTrue(waited(clock, 3) < 20 * MS, "the loop's question moved the schedule");
     assertTrue(waited(clock, 2) < 20 * MS, "a late frame waits");
-    clock.awaitShowing(2);
+    assertTrue(waitedShowing(clock, 2) < 20 * MS, "a late frame waits to be shown");
     // Shown late, frame 2 moved the schedule: frame 3 is due a frame (20 ms) after it, not at
     // once to catch up.
-    long t = System.nanoTime();
-    clock.awaitShowing(3);
-    assertTrue(System.nanoTime() - t >= 10 * MS, "the frames after a late one burst out");
+    assertTrue(waitedShowing(clock, 3) >= 10 * MS, "the frames after a late one burst out");
   }
 
   @Test
   void releasedNothingWaits() throws Exception {
-    PlaybackClock clock = new PlaybackClock();
-    clock.pace(0.01);
-    clock.frameMade(0);
+    PlaybackClock clock = pacedFromFrame0(0.01);
     CountDownLatch done = new CountDownLatch(1);
     awaiting(clock, 5, done);
     assertFalse(done.await(100, TimeUnit.MILLISECONDS));
