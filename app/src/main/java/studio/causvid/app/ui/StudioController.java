@@ -231,12 +231,17 @@ public final class StudioController {
     int f = framesPerBlock();
     int made = doc.frames().size() / f;
     int first = firstGeneratedBlock(doc);
-    if (doc.cues().isEmpty() || made <= first) {
-      model.problem.set(Problem.of("Generate a clip first: there is nothing to extend yet."));
+    boolean prompted = prompt != null && !prompt.isBlank();
+    // An imported video extends too, given a prompt; a photo alone is animated with Enter.
+    if (made == 0 || (doc.cues().isEmpty() && !prompted)) {
+      model.problem.set(
+          Problem.of(
+              "Generate a clip first, or import a video and type a prompt: there is nothing to"
+                  + " extend yet."));
       return false;
     }
     Document longer = doc.withBlocks(made - first + GenerationRequest.blocksFor(seconds, fps(), f));
-    if (prompt != null && !prompt.isBlank()) {
+    if (prompted) {
       List<PromptCue> cues = new ArrayList<>();
       for (PromptCue c : doc.cues()) {
         if (c.block() < made) {

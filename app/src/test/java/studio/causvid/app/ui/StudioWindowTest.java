@@ -479,6 +479,18 @@ class StudioWindowTest {
     }
     assertEquals("a cat runs", after.get(imported.size()).prompt());
     assertEquals(imported.size(), after.get(imported.size()).index());
+
+    // Undone, the video alone is extended under the prompt bar's text (Extend, not Enter).
+    robot.clickOn("#preview");
+    robot.press(KeyCode.CONTROL).type(KeyCode.Z).release(KeyCode.CONTROL);
+    assertEquals(imported, fx(model::frames));
+    robot.clickOn("#prompt").write("a dog sleeps");
+    robot.clickOn("#extend");
+    waitForEdit("Extend");
+    List<Frame> extended = fx(model::frames);
+    assertTrue(extended.size() > imported.size());
+    assertSame(imported.get(imported.size() - 1), extended.get(imported.size() - 1));
+    assertEquals("a dog sleeps", extended.get(imported.size()).prompt());
   }
 
   @Test
