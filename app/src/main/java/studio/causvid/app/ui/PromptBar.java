@@ -36,10 +36,11 @@ final class PromptBar extends VBox {
     getStyleClass().add("prompt-bar");
     field.setId("prompt");
     field.setPromptText(
-        "Describe the video and press Enter (while generating, Enter steers the next block)");
+        "Describe the video and press Enter (while generating, Enter steers; Ctrl+E extends)");
     field.setTooltip(
         new Tooltip(
-            "Enter: generate, or steer the running generation at its next block. Tab: take the first word hint."));
+            "Enter: generate, or steer the running generation at its next block. Ctrl+E: extend"
+                + " the clip under this prompt. Tab: take the first word hint."));
     HBox.setHgrow(field, Priority.ALWAYS);
     Button send = Icons.decorate(new Button(), MaterialDesignC.CREATION, "Generate (Enter)");
     send.setId("send-prompt");
