@@ -189,13 +189,7 @@ public final class StudioController {
     }
     Document doc = model.doc();
     int first = firstGeneratedBlock(doc);
-    List<PromptCue> cues = new ArrayList<>();
-    for (PromptCue c : doc.cues()) {
-      if (c.block() < first) {
-        cues.add(c);
-      }
-    }
-    cues.add(new PromptCue(first, prompt));
+    List<PromptCue> cues = StudioModel.withCue(doc.cues(), new PromptCue(first, prompt), true);
     run(first, doc.withCues(cues), "Generate \"" + prompt + "\"");
   }
 
@@ -242,14 +236,9 @@ public final class StudioController {
     }
     Document longer = doc.withBlocks(made - first + GenerationRequest.blocksFor(seconds, fps(), f));
     if (prompted) {
-      List<PromptCue> cues = new ArrayList<>();
-      for (PromptCue c : doc.cues()) {
-        if (c.block() < made) {
-          cues.add(c);
-        }
-      }
-      cues.add(new PromptCue(made, prompt.trim()));
-      longer = longer.withCues(cues);
+      longer =
+          longer.withCues(
+              StudioModel.withCue(doc.cues(), new PromptCue(made, prompt.trim()), true));
     }
     run(made, longer, String.format(Locale.ROOT, "Extend by %.3g s", seconds));
     return true;

@@ -90,7 +90,8 @@ final class PlaybackClock {
       long due = originNanos + Math.round((index - originFrame) * 1e9 / framesPerSecond);
       long left = due - System.nanoTime();
       if (left <= 0) {
-        if (moveWhenLate && -left > 5e8 / framesPerSecond) {
+        // More than half a frame late counts; less is the delivery thread's own latency.
+        if (moveWhenLate && -left > 0.5e9 / framesPerSecond) {
           originNanos -= left;
         }
         return;
