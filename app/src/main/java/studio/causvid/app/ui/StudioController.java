@@ -208,8 +208,8 @@ public final class StudioController {
     run(block, doc.withSeed(seeds.nextInt(1 << 30)), "Regenerate from block " + block);
   }
 
-  /** Seconds one Extend adds to the clip. */
-  public static final double EXTEND_SECONDS = 2;
+  /** How far Extend can take the clip at once, in seconds (its button's menu). */
+  public static final List<Double> EXTEND_CHOICES = List.of(1.0, 2.0, 4.0, 8.0);
 
   /**
    * Continues the clip from its last whole block by {@code seconds}: the frames made stay and the

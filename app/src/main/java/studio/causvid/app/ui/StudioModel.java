@@ -58,6 +58,12 @@ public final class StudioModel {
 
   public final BooleanProperty darkTheme = new SimpleBooleanProperty(true);
 
+  /**
+   * Seconds one Extend adds: the last amount picked from its button's menu, two seconds (half a
+   * typical clip) until then.
+   */
+  public final DoubleProperty extendSeconds = new SimpleDoubleProperty(2);
+
   /** The frame under the playhead. */
   public final IntegerProperty playhead = new SimpleIntegerProperty();
 

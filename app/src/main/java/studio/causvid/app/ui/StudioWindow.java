@@ -274,11 +274,10 @@ public final class StudioWindow {
             "Shortcut:R",
             e -> controller.regenerateFromPlayhead());
     MenuItem extend =
-        item(
-            "Extend by " + (int) StudioController.EXTEND_SECONDS + " s",
-            MaterialDesignA.ARROW_EXPAND_RIGHT,
-            "Shortcut:E",
-            e -> extend());
+        item("Extend", MaterialDesignA.ARROW_EXPAND_RIGHT, "Shortcut:E", e -> extend());
+    extend
+        .textProperty()
+        .bind(Bindings.format(Locale.ROOT, "Extend by %.0f s", model.extendSeconds));
     Menu edit = new Menu("Edit", null, undo, redo, new SeparatorMenuItem(), regen, extend);
 
     CheckMenuItem dark = new CheckMenuItem("Dark theme");
@@ -296,10 +295,13 @@ public final class StudioWindow {
     return bar;
   }
 
-  /** Extends the clip, under the prompt bar's text when there is some (which is then used up). */
+  /**
+   * Extends the clip by the chosen amount, under the prompt bar's text when there is some (which is
+   * then used up).
+   */
   private void extend() {
     String text = promptBar.field().getText().trim();
-    if (controller.extend(StudioController.EXTEND_SECONDS, text)) {
+    if (controller.extend(model.extendSeconds.get(), text)) {
       promptBar.field().clear();
     }
   }

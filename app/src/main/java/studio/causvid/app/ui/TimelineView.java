@@ -3,10 +3,12 @@ package studio.causvid.app.ui;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.WeakHashMap;
 import javafx.animation.PauseTransition;
 import javafx.application.Platform;
+import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
@@ -14,8 +16,10 @@ import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.ScrollBar;
 import javafx.scene.control.Slider;
+import javafx.scene.control.SplitMenuButton;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
 import javafx.scene.image.Image;
@@ -75,7 +79,10 @@ final class TimelineView extends VBox {
   private long lastRedraw;
   private boolean syncingBar;
 
-  /** The Extend button's action; the window sets it (it needs the prompt bar's text). */
+  /**
+   * The Extend button's action, by {@code model.extendSeconds}; the window sets it (it needs the
+   * prompt bar's text).
+   */
   Runnable onExtend = () -> {};
 
   TimelineView(StudioModel model, StudioController controller) {
@@ -110,13 +117,23 @@ final class TimelineView extends VBox {
     regenerate.setId("regenerate");
     regenerate.disableProperty().bind(model.generating.or(model.engine.isNull()));
     regenerate.setOnAction(e -> controller.regenerateFromPlayhead());
-    Button extend =
-        Icons.decorate(
-            new Button("Extend"),
-            MaterialDesignA.ARROW_EXPAND_RIGHT,
-            "Continue the clip from its end by "
-                + (int) StudioController.EXTEND_SECONDS
-                + " s, with the prompt bar's text if any, else the timeline's prompts (Ctrl+E)");
+    SplitMenuButton extend = new SplitMenuButton();
+    extend.setGraphic(Icons.icon(MaterialDesignA.ARROW_EXPAND_RIGHT));
+    extend.textProperty().bind(Bindings.format(Locale.ROOT, "Extend %.0f s", model.extendSeconds));
+    extend.setTooltip(
+        new Tooltip(
+            "Continue the clip from its end, with the prompt bar's text if any, else the"
+                + " timeline's prompts (Ctrl+E); the arrow picks how far"));
+    for (double seconds : StudioController.EXTEND_CHOICES) {
+      MenuItem by = new MenuItem(String.format(Locale.ROOT, "Extend by %.0f s", seconds));
+      by.setOnAction(
+          e -> {
+            // The choice stays for the button and Ctrl+E, as the last-used amount.
+            model.extendSeconds.set(seconds);
+            onExtend.run();
+          });
+      extend.getItems().add(by);
+    }
     extend.setId("extend");
     extend.disableProperty().bind(model.generating.or(model.engine.isNull()));
     extend.setOnAction(e -> onExtend.run());

@@ -18,10 +18,12 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import javafx.event.ActionEvent;
+import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Control;
 import javafx.scene.control.Label;
+import javafx.scene.control.Labeled;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
@@ -329,7 +331,7 @@ class StudioWindowTest {
     robot.clickOn("#extend");
     waitForEdit("Extend");
     List<Frame> after = fx(model::frames);
-    int added = GenerationRequest.blocksFor(StudioController.EXTEND_SECONDS, fps, f) * f;
+    int added = GenerationRequest.blocksFor(fx(model.extendSeconds::get), fps, f) * f;
     assertEquals(before.size() + added, after.size());
     for (int i = 0; i < before.size(); i++) {
       assertSame(before.get(i), after.get(i), "frame " + i + " stays as it was");
@@ -352,11 +354,23 @@ class StudioWindowTest {
         30,
         () -> !model.generating.get() && model.frames().size() == after.size() + added);
     assertEquals("a blue dog", fx(() -> model.frames().get(after.size()).prompt()));
+    // The button's menu picks another amount, which then stays for the button and Ctrl+E.
+    int twice = after.size() + added;
+    robot.clickOn(robot.lookup("#extend .arrow-button").queryAs(Node.class));
+    robot.clickOn("Extend by 1 s");
+    int oneSecond = GenerationRequest.blocksFor(1, fps, f) * f;
+    waitUntil(
+        "the third extension",
+        30,
+        () -> !model.generating.get() && model.frames().size() == twice + oneSecond);
+    assertEquals(1.0, fx(model.extendSeconds::get));
+    assertEquals("Extend 1 s", fx(() -> robot.lookup("#extend").queryAs(Labeled.class).getText()));
 
     robot.clickOn("#preview");
-    robot.press(KeyCode.CONTROL).type(KeyCode.Z).release(KeyCode.CONTROL);
-    robot.press(KeyCode.CONTROL).type(KeyCode.Z).release(KeyCode.CONTROL);
-    assertEquals(before, fx(model::frames), "undo takes both extensions back");
+    for (int undo = 0; undo < 3; undo++) {
+      robot.press(KeyCode.CONTROL).type(KeyCode.Z).release(KeyCode.CONTROL);
+    }
+    assertEquals(before, fx(model::frames), "undo takes every extension back");
     assertEquals(1, (int) fx(() -> model.doc().cues().size()));
   }
 
