@@ -279,6 +279,7 @@ public final class StudioController {
     model.playing.set(false);
     model.longestStallMs.set(0);
     model.generationFps.set(0);
+    model.playbackSpeed.set(1);
     model.problem.set(null);
     generationStart = System.nanoTime();
     model.status.set(
@@ -347,6 +348,9 @@ public final class StudioController {
         int made = frames.size() - keptFrames;
         double seconds = (System.nanoTime() - generationStart) / 1e9;
         model.generationFps.set(seconds > 0 ? made / seconds : 0);
+        if (session != null) {
+          model.playbackSpeed.set(session.playbackSpeed());
+        }
       }
       model.replace(next);
       // The playhead follows the newest frame while generating: this is the live preview.

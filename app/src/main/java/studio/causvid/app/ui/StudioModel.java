@@ -73,6 +73,12 @@ public final class StudioModel {
   /** Frames per second of the running (or last) generation. */
   public final DoubleProperty generationFps = new SimpleDoubleProperty();
 
+  /**
+   * How fast the live preview plays against the clip's frame rate: under 1 where the engine makes
+   * frames more slowly than real time and the stream plays in slow motion.
+   */
+  public final DoubleProperty playbackSpeed = new SimpleDoubleProperty(1);
+
   /** Longest gap between two FX pulses while generating, in ms (goal: under 50). */
   public final LongProperty longestStallMs = new SimpleLongProperty();
 

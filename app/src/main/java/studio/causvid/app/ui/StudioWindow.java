@@ -424,8 +424,26 @@ public final class StudioWindow {
     bar.textProperty().bind(model.status);
     Label fps = new Label();
     fps.setId("status-fps");
-    fps.textProperty().bind(Bindings.format(Locale.ROOT, "%.1f frames/s", model.generationFps));
-    fps.setTooltip(new Tooltip("Frames per second of the running or last generation"));
+    fps.textProperty()
+        .bind(
+            Bindings.createStringBinding(
+                () -> {
+                  String made =
+                      String.format(Locale.ROOT, "%.1f frames/s", model.generationFps.get());
+                  double speed = model.playbackSpeed.get();
+                  // Shown only while it matters: the stream plays slower than the clip will.
+                  return model.generating.get() && speed < 0.95
+                      ? made + String.format(Locale.ROOT, ", plays at %.2f×", speed)
+                      : made;
+                },
+                model.generationFps,
+                model.playbackSpeed,
+                model.generating));
+    fps.setTooltip(
+        new Tooltip(
+            "Frames per second of the running or last generation. Where that is slower than the"
+                + " clip's frame rate, the live preview plays in slow motion at the speed shown;"
+                + " the clip itself plays at full speed."));
     Label device = new Label();
     device.textProperty().bind(Bindings.concat("device ", model.deviceText));
     device.setId("status-device");

@@ -59,6 +59,15 @@ public final class GenerationSession {
     return this;
   }
 
+  /**
+   * How fast a paced stream plays against the clip's frame rate: 1 while the engine keeps up, less
+   * where it makes frames more slowly than they play and spaces them by its own pace instead (see
+   * {@link #paceToPlayback}).
+   */
+  public double playbackSpeed() {
+    return clock.playbackSpeed();
+  }
+
   /** A prompt that replaces the schedule from the next block on. */
   public void submitPrompt(String prompt) {
     submitted.set(prompt == null ? "" : prompt);

@@ -7,8 +7,13 @@ package studio.causvid.engine.generate;
  * <p>The first frame made sets the origin: frame {@code i} is due {@code (i - first) / fps} seconds
  * after it, later by however long the session was paused and by however late earlier frames were
  * shown. Unpaced (the default, fps 0) nothing waits. Without it a GPU makes a 2 s clip in a
- * fraction of a second and the stream has ended before a follow-up can be typed; on a slow CPU
- * nothing waits either, since every frame is late.
+ * fraction of a second and the stream has ended before a follow-up can be typed.
+ *
+ * <p>Where the engine makes frames more slowly than they play (a slow CPU), the frames are spaced
+ * by the time it takes to make one instead, so the preview plays smoothly in slow motion rather
+ * than a block at full speed and then a stall. That time is the block loop's work between two
+ * {@link #awaitDue} calls over the frames made in it, waits and pauses left out: a loop held back
+ * by the clock would otherwise seem exactly as slow as the clock, and the spacing could only grow.
  */
 final class PlaybackClock {
   private double framesPerSecond;
@@ -16,6 +21,32 @@ final class PlaybackClock {
   private long originFrame = -1;
   private long pausedSince = -1;
   private boolean released;
+
+  /** Spacing of the frames from {@code originFrame} on, in ns; 0 until the first frame made. */
+  private double intervalNanos;
+
+  /** The schedule before the spacing last changed, for the frames made before that. */
+  private long earlierOriginNanos;
+
+  private long earlierOriginFrame = -1;
+  private double earlierIntervalNanos;
+
+  private long workStartNanos = -1;
+  private int workFrames;
+  private long lastMadeNanos;
+  private long lastMadeIndex = -1;
+
+  /**
+   * Smoothing of the spacing towards the latest block's making time: one slow block moves it half
+   * way.
+   */
+  private static final double FOLLOW = 0.5;
+
+  /** Making up to this much slower than playing still plays at full speed (timer jitter). */
+  private static final double SLACK = 1.05;
+
+  /** Slower, the frames are spaced this much wider than they take to make. */
+  private static final double HEADROOM = 1.2;
 
   /**
    * Paces from now on; 0 or less stops pacing (frames held go out at once). Turned on during a run,
@@ -26,18 +57,37 @@ final class PlaybackClock {
       originFrame = -1;
     }
     framesPerSecond = Math.max(0, fps);
+    intervalNanos = nominalNanos();
     notifyAll();
+  }
+
+  /**
+   * How fast the stream plays against its frame rate: 1 while the engine keeps up, less while
+   * frames are spaced by the time it takes to make them.
+   */
+  synchronized double playbackSpeed() {
+    return framesPerSecond <= 0 || intervalNanos <= 0 ? 1 : nominalNanos() / intervalNanos;
+  }
+
+  private double nominalNanos() {
+    return framesPerSecond > 0 ? 1e9 / framesPerSecond : 0;
   }
 
   /** The engine made frame {@code index}; the first one made sets the origin. */
   synchronized void frameMade(long index) {
+    long now = System.nanoTime();
     if (originFrame < 0) {
       originFrame = index;
-      originNanos = System.nanoTime();
+      originNanos = now;
+      earlierOriginFrame = -1;
+      intervalNanos = nominalNanos();
       if (pausedSince >= 0) {
         pausedSince = originNanos;
       }
     }
+    workFrames++;
+    lastMadeNanos = now;
+    lastMadeIndex = index;
   }
 
   synchronized void pause() {
@@ -49,8 +99,12 @@ final class PlaybackClock {
   /** Playback goes on from where it stood: the time spent paused moves every due time later. */
   synchronized void resume() {
     if (pausedSince >= 0) {
+      long paused = System.nanoTime() - pausedSince;
       if (originFrame >= 0) {
-        originNanos += System.nanoTime() - pausedSince;
+        moveSchedule(paused);
+      }
+      if (workStartNanos >= 0) {
+        workStartNanos += paused;
       }
       pausedSince = -1;
       notifyAll();
@@ -69,7 +123,53 @@ final class PlaybackClock {
    * frame already made: being past it is no sign of a late picture.
    */
   synchronized void awaitDue(long index) throws InterruptedException {
+    followMakingSpeed();
     await(index, false);
+    workStartNanos = System.nanoTime();
+    workFrames = 0;
+  }
+
+  /**
+   * Spaces the frames from the next one made on by the time the block loop took to make each of the
+   * last block's, where that is slower than the frame rate.
+   */
+  private void followMakingSpeed() {
+    double nominal = nominalNanos();
+    if (nominal <= 0 || originFrame < 0 || workStartNanos < 0 || workFrames == 0) {
+      return;
+    }
+    double making = (double) (lastMadeNanos - workStartNanos) / workFrames;
+    // Wider than the making, so that a block is made before it is due despite the making's jitter:
+    // a frame made late by less than half a frame is shown late, and the gap after it shrinks.
+    double target = making > nominal * SLACK ? making * HEADROOM : nominal;
+    double next = intervalNanos + FOLLOW * (target - intervalNanos);
+    if (next < nominal * SLACK) {
+      next = nominal;
+    }
+    if (next == intervalNanos) {
+      return;
+    }
+    // The frames made so far keep their due times; the new spacing starts at the next one.
+    long from = lastMadeIndex + 1;
+    earlierOriginNanos = originNanos;
+    earlierOriginFrame = originFrame;
+    earlierIntervalNanos = intervalNanos;
+    originNanos += Math.round((from - originFrame) * intervalNanos);
+    originFrame = from;
+    intervalNanos = next;
+  }
+
+  private long dueNanos(long index) {
+    if (index < originFrame && earlierOriginFrame >= 0) {
+      return earlierOriginNanos + Math.round((index - earlierOriginFrame) * earlierIntervalNanos);
+    }
+    return originNanos + Math.round((index - originFrame) * intervalNanos);
+  }
+
+  /** Every frame not yet shown is due {@code nanos} later. */
+  private void moveSchedule(long nanos) {
+    originNanos += nanos;
+    earlierOriginNanos += nanos;
   }
 
   /**
@@ -87,12 +187,11 @@ final class PlaybackClock {
         wait();
         continue;
       }
-      long due = originNanos + Math.round((index - originFrame) * 1e9 / framesPerSecond);
-      long left = due - System.nanoTime();
+      long left = dueNanos(index) - System.nanoTime();
       if (left <= 0) {
         // More than half a frame late counts; less is the delivery thread's own latency.
-        if (moveWhenLate && -left > 0.5e9 / framesPerSecond) {
-          originNanos -= left;
+        if (moveWhenLate && -left > 0.5 * intervalNanos) {
+          moveSchedule(-left);
         }
         return;
       }

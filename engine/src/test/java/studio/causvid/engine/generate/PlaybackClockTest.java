@@ -1,9 +1,12 @@
 package studio.causvid.engine.generate;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -108,6 +111,67 @@ class PlaybackClockTest {
     // Shown late, frame 2 moved the schedule: frame 3 is due a frame (100 ms) after it, not at
     // once to catch up.
     assertTrue(waitedShowing(clock, 3) >= 50 * MS, "the frames after a late one burst out");
+  }
+
+  /**
+   * A block loop of {@code blocks} two-frame blocks that takes {@code makingMs} to make each, paced
+   * by {@code clock} as StudentBlockLoop is; returns the nanoTime at which each frame was shown by
+   * a listener that shows a frame once it is made and due (ListenerChannel).
+   */
+  private static long[] shownTimes(PlaybackClock clock, int blocks, long makingMs)
+      throws InterruptedException {
+    BlockingQueue<Integer> made = new LinkedBlockingQueue<>();
+    Thread loop =
+        new Thread(
+            () -> {
+              try {
+                for (int block = 0; block < blocks; block++) {
+                  clock.awaitDue((block - 1) * 2L);
+                  Thread.sleep(makingMs);
+                  for (int i = 2 * block; i < 2 * block + 2; i++) {
+                    clock.frameMade(i);
+                    made.put(i);
+                  }
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    loop.setDaemon(true);
+    loop.start();
+    long[] shown = new long[2 * blocks];
+    for (int i = 0; i < shown.length; i++) {
+      int index = made.take();
+      clock.awaitShowing(index);
+      shown[i] = System.nanoTime();
+    }
+    return shown;
+  }
+
+  @Test
+  void framesMadeMoreSlowlyThanTheyPlayAreSpacedByTheirMakingInstead() throws Exception {
+    PlaybackClock clock = new PlaybackClock();
+    clock.pace(20); // 50 ms a frame; each block of two takes 240 ms to make, 120 ms a frame
+    long[] shown = shownTimes(clock, 8, 240);
+    // Once the spacing has followed the making (half way per block), the two frames of a block
+    // are a making's time apart or more (120 ms): slow motion, not two frames at full speed
+    // (50 ms) and then a stall.
+    for (int block = 5; block < 8; block++) {
+      long gap = shown[2 * block + 1] - shown[2 * block];
+      assertTrue(gap >= 75 * MS, "block " + block + "'s frames " + gap / MS + " ms apart");
+    }
+    double speed = clock.playbackSpeed();
+    assertTrue(speed < 0.6 && speed > 0.2, "plays at " + speed);
+  }
+
+  @Test
+  void framesMadeFasterThanTheyPlayPlayAtFullSpeed() throws Exception {
+    PlaybackClock clock = new PlaybackClock();
+    clock.pace(20);
+    long[] shown = shownTimes(clock, 6, 10);
+    assertEquals(1.0, clock.playbackSpeed(), "a loop held back by the clock is not slow");
+    // Frame 11 is due 11 frames (550 ms) after frame 0, and the loop ran ahead.
+    assertTrue(shown[11] - shown[0] >= 540 * MS);
   }
 
   @Test
