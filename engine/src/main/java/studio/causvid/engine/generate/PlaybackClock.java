@@ -56,8 +56,13 @@ final class PlaybackClock {
     if (fps > 0 && framesPerSecond <= 0) {
       originFrame = -1;
     }
+    boolean changed = Math.max(0, fps) != framesPerSecond;
     framesPerSecond = Math.max(0, fps);
-    intervalNanos = nominalNanos();
+    if (originFrame < 0) {
+      intervalNanos = nominalNanos();
+    } else if (changed) {
+      respace(nominalNanos());
+    }
     notifyAll();
   }
 
@@ -146,10 +151,15 @@ final class PlaybackClock {
     if (next < nominal * SLACK) {
       next = nominal;
     }
-    if (next == intervalNanos) {
-      return;
+    if (next != intervalNanos) {
+      respace(next);
     }
-    // The frames made so far keep their due times; the new spacing starts at the next one.
+  }
+
+  /**
+   * The frames made so far keep their due times; {@code next} spaces those from the next one on.
+   */
+  private void respace(double next) {
     long from = lastMadeIndex + 1;
     earlierOriginNanos = originNanos;
     earlierOriginFrame = originFrame;
