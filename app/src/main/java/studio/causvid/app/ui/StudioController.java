@@ -211,6 +211,11 @@ public final class StudioController {
   /** How far Extend can take the clip at once, in seconds (its button's menu). */
   public static final List<Double> EXTEND_CHOICES = List.of(1.0, 2.0, 4.0, 8.0);
 
+  /** What the Extend menus call an extension by {@code seconds}. */
+  static String extendByLabel(double seconds) {
+    return String.format(Locale.ROOT, "Extend by %.0f s", seconds);
+  }
+
   /**
    * Continues the clip from its last whole block by {@code seconds}: the frames made stay and the
    * model streams on from them (its cache rebuilt from their latents, as regenerate does), under

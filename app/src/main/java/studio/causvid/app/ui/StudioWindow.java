@@ -277,7 +277,10 @@ public final class StudioWindow {
         item("Extend", MaterialDesignA.ARROW_EXPAND_RIGHT, "Shortcut:E", e -> extend());
     extend
         .textProperty()
-        .bind(Bindings.format(Locale.ROOT, "Extend by %.0f s", model.extendSeconds));
+        .bind(
+            Bindings.createStringBinding(
+                () -> StudioController.extendByLabel(model.extendSeconds.get()),
+                model.extendSeconds));
     Menu edit = new Menu("Edit", null, undo, redo, new SeparatorMenuItem(), regen, extend);
 
     CheckMenuItem dark = new CheckMenuItem("Dark theme");

@@ -125,7 +125,7 @@ final class TimelineView extends VBox {
             "Continue the clip from its end, with the prompt bar's text if any, else the"
                 + " timeline's prompts (Ctrl+E); the arrow picks how far"));
     for (double seconds : StudioController.EXTEND_CHOICES) {
-      MenuItem by = new MenuItem(String.format(Locale.ROOT, "Extend by %.0f s", seconds));
+      MenuItem by = new MenuItem(StudioController.extendByLabel(seconds));
       by.setOnAction(
           e -> {
             // The choice stays for the button and Ctrl+E, as the last-used amount.

@@ -50,9 +50,10 @@ public final class GenerationSession {
    * (counted from the first frame made, paused time left out), and the engine starts a block only
    * once the block before it is due on screen, so it never runs more than a block ahead of what is
    * shown and a follow-up prompt lands at the block after the one being watched. Where making a
-   * block takes longer than playing one, nothing waits. Without it frames go out as fast as they
-   * are made (exports, benchmarks). May be called while it runs: {@code fps} 0 stops pacing, and
-   * pacing turned on plays on from the next frame made.
+   * block takes longer than playing one, the frames are spaced by the making instead (slow motion,
+   * {@link #playbackSpeed}). Without it frames go out as fast as they are made (exports,
+   * benchmarks). May be called while it runs: {@code fps} 0 stops pacing, and pacing turned on
+   * plays on from the next frame made.
    */
   public GenerationSession paceToPlayback(double fps) {
     clock.pace(fps);

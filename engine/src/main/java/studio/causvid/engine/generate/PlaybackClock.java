@@ -58,9 +58,8 @@ final class PlaybackClock {
     }
     boolean changed = Math.max(0, fps) != framesPerSecond;
     framesPerSecond = Math.max(0, fps);
-    if (originFrame < 0) {
-      intervalNanos = nominalNanos();
-    } else if (changed) {
+    // Before the first frame made there is nothing to respace: frameMade sets the spacing.
+    if (changed && originFrame >= 0) {
       respace(nominalNanos());
     }
     notifyAll();
