@@ -18,6 +18,11 @@ round of train_teacher.py, or any clip round: it is drawn one frame at a time). 
 a clip round's checkpoint draws whole 16-frame clips instead (~2 min on one core), scored over
 every frame, and the sheet shows frames 0, 3, ... 15 of each. `--guidance` sets the
 classifier-free guidance of either (3, as the teacher is used).
+
+Two switches ask whether the text path is what loses the shape (session 48): `--text-adaln`
+also pools the prompt into every layer's adaptive norm (ModelConfig.text_adaln), and
+`--bag-of-words` replaces the text encoder's transformer by the words' own embeddings, so that
+what reaches the network is which words the prompt holds and nothing the encoder made of them.
 """
 
 import argparse
@@ -65,6 +70,18 @@ def probe_clips(args, run) -> dict:
     return studio_objects(clips, [c for c, _ in pairs], [s for _, s in pairs], SilhouetteReader.from_renders())
 
 
+class BagOfWords(torch.nn.Module):
+    """The prompt as its words' embeddings, normalised: no order, no attention between words."""
+
+    def __init__(self, cfg):
+        super().__init__()
+        self.embed = torch.nn.Embedding(cfg.vocab_size, cfg.text_dim)
+        self.norm = torch.nn.LayerNorm(cfg.text_dim)
+
+    def forward(self, tokens):
+        return self.norm(self.embed(tokens))
+
+
 def train(dit, text, ema_dit, ema_text, frames, tokens, args):
     """Flow matching on single frames with prompt dropout; returns the last step's loss."""
     opt, params = teacher_optimizer(dit, text, "teacher", args.lr, args.bias_lr_scale, args.learn_spatial_bias)
@@ -107,6 +124,8 @@ def main():
     ap.add_argument("--random-position", action="store_true", help="start the tokens' place-in-frame embedding random (std 0.02), as before session 12, not from 2-D sin-cos")
     ap.add_argument("--samples", type=int, default=1, help="draw each studio prompt this many times, as frames or with --clips as clips (the first with the noise of a one-sample probe)")
     ap.add_argument("--clean-weight-floor", type=float, default=0.0, help="with a network predicting clean latents: weight each frame's loss by min(1, (t/F)^2) (causvid.model.clean_error_weight); 0: unweighted")
+    ap.add_argument("--text-adaln", action="store_true", help="pool the prompt into every layer's adaptive norm too (ModelConfig.text_adaln)")
+    ap.add_argument("--bag-of-words", action="store_true", help="the words' own embeddings in place of the text encoder")
     ap.add_argument("--time-shift", type=float, default=1.0, help="as train_teacher.py: draw more noise levels at high noise (1: none)")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -122,13 +141,13 @@ def main():
         (args.out / "figures.json").write_text(json.dumps(report))
         print(json.dumps(report))
         return
-    cfg = default_config(patch=args.patch, clip_frames=1, frames_per_block=1)
+    cfg = default_config(patch=args.patch, clip_frames=1, frames_per_block=1, text_adaln=args.text_adaln)
     latents = np.load(run / "latents.npy", mmap_mode="r")
     prompts = json.loads((data_dir() / "prompts.json").read_text())
     # Every frame of the first block, with that block's prompt.
     frames = torch.from_numpy(np.array(latents[:, :4])).float().reshape(-1, 1, *latents.shape[2:])
     tokens = token_batch([p[0] for p in prompts]).repeat_interleave(4, dim=0)
-    dit, text = VideoDiT(cfg), TextEncoder(cfg)
+    dit, text = VideoDiT(cfg), BagOfWords(cfg) if args.bag_of_words else TextEncoder(cfg)
     if args.random_position:
         with torch.no_grad():
             dit.spatial_pos.normal_(0.0, 0.02)
@@ -162,7 +181,7 @@ def main():
     rows = [np.concatenate(list(frames_to_u8(made[i : i + len(PROMPTS)])), 1) for i in range(0, len(drawn), len(PROMPTS))]
     sheet = np.concatenate(rows + [np.concatenate(list(frames_to_u8(real)), 1)], 0)
     Image.fromarray(sheet).save(args.out / "sheet.png")
-    report = {"patch": args.patch, "steps": steps, "init": str(args.init or ""), "time_shift": args.time_shift, "batch": args.batch, "random_position": args.random_position, "learn_spatial_bias": args.learn_spatial_bias, "samples": args.samples, "final_loss": None if loss is None else round(loss.item(), 4), "checkpoint": str(args.checkpoint or ""),
+    report = {"patch": args.patch, "steps": steps, "init": str(args.init or ""), "time_shift": args.time_shift, "batch": args.batch, "random_position": args.random_position, "learn_spatial_bias": args.learn_spatial_bias, "text_adaln": args.text_adaln, "bag_of_words": args.bag_of_words, "samples": args.samples, "final_loss": None if loss is None else round(loss.item(), 4), "checkpoint": str(args.checkpoint or ""),
                "object_cover": round(made_figures["cover"], 4), "colour_right": made_figures["colour_right"], "shape_right": made_figures["shape_right"], "pieces": round(made_figures["pieces"], 2),
                "real_object_cover": round(real_figures["cover"], 4), "real_colour_right": real_figures["colour_right"], "real_shape_right": real_figures["shape_right"], "real_pieces": round(real_figures["pieces"], 2),
                "seconds": round(time.time() - start)}

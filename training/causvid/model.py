@@ -62,6 +62,12 @@ class ModelConfig:
     # is here" whatever its colour. Off as shipped: a continued teacher left it unused (training
     # log, session 30). A checkpoint without it loads as the same network.
     place_input: bool = False
+    # Also give every layer's adaptive norm the prompt, its words pooled, beside the noise level,
+    # as class-conditional DiTs take their class. Through cross-attention alone each token asks
+    # the words for itself; pooled into the norm, the whole frame hears the same prompt at once.
+    # A probe's question (does the text path lose the shape? training log, session 48), off as
+    # shipped. Zero at first, so a network without it loads as the same function.
+    text_adaln: bool = False
 
     @property
     def tokens_per_frame(self) -> int:
@@ -422,6 +428,10 @@ class VideoDiT(nn.Module):
         self.spatial_bias = nn.Parameter(torch.zeros(cfg.layers, cfg.heads, (2 * g - 1) ** 2))
         self.register_buffer("spatial_offset", relative_offset_index(g), persistent=False)
         self.time_mlp = nn.Sequential(nn.Linear(256, d), nn.SiLU(), nn.Linear(d, d))
+        self.text_ada = nn.Linear(cfg.text_dim, d) if cfg.text_adaln else None
+        if self.text_ada is not None:
+            nn.init.zeros_(self.text_ada.weight)
+            nn.init.zeros_(self.text_ada.bias)
         self.layers = nn.ModuleList(DiTLayer(cfg) for _ in range(cfg.layers))
         self.norm_out = nn.LayerNorm(d, elementwise_affine=False)
         self.ada_out = nn.Linear(d, 2 * d)
@@ -439,6 +449,9 @@ class VideoDiT(nn.Module):
         key = prefix + "place_embed.weight"
         if self.place_embed is not None and key not in state_dict:  # from a network without it
             state_dict[key] = torch.zeros_like(self.place_embed.weight)
+        if self.text_ada is not None and prefix + "text_ada.weight" not in state_dict:  # from a network without it
+            state_dict[prefix + "text_ada.weight"] = torch.zeros_like(self.text_ada.weight)
+            state_dict[prefix + "text_ada.bias"] = torch.zeros_like(self.text_ada.bias)
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     # (B, N, C, h, w) <-> (B, N, T, C*p*p)
@@ -465,6 +478,10 @@ class VideoDiT(nn.Module):
         if self.place_embed is not None:
             h = h + self.place_embed(self.patchify(place_map(x)))
         temb = self.time_mlp(timestep_embedding(t))  # (B, N, d)
+        if self.text_ada is not None:
+            words = text_mask[..., None]
+            pooled = (text * words).sum(2) / words.sum(2).clamp(min=1.0)  # (B, nb, D)
+            temb = temb + self.text_ada(pooled).repeat_interleave(n // text.shape[1], dim=1)
         pos = frame_pos[:, None].expand(n, T).reshape(n * T)
         nb = text.shape[1]
         text_flat = text.reshape(b * nb, text.shape[2], text.shape[3])

@@ -10,7 +10,8 @@ import studio.causvid.app.ModelLocator;
 /**
  * The JavaFX application. Options: {@code --model DIR} (model pack, default as for the command
  * line: $CAUSVID_MODEL, the installed pack, models/default, the user's packs), {@code --project
- * DIR} (a .causvid project to open), {@code --light}; {@code bench-ui [--seconds N]} runs the
+ * DIR} (a .causvid project to open), {@code --light} (the light theme, remembered as the View
+ * menu's choice would be; otherwise the theme last chosen); {@code bench-ui [--seconds N]} runs the
  * window's stall benchmark ({@link UiBench}) instead.
  */
 public final class StudioApp extends Application {
@@ -53,7 +54,10 @@ public final class StudioApp extends Application {
       return;
     }
     window = open(stage, pack, studioHome());
-    window.controller().model().darkTheme.set(!light);
+    if (light) {
+      // As View > Dark theme off would, so it is remembered like that choice.
+      window.controller().model().darkTheme.set(false);
+    }
     if (project != null) {
       window.controller().open(project);
     }

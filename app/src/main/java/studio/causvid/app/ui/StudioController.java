@@ -55,6 +55,7 @@ public final class StudioController {
 
   private final StudioModel model;
   private final Path home;
+  private final PreferencesKeeper preferences;
   private final Random seeds = new Random();
   private GenerationSession session;
   private Document beforeGeneration;
@@ -70,6 +71,9 @@ public final class StudioController {
   public StudioController(StudioModel model, Path home) {
     this.model = model;
     this.home = home;
+    // Before anything reads them: the device decides how the first pack opens.
+    preferences = new PreferencesKeeper(model, home);
+    preferences.restoreAndKeep();
     loadRecent();
     startStallMeter();
     startPlayer();
@@ -79,6 +83,16 @@ public final class StudioController {
 
   public StudioModel model() {
     return model;
+  }
+
+  /** The file the studio's lasting settings are kept in. */
+  Path preferencesFile() {
+    return preferences.file();
+  }
+
+  /** Waits for the settings saves already asked for (the tests read the file after). */
+  void awaitPreferencesSaved() {
+    preferences.awaitSaves();
   }
 
   // ---- Model pack ---------------------------------------------------------------------------
@@ -884,6 +898,7 @@ public final class StudioController {
   /** A clean exit leaves nothing to recover. */
   public void shutdown() {
     autosave.stop();
+    preferences.awaitSaves();
     stopGeneration();
     ProjectFileCleanup.delete(recoveryPath());
     StudioEngine e = model.engine.get();

@@ -124,6 +124,10 @@ public final class StudioWindow {
                 model.dirty,
                 model.projectPath));
     stage.setOnCloseRequest(e -> controller.shutdown());
+    // One the controller found before the window existed (unreadable settings).
+    if (model.problem.get() != null) {
+      showProblem(model.problem.get());
+    }
   }
 
   public StudioController controller() {

@@ -560,6 +560,76 @@ class StudioWindowTest {
     }
   }
 
+  /** A second studio window on {@code itsHome}, as the next start of the studio would open. */
+  private static StudioWindow nextStart(Path itsHome) {
+    return fx(() -> StudioApp.open(new Stage(), StudioFx.toyPack(), itsHome));
+  }
+
+  private static void closeWindow(StudioWindow w) {
+    fxRun(
+        () -> {
+          w.controller().shutdown();
+          w.stage().close();
+        });
+  }
+
+  @Test
+  void settingsChosenInTheStudioAreThereAtItsNextStart(FxRobot robot) {
+    waitForPack();
+    robot.clickOn("#extend .arrow-button");
+    robot.clickOn(StudioController.extendByLabel(4));
+    fxRun(
+        () -> {
+          model.darkTheme.set(false);
+          model.realTime.set(false);
+          model.loop.set(false);
+        });
+    fxRun(controller::awaitPreferencesSaved);
+    StudioWindow next = nextStart(home);
+    try {
+      StudioModel again = next.controller().model();
+      assertEquals(4.0, fx(again.extendSeconds::get));
+      assertFalse(fx(again.darkTheme::get));
+      assertFalse(fx(again.realTime::get));
+      assertFalse(fx(again.loop::get));
+      assertFalse(fx(again.smoothScaling::get), "a setting never changed keeps its default");
+      assertTrue(
+          fx(
+              () ->
+                  next.scene().getStylesheets().stream()
+                      .anyMatch(css -> css.endsWith("theme-light.css"))),
+          "the window opens in the theme last chosen");
+    } finally {
+      closeWindow(next);
+    }
+  }
+
+  @Test
+  void unreadableSettingsAreReportedKeptAsideAndReplacedByTheNextChange() throws IOException {
+    Path otherHome = dir.resolve("other-home");
+    Path settings = otherHome.resolve(StudioPreferences.FILE_NAME);
+    Files.createDirectories(otherHome);
+    Files.writeString(settings, "darkTheme=false\nextendSeconds=\\u12");
+    StudioWindow next = nextStart(otherHome);
+    try {
+      waitUntil("the notice", 10, () -> next.notifications().isShowing());
+      String notice = fx(() -> next.notifications().getText());
+      assertTrue(notice.contains("could not be read"), notice);
+      assertTrue(notice.contains(".unreadable"), notice);
+      StudioModel fresh = next.controller().model();
+      assertTrue(fx(fresh.darkTheme::get), "the defaults are in use");
+      assertEquals(
+          "darkTheme=false\nextendSeconds=\\u12",
+          Files.readString(settings.resolveSibling(StudioPreferences.FILE_NAME + ".unreadable")),
+          "the damaged file is kept as it was");
+      fxRun(() -> fresh.extendSeconds.set(8));
+      fxRun(next.controller()::awaitPreferencesSaved);
+      assertEquals(8.0, StudioPreferences.read(settings).extendSeconds());
+    } finally {
+      closeWindow(next);
+    }
+  }
+
   @Test
   void autosavedWorkIsOfferedBackAfterACrash(FxRobot robot) {
     generate(robot, "a red cat");
@@ -568,7 +638,7 @@ class StudioWindowTest {
     waitUntil("the autosave", 20, () -> "Autosaved".equals(model.status.get()));
     // A crash: no shutdown, so the recovery folder stays. The next start on the same home
     // offers it in the notification bar.
-    StudioWindow next = fx(() -> StudioApp.open(new Stage(), StudioFx.toyPack(), home));
+    StudioWindow next = nextStart(home);
     try {
       waitUntil("the recovery offer", 10, () -> next.notifications().isShowing());
       assertEquals("Recover", fx(() -> next.notifications().getActions().get(0).getText()));
@@ -581,11 +651,7 @@ class StudioWindowTest {
       assertEquals("a red cat", fx(() -> recovered.doc().cues().get(0).text()));
       assertTrue(fx(recovered.dirty::get), "recovered work is unsaved until the user saves it");
     } finally {
-      fxRun(
-          () -> {
-            next.controller().shutdown();
-            next.stage().close();
-          });
+      closeWindow(next);
     }
   }
 }
