@@ -373,6 +373,27 @@ class PlaceInputTest(unittest.TestCase):
             self.assertFalse(torch.allclose(placed.bidirectional(x, t, emb, mask), dit.bidirectional(x, t, emb, mask), atol=1e-3))
 
 
+class TextAdaLNTest(unittest.TestCase):
+    def test_kv_cached_step_equals_full_sequence_with_the_prompt_in_the_norms(self):
+        CausalTest().check_kv_cached_step_equals_full_sequence(*tiny(text_adaln=True))
+
+    def test_a_checkpoint_without_it_loads_as_the_same_network_until_it_learns_to_read_it(self):
+        cfg, dit, te = tiny()
+        pooled = VideoDiT(ModelConfig(**{**cfg.__dict__, "text_adaln": True})).eval()
+        pooled.load_state_dict(dit.state_dict())
+        x, t = torch.randn(1, 8, 8, 16, 16), torch.rand(1, 8)
+        emb, mask = text_for(cfg, te, 1, 2)
+        with torch.no_grad():
+            self.assertTrue(torch.allclose(pooled.bidirectional(x, t, emb, mask), dit.bidirectional(x, t, emb, mask), atol=1e-6))
+            pooled.text_ada.weight.normal_(0.0, 0.5)
+            v = pooled.bidirectional(x, t, emb, mask)
+            self.assertFalse(torch.allclose(v, dit.bidirectional(x, t, emb, mask), atol=1e-3))
+            # The pool is over the words only: what the padding's places hold does not count.
+            padded = emb.clone()
+            padded[mask == 0] = torch.randn_like(padded[mask == 0])
+            self.assertTrue(torch.allclose(pooled.bidirectional(x, t, padded, mask), v, atol=1e-5))
+
+
 class ExcessChangeLossTest(unittest.TestCase):
     def test_changes_under_the_threshold_are_free(self):
         frames = torch.zeros(2, 4, 3, 2, 2)
