@@ -45,8 +45,26 @@ final class PlaybackClock {
   /** Making up to this much slower than playing still plays at full speed (timer jitter). */
   private static final double SLACK = 1.05;
 
-  /** Slower, the frames are spaced this much wider than they take to make. */
-  private static final double HEADROOM = 1.2;
+  /**
+   * Slower, the frames are spaced wider than they take to make, by twice the blocks' spread in
+   * making time, so that a slow block is still ready when it is due; within these bounds. A steady
+   * machine just under real time then plays at nearly its making speed (0.9x, not 0.78x as a fixed
+   * 1.2 gave), and an uneven one gets the room it needs.
+   */
+  private static final double MIN_HEADROOM = 1.05;
+
+  private static final double MAX_HEADROOM = 1.3;
+
+  /** A frame shown later than this share of the spacing moves the schedule with it. */
+  private static final double LATE_SHARE = 0.25;
+
+  /** The spread assumed until two blocks have shown theirs: 1.2x headroom. */
+  private static final double FIRST_SPREAD = 0.1;
+
+  /** Smoothed making time per frame (ns), and its smoothed relative deviation; -1 until known. */
+  private double makingMean = -1;
+
+  private double makingSpread = -1;
 
   /**
    * Paces from now on; 0 or less stops pacing (frames held go out at once). Turned on during a run,
@@ -143,9 +161,18 @@ final class PlaybackClock {
       return;
     }
     double making = (double) (lastMadeNanos - workStartNanos) / workFrames;
+    if (makingMean < 0) {
+      makingMean = making;
+      makingSpread = FIRST_SPREAD;
+    } else {
+      makingSpread += FOLLOW * (Math.abs(making - makingMean) / makingMean - makingSpread);
+      makingMean += FOLLOW * (making - makingMean);
+    }
     // Wider than the making, so that a block is made before it is due despite the making's jitter:
-    // a frame made late by less than half a frame is shown late, and the gap after it shrinks.
-    double target = making > nominal * SLACK ? making * HEADROOM : nominal;
+    // a frame made late by less than a quarter of a frame is shown late, and the gap after it
+    // shrinks.
+    double headroom = Math.max(MIN_HEADROOM, Math.min(MAX_HEADROOM, 1 + 2 * makingSpread));
+    double target = making > nominal * SLACK ? making * headroom : nominal;
     double next = intervalNanos + FOLLOW * (target - intervalNanos);
     if (next < nominal * SLACK) {
       next = nominal;
@@ -198,8 +225,10 @@ final class PlaybackClock {
       }
       long left = dueNanos(index) - System.nanoTime();
       if (left <= 0) {
-        // More than half a frame late counts; less is the delivery thread's own latency.
-        if (moveWhenLate && -left > 0.5 * intervalNanos) {
+        // More than a quarter of a frame late counts; less is the delivery thread's own latency.
+        // Half a frame let a schedule only just slower than the making show each block's first
+        // frame late for several blocks, its gaps uneven by up to half a frame either way.
+        if (moveWhenLate && -left > LATE_SHARE * intervalNanos) {
           moveSchedule(-left);
         }
         return;
