@@ -16,11 +16,12 @@ import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.MenuItem;
+import javafx.scene.control.RadioMenuItem;
 import javafx.scene.control.ScrollBar;
 import javafx.scene.control.Slider;
 import javafx.scene.control.SplitMenuButton;
 import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleGroup;
 import javafx.scene.control.Tooltip;
 import javafx.scene.image.Image;
 import javafx.scene.image.PixelFormat;
@@ -124,8 +125,13 @@ final class TimelineView extends VBox {
         new Tooltip(
             "Continue the clip from its end, with the prompt bar's text if any, else the"
                 + " timeline's prompts (Ctrl+E); the arrow picks how far"));
+    // The amount in use is the checked one (a saved choice too, StudioPreferences).
+    ToggleGroup amounts = new ToggleGroup();
     for (double seconds : StudioController.EXTEND_CHOICES) {
-      MenuItem by = new MenuItem(StudioController.extendByLabel(seconds));
+      RadioMenuItem by = new RadioMenuItem(StudioController.extendByLabel(seconds));
+      by.setToggleGroup(amounts);
+      by.setUserData(seconds);
+      by.setSelected(model.extendSeconds.get() == seconds);
       by.setOnAction(
           e -> {
             // The choice stays for the button and Ctrl+E, as the last-used amount.
@@ -134,6 +140,11 @@ final class TimelineView extends VBox {
           });
       extend.getItems().add(by);
     }
+    model.extendSeconds.addListener(
+        (o, was, now) ->
+            amounts
+                .getToggles()
+                .forEach(t -> t.setSelected(now.doubleValue() == (double) t.getUserData())));
     extend.setId("extend");
     extend.disableProperty().bind(model.generating.or(model.engine.isNull()));
     extend.setOnAction(e -> onExtend.run());

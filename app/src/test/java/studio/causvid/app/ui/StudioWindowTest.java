@@ -24,6 +24,9 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Control;
 import javafx.scene.control.Label;
 import javafx.scene.control.Labeled;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.RadioMenuItem;
+import javafx.scene.control.SplitMenuButton;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
@@ -593,6 +596,17 @@ class StudioWindowTest {
       assertFalse(fx(again.realTime::get));
       assertFalse(fx(again.loop::get));
       assertFalse(fx(again.smoothScaling::get), "a setting never changed keeps its default");
+      fxRun(() -> next.stage().show()); // its controls are laid out once shown
+      assertEquals(
+          List.of(StudioController.extendByLabel(4)),
+          fx(
+              () ->
+                  ((SplitMenuButton) next.scene().lookup("#extend"))
+                      .getItems().stream()
+                          .filter(item -> ((RadioMenuItem) item).isSelected())
+                          .map(MenuItem::getText)
+                          .toList()),
+          "the Extend menu checks the amount in use");
       assertTrue(
           fx(
               () ->
