@@ -68,7 +68,8 @@ final class PreferencesKeeper {
           model.smoothScaling,
           model.loop,
           model.extendSeconds,
-          model.device
+          model.device,
+          model.window
         }) {
       setting.addListener(o -> save());
     }
@@ -81,6 +82,7 @@ final class PreferencesKeeper {
     model.loop.set(p.loop());
     model.extendSeconds.set(p.extendSeconds());
     model.device.set(p.device());
+    model.window.set(p.window());
   }
 
   private StudioPreferences current() {
@@ -90,7 +92,8 @@ final class PreferencesKeeper {
         model.smoothScaling.get(),
         model.loop.get(),
         model.extendSeconds.get(),
-        model.device.get());
+        model.device.get(),
+        model.window.get());
   }
 
   private String setAside() {

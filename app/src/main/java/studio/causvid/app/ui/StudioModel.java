@@ -64,6 +64,10 @@ public final class StudioModel {
    */
   public final DoubleProperty extendSeconds = new SimpleDoubleProperty(2);
 
+  /** The window's size and state, as last closed (restored at the next start). */
+  public final ObjectProperty<StudioPreferences.Window> window =
+      new SimpleObjectProperty<>(StudioPreferences.Window.DEFAULT);
+
   /** The frame under the playhead. */
   public final IntegerProperty playhead = new SimpleIntegerProperty();
 

@@ -10,11 +10,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.function.DoublePredicate;
 import studio.causvid.engine.runtime.Device;
 
 /**
- * The studio's settings that outlive a run: how the window looks and plays, the device, and how
- * much Extend adds. Project settings (seed, length, prompts) live in the project instead.
+ * The studio's settings that outlive a run: how the window looks and plays, its size, the device,
+ * and how much Extend adds. Project settings (seed, length, prompts) live in the project instead.
  *
  * <p>Kept as a properties file in the studio's home folder. A setting the file lacks, or holds in a
  * form this version cannot read, takes its default and leaves the others as saved: a file written
@@ -26,13 +27,31 @@ public record StudioPreferences(
     boolean smoothScaling,
     boolean loop,
     double extendSeconds,
-    Device device) {
+    Device device,
+    Window window) {
+
+  /**
+   * The window's size (its scene's, without the frame) when it was last closed unmaximized, and
+   * whether it was maximized.
+   */
+  public record Window(double width, double height, boolean maximized) {
+    public static final Window DEFAULT = new Window(1180, 760, false);
+
+    /** Smaller or larger than this, a saved size is a damaged one. */
+    static final double MIN_SIDE = 300;
+
+    static final double MAX_SIDE = 20_000;
+
+    static boolean plausible(double side) {
+      return side >= MIN_SIDE && side <= MAX_SIDE;
+    }
+  }
 
   public static final String FILE_NAME = "preferences.properties";
 
   /** What a first run of the studio uses. */
   public static final StudioPreferences DEFAULTS =
-      new StudioPreferences(true, true, false, true, 2, Device.AUTO);
+      new StudioPreferences(true, true, false, true, 2, Device.AUTO, Window.DEFAULT);
 
   /** Longest Extend a saved file may ask for; the button's menu offers up to 8 s. */
   static final double MAX_EXTEND_SECONDS = 60;
@@ -59,7 +78,8 @@ public record StudioPreferences(
         flag(p, "smoothScaling", d.smoothScaling),
         flag(p, "loop", d.loop),
         extendSeconds(p.getProperty("extendSeconds"), d.extendSeconds),
-        device(p.getProperty("device"), d.device));
+        device(p.getProperty("device"), d.device),
+        window(p, d.window));
   }
 
   /**
@@ -74,6 +94,9 @@ public record StudioPreferences(
     p.setProperty("loop", Boolean.toString(loop));
     p.setProperty("extendSeconds", Double.toString(extendSeconds));
     p.setProperty("device", device.name());
+    p.setProperty("windowWidth", Double.toString(window.width()));
+    p.setProperty("windowHeight", Double.toString(window.height()));
+    p.setProperty("windowMaximized", Boolean.toString(window.maximized()));
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path partial = Files.createTempFile(dir, FILE_NAME, ".partial");
@@ -105,14 +128,30 @@ public record StudioPreferences(
   }
 
   private static double extendSeconds(String v, double fallback) {
+    double s = number(v, x -> x > 0 && x <= MAX_EXTEND_SECONDS);
+    return Double.isNaN(s) ? fallback : s;
+  }
+
+  /** The saved size only whole: one side without the other is no size the window had. */
+  private static Window window(Properties p, Window fallback) {
+    double width = number(p.getProperty("windowWidth"), Window::plausible);
+    double height = number(p.getProperty("windowHeight"), Window::plausible);
+    boolean maximized = flag(p, "windowMaximized", fallback.maximized());
+    return Double.isNaN(width) || Double.isNaN(height)
+        ? new Window(fallback.width(), fallback.height(), maximized)
+        : new Window(width, height, maximized);
+  }
+
+  /** The number {@code v} holds where {@code fits} takes it, else NaN. */
+  private static double number(String v, DoublePredicate fits) {
     if (v == null) {
-      return fallback;
+      return Double.NaN;
     }
     try {
-      double s = Double.parseDouble(v.trim());
-      return s > 0 && s <= MAX_EXTEND_SECONDS ? s : fallback;
+      double x = Double.parseDouble(v.trim());
+      return fits.test(x) ? x : Double.NaN;
     } catch (NumberFormatException e) {
-      return fallback;
+      return Double.NaN;
     }
   }
 

@@ -9,6 +9,7 @@ import javafx.animation.Timeline;
 import javafx.beans.binding.Bindings;
 import javafx.event.ActionEvent;
 import javafx.geometry.Orientation;
+import javafx.geometry.Rectangle2D;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
@@ -26,6 +27,7 @@ import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.DragEvent;
 import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.input.TransferMode;
@@ -34,6 +36,7 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
 import javafx.util.Duration;
 import org.controlsfx.control.NotificationPane;
@@ -64,6 +67,7 @@ public final class StudioWindow {
   private final TimelineView timeline;
   private final PromptBar promptBar;
   private final NotificationPane notifications;
+  private final MenuBar menuBar;
   private final Scene scene;
   private ExportDialog exportDialog;
 
@@ -98,10 +102,12 @@ public final class StudioWindow {
 
     BorderPane root = new BorderPane(notifications);
     root.getStyleClass().add("studio-root");
-    root.setTop(new VBox(menus(), transport()));
+    menuBar = menus();
+    root.setTop(new VBox(menuBar, transport()));
     root.setBottom(statusBar());
 
-    scene = new Scene(root, 1180, 760);
+    StudioPreferences.Window placement = fitToScreen(model.window.get());
+    scene = new Scene(root, placement.width(), placement.height());
     applyTheme();
     model.darkTheme.addListener((o, a, b) -> applyTheme());
     installKeys();
@@ -123,11 +129,37 @@ public final class StudioWindow {
                         + " — CausVid Studio",
                 model.dirty,
                 model.projectPath));
-    stage.setOnCloseRequest(e -> controller.shutdown());
+    stage.setMaximized(placement.maximized());
+    stage.setOnCloseRequest(
+        e -> {
+          rememberPlacement();
+          controller.shutdown();
+        });
     // One the controller found before the window existed (unreadable settings).
     if (model.problem.get() != null) {
       showProblem(model.problem.get());
     }
+  }
+
+  /** A size saved on a larger screen than this one shrinks to fit it. */
+  private static StudioPreferences.Window fitToScreen(StudioPreferences.Window saved) {
+    Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+    return new StudioPreferences.Window(
+        Math.min(saved.width(), screen.getWidth()),
+        Math.min(saved.height(), screen.getHeight()),
+        saved.maximized());
+  }
+
+  /**
+   * Records the window's size for the next start; maximized, the size it had before, to return to
+   * when it is unmaximized then.
+   */
+  void rememberPlacement() {
+    StudioPreferences.Window was = model.window.get();
+    model.window.set(
+        stage.isMaximized()
+            ? new StudioPreferences.Window(was.width(), was.height(), true)
+            : new StudioPreferences.Window(scene.getWidth(), scene.getHeight(), false));
   }
 
   public StudioController controller() {
@@ -205,10 +237,14 @@ public final class StudioWindow {
         item(
             "New project",
             MaterialDesignF.FILE_DOCUMENT,
-            "Shortcut:N",
+            shortcut(KeyCode.N, false),
             e -> controller.newProject());
     MenuItem open =
-        item("Open project…", MaterialDesignF.FOLDER_OPEN, "Shortcut:O", e -> chooseProject());
+        item(
+            "Open project…",
+            MaterialDesignF.FOLDER_OPEN,
+            shortcut(KeyCode.O, false),
+            e -> chooseProject());
     Menu recent = new Menu("Open recent");
     Runnable refreshRecent =
         () -> {
@@ -223,19 +259,26 @@ public final class StudioWindow {
     model.recentProjects.addListener(
         (javafx.collections.ListChangeListener<Path>) c -> refreshRecent.run());
     refreshRecent.run();
-    MenuItem save = item("Save", MaterialDesignC.CONTENT_SAVE, "Shortcut:S", e -> save());
-    MenuItem saveAs = item("Save as…", null, "Shortcut:Shift:S", e -> saveAs());
+    MenuItem save =
+        item("Save", MaterialDesignC.CONTENT_SAVE, shortcut(KeyCode.S, false), e -> save());
+    MenuItem saveAs = item("Save as…", null, shortcut(KeyCode.S, true), e -> saveAs());
     MenuItem importItem =
-        item("Import photo or video…", MaterialDesignI.IMPORT, "Shortcut:I", e -> chooseImport());
-    MenuItem export = item("Export…", MaterialDesignE.EXPORT, "Shortcut:E", e -> openExport());
+        item(
+            "Import photo or video…",
+            MaterialDesignI.IMPORT,
+            shortcut(KeyCode.I, false),
+            e -> chooseImport());
+    MenuItem export =
+        item("Export…", MaterialDesignE.EXPORT, shortcut(KeyCode.E, true), e -> openExport());
     MenuItem openPack =
         item("Open model pack…", MaterialDesignF.FOLDER_OPEN, null, e -> choosePack());
     MenuItem quit =
         item(
             "Quit",
             null,
-            "Shortcut:Q",
+            shortcut(KeyCode.Q, false),
             e -> {
+              rememberPlacement();
               controller.shutdown();
               stage.close();
             });
@@ -257,14 +300,16 @@ public final class StudioWindow {
             new SeparatorMenuItem(),
             quit);
 
-    MenuItem undo = item("Undo", MaterialDesignU.UNDO, "Shortcut:Z", e -> model.undo());
+    MenuItem undo =
+        item("Undo", MaterialDesignU.UNDO, shortcut(KeyCode.Z, false), e -> model.undo());
     undo.textProperty()
         .bind(
             Bindings.createStringBinding(
                 () -> model.undoName.get() == null ? "Undo" : "Undo " + model.undoName.get(),
                 model.undoName));
     undo.disableProperty().bind(model.undoName.isNull().or(model.generating));
-    MenuItem redo = item("Redo", MaterialDesignR.REDO, "Shortcut:Shift:Z", e -> model.redo());
+    MenuItem redo =
+        item("Redo", MaterialDesignR.REDO, shortcut(KeyCode.Z, true), e -> model.redo());
     redo.textProperty()
         .bind(
             Bindings.createStringBinding(
@@ -275,10 +320,14 @@ public final class StudioWindow {
         item(
             "Regenerate from playhead",
             MaterialDesignR.REFRESH,
-            "Shortcut:R",
+            shortcut(KeyCode.R, false),
             e -> controller.regenerateFromPlayhead());
     MenuItem extend =
-        item("Extend", MaterialDesignA.ARROW_EXPAND_RIGHT, "Shortcut:E", e -> extend());
+        item(
+            "Extend",
+            MaterialDesignA.ARROW_EXPAND_RIGHT,
+            shortcut(KeyCode.E, false),
+            e -> extend());
     extend
         .textProperty()
         .bind(
@@ -298,7 +347,7 @@ public final class StudioWindow {
     realTime.selectedProperty().bindBidirectional(model.realTime);
     Menu view = new Menu("View", null, dark, smooth, realTime, loop);
     MenuBar bar = new MenuBar(file, edit, view);
-    bar.setUseSystemMenuBar(true);
+    // bar.setUseSystemMenuBar(true);
     return bar;
   }
 
@@ -313,17 +362,28 @@ public final class StudioWindow {
     }
   }
 
+  /**
+   * Ctrl (Cmd on macOS) with {@code key}, and Shift if asked, by key code. Parsed from text
+   * ("Shortcut:Z") a combination matches by the character the key types, which an X keyboard map
+   * can fail to give back: then neither the menus nor the window's key filter saw the keys.
+   */
+  private static KeyCombination shortcut(KeyCode key, boolean shift) {
+    return shift
+        ? new KeyCodeCombination(key, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN)
+        : new KeyCodeCombination(key, KeyCombination.SHORTCUT_DOWN);
+  }
+
   private static MenuItem item(
       String text,
       org.kordamp.ikonli.Ikon icon,
-      String keys,
+      KeyCombination keys,
       javafx.event.EventHandler<ActionEvent> h) {
     MenuItem m = new MenuItem(text);
     if (icon != null) {
       m.setGraphic(Icons.icon(icon));
     }
     if (keys != null) {
-      m.setAccelerator(KeyCombination.keyCombination(keys));
+      m.setAccelerator(keys);
     }
     m.setOnAction(h);
     return m;
@@ -512,29 +572,19 @@ public final class StudioWindow {
         KeyEvent.KEY_PRESSED,
         e -> {
           boolean typing = scene.getFocusOwner() instanceof TextInputControl;
-          if (e.isShortcutDown() && e.getCode() == KeyCode.Z && !model.generating.get()) {
-            if (e.isShiftDown()) {
-              model.redo();
-            } else {
-              model.undo();
+          // The menus' shortcuts, from anywhere in the window: left to the menus' accelerators,
+          // none fires while a text field has the focus, and the prompt bar nearly always has it
+          // (from it, Ctrl+E extends with its text). A disabled item's keys do nothing.
+          for (Menu menu : menuBar.getMenus()) {
+            for (MenuItem item : menu.getItems()) {
+              if (item.getAccelerator() != null && item.getAccelerator().match(e)) {
+                if (!item.isDisable()) {
+                  item.fire();
+                }
+                e.consume();
+                return;
+              }
             }
-            e.consume();
-            return;
-          }
-          if (e.isShortcutDown() && e.getCode() == KeyCode.E) {
-            // Also from the prompt bar: type the extension's prompt, then Ctrl+E.
-            extend();
-            e.consume();
-            return;
-          }
-          if (e.isShortcutDown() && e.getCode() == KeyCode.S) {
-            if (e.isShiftDown()) {
-              saveAs();
-            } else {
-              save();
-            }
-            e.consume();
-            return;
           }
           if (typing || e.isShortcutDown() || e.isAltDown()) {
             return;

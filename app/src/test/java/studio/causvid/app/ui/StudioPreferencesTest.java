@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import studio.causvid.app.ui.StudioPreferences.Window;
 import studio.causvid.engine.runtime.Device;
 
 class StudioPreferencesTest {
@@ -29,7 +30,9 @@ class StudioPreferencesTest {
 
   @Test
   void whatIsWrittenReadsBackTheSame() throws IOException {
-    StudioPreferences chosen = new StudioPreferences(false, false, true, false, 8, Device.CPU);
+    StudioPreferences chosen =
+        new StudioPreferences(
+            false, false, true, false, 8, Device.CPU, new Window(1400, 900, true));
     chosen.write(file());
     assertEquals(chosen, StudioPreferences.read(file()));
     // Into a home folder that does not exist yet, too (a first save).
@@ -51,7 +54,7 @@ class StudioPreferencesTest {
             "zoom=2"));
     StudioPreferences read = StudioPreferences.read(file());
     assertEquals(
-        new StudioPreferences(true, false, false, false, 2, Device.AUTO),
+        new StudioPreferences(true, false, false, false, 2, Device.AUTO, Window.DEFAULT),
         read,
         "unreadable values fall back one by one; unknown keys are ignored");
     for (String extend : List.of("NaN", "Infinity", "0", "61", "two")) {
@@ -61,6 +64,24 @@ class StudioPreferencesTest {
     Files.writeString(file(), "extendSeconds= 4.0 \ndevice= cuda");
     assertEquals(4.0, StudioPreferences.read(file()).extendSeconds());
     assertEquals(Device.CUDA, StudioPreferences.read(file()).device());
+  }
+
+  @Test
+  void theWindowSizeIsTakenOnlyWholeAndPlausible() throws IOException {
+    Files.writeString(file(), "windowWidth=1500\nwindowHeight=950\nwindowMaximized=true");
+    assertEquals(new Window(1500, 950, true), StudioPreferences.read(file()).window());
+    for (String damaged :
+        List.of(
+            "windowWidth=1500",
+            "windowWidth=1500\nwindowHeight=12",
+            "windowWidth=1500\nwindowHeight=1e9",
+            "windowWidth=wide\nwindowHeight=950")) {
+      Files.writeString(file(), damaged + "\nwindowMaximized=true");
+      assertEquals(
+          new Window(Window.DEFAULT.width(), Window.DEFAULT.height(), true),
+          StudioPreferences.read(file()).window(),
+          damaged);
+    }
   }
 
   @Test

@@ -516,11 +516,18 @@ class StudioWindowTest {
     Path out = dir.resolve("clip.mp4");
     byte[] earlier = "an earlier export the user wants to keep".getBytes();
     Files.write(out, earlier);
-    robot.clickOn("#export");
+    int made = fx(() -> model.frames().size());
+    robot.clickOn("#preview");
+    robot
+        .press(KeyCode.CONTROL, KeyCode.SHIFT)
+        .type(KeyCode.E)
+        .release(KeyCode.SHIFT, KeyCode.CONTROL);
     waitUntil(
         "the export dialog",
         5,
         () -> window.exportDialog() != null && window.exportDialog().stage().isShowing());
+    assertFalse(fx(model.generating::get), "Ctrl+Shift+E exports; only Ctrl+E extends");
+    assertEquals(made, (int) fx(() -> model.frames().size()));
     Scene dialog = fx(() -> window.exportDialog().stage().getScene());
     fxRun(() -> ((TextField) dialog.lookup("#export-target")).setText(out.toString()));
     // Run, then Cancel, in one FX turn: the export is still running when Cancel arrives, however
@@ -587,10 +594,23 @@ class StudioWindowTest {
           model.realTime.set(false);
           model.loop.set(false);
         });
+    fxRun(
+        () -> {
+          window.stage().setWidth(1000);
+          window.stage().setHeight(700);
+        });
+    fxRun(window::rememberPlacement); // as closing the window does
+    StudioPreferences.Window closed = fx(model.window::get);
+    assertEquals(fx(() -> window.scene().getWidth()), closed.width());
+    assertFalse(closed.maximized());
     fxRun(controller::awaitPreferencesSaved);
     StudioWindow next = nextStart(home);
     try {
       StudioModel again = next.controller().model();
+      assertEquals(closed, fx(again.window::get));
+      assertEquals(
+          closed.width(), fx(() -> next.scene().getWidth()), "it opens the size it closed");
+      assertEquals(closed.height(), fx(() -> next.scene().getHeight()));
       assertEquals(4.0, fx(again.extendSeconds::get));
       assertFalse(fx(again.darkTheme::get));
       assertFalse(fx(again.realTime::get));
