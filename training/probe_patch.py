@@ -23,6 +23,8 @@ Two switches ask whether the text path is what loses the shape (session 48): `--
 also pools the prompt into every layer's adaptive norm (ModelConfig.text_adaln), and
 `--bag-of-words` replaces the text encoder's transformer by the words' own embeddings, so that
 what reaches the network is which words the prompt holds and nothing the encoder made of them.
+`--object-weight` asks instead whether the loss's attention is what is short: it weighs the flow
+error towards the cells where the clean frame departs from its mean (the objects, mostly).
 """
 
 import argparse
@@ -35,7 +37,7 @@ import torch
 from PIL import Image
 
 from causvid.common import cosine_lr, data_dir, default_config, load, load_autoencoder, run_dir, setup_torch, token_batch
-from causvid.model import TextEncoder, VideoDiT, clean_error_weight, flow_noise
+from causvid.model import TextEncoder, VideoDiT, clean_error_weight, flow_noise, place_map
 from causvid.sampler import frames_to_u8, null_prompt_tokens, teacher_sample
 from causvid.silhouette import SilhouetteReader
 from evaluate import studio_objects
@@ -96,7 +98,13 @@ def train(dit, text, ema_dit, ema_text, frames, tokens, args):
         t = shift_times(torch.sigmoid(torch.randn(args.batch, 1)), args.time_shift)
         eps = torch.randn_like(x0)
         v = dit.bidirectional(flow_noise(x0, eps, t), t, text(tok)[:, None], (tok != 0).float()[:, None])
-        err = ((v - (eps - x0)) ** 2).mean(dim=tuple(range(2, v.dim())))  # per frame
+        sq = (v - (eps - x0)) ** 2
+        if args.object_weight:
+            # Where the clean frame departs from its mean (the objects, mostly) counts more.
+            place = place_map(x0)
+            w = 1 + args.object_weight * place / place.mean(dim=(3, 4), keepdim=True)
+            sq = sq * (w / w.mean(dim=(3, 4), keepdim=True))
+        err = sq.mean(dim=tuple(range(2, v.dim())))  # per frame
         if args.clean_weight_floor:
             err = err * clean_error_weight(t, args.clean_weight_floor)
         loss = err.mean()
@@ -126,6 +134,7 @@ def main():
     ap.add_argument("--clean-weight-floor", type=float, default=0.0, help="with a network predicting clean latents: weight each frame's loss by min(1, (t/F)^2) (causvid.model.clean_error_weight); 0: unweighted")
     ap.add_argument("--text-adaln", action="store_true", help="pool the prompt into every layer's adaptive norm too (ModelConfig.text_adaln)")
     ap.add_argument("--bag-of-words", action="store_true", help="the words' own embeddings in place of the text encoder")
+    ap.add_argument("--object-weight", type=float, default=0.0, help="weigh each latent cell's flow error by 1 + this x its place map over the map's mean (causvid.model.place_map: where the clean frame departs from its mean, mostly the objects), renormalised to mean 1; 0: unweighted")
     ap.add_argument("--time-shift", type=float, default=1.0, help="as train_teacher.py: draw more noise levels at high noise (1: none)")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -181,7 +190,7 @@ def main():
     rows = [np.concatenate(list(frames_to_u8(made[i : i + len(PROMPTS)])), 1) for i in range(0, len(drawn), len(PROMPTS))]
     sheet = np.concatenate(rows + [np.concatenate(list(frames_to_u8(real)), 1)], 0)
     Image.fromarray(sheet).save(args.out / "sheet.png")
-    report = {"patch": args.patch, "steps": steps, "init": str(args.init or ""), "time_shift": args.time_shift, "batch": args.batch, "random_position": args.random_position, "learn_spatial_bias": args.learn_spatial_bias, "text_adaln": args.text_adaln, "bag_of_words": args.bag_of_words, "samples": args.samples, "final_loss": None if loss is None else round(loss.item(), 4), "checkpoint": str(args.checkpoint or ""),
+    report = {"patch": args.patch, "steps": steps, "init": str(args.init or ""), "time_shift": args.time_shift, "batch": args.batch, "random_position": args.random_position, "learn_spatial_bias": args.learn_spatial_bias, "text_adaln": args.text_adaln, "bag_of_words": args.bag_of_words, "object_weight": args.object_weight, "samples": args.samples, "final_loss": None if loss is None else round(loss.item(), 4), "checkpoint": str(args.checkpoint or ""),
                "object_cover": round(made_figures["cover"], 4), "colour_right": made_figures["colour_right"], "shape_right": made_figures["shape_right"], "pieces": round(made_figures["pieces"], 2),
                "real_object_cover": round(real_figures["cover"], 4), "real_colour_right": real_figures["colour_right"], "real_shape_right": real_figures["shape_right"], "real_pieces": round(real_figures["pieces"], 2),
                "seconds": round(time.time() - start)}
