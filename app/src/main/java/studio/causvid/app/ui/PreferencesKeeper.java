@@ -38,10 +38,6 @@ final class PreferencesKeeper {
     this.file = home.resolve(StudioPreferences.FILE_NAME);
   }
 
-  Path file() {
-    return file;
-  }
-
   /**
    * Puts the saved settings into the model, then starts saving every change. A file that cannot be
    * read leaves the defaults, is set aside beside itself (so the next save does not destroy what a

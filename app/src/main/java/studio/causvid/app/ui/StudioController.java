@@ -85,11 +85,6 @@ public final class StudioController {
     return model;
   }
 
-  /** The file the studio's lasting settings are kept in. */
-  Path preferencesFile() {
-    return preferences.file();
-  }
-
   /** Waits for the settings saves already asked for (the tests read the file after). */
   void awaitPreferencesSaved() {
     preferences.awaitSaves();

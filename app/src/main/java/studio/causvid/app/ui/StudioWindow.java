@@ -347,7 +347,7 @@ public final class StudioWindow {
     realTime.selectedProperty().bindBidirectional(model.realTime);
     Menu view = new Menu("View", null, dark, smooth, realTime, loop);
     MenuBar bar = new MenuBar(file, edit, view);
-    // bar.setUseSystemMenuBar(true);
+    bar.setUseSystemMenuBar(true);
     return bar;
   }
 
@@ -365,7 +365,7 @@ public final class StudioWindow {
   /**
    * Ctrl (Cmd on macOS) with {@code key}, and Shift if asked, by key code. Parsed from text
    * ("Shortcut:Z") a combination matches by the character the key types, which an X keyboard map
-   * can fail to give back: then neither the menus nor the window's key filter saw the keys.
+   * can fail to give back (under Xvfb it did): then no menu shortcut ever matched.
    */
   private static KeyCombination shortcut(KeyCode key, boolean shift) {
     return shift
@@ -572,9 +572,9 @@ public final class StudioWindow {
         KeyEvent.KEY_PRESSED,
         e -> {
           boolean typing = scene.getFocusOwner() instanceof TextInputControl;
-          // The menus' shortcuts, from anywhere in the window: left to the menus' accelerators,
-          // none fires while a text field has the focus, and the prompt bar nearly always has it
-          // (from it, Ctrl+E extends with its text). A disabled item's keys do nothing.
+          // The menus' shortcuts, here before any control sees them: a text field takes some
+          // for itself (Ctrl+Z would undo its typing), and the prompt bar nearly always has the
+          // focus (from it, Ctrl+E extends with its text). A disabled item's keys do nothing.
           for (Menu menu : menuBar.getMenus()) {
             for (MenuItem item : menu.getItems()) {
               if (item.getAccelerator() != null && item.getAccelerator().match(e)) {

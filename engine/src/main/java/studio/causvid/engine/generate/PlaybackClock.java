@@ -48,8 +48,8 @@ final class PlaybackClock {
   /**
    * Slower, the frames are spaced wider than they take to make, by twice the blocks' spread in
    * making time, so that a slow block is still ready when it is due; within these bounds. A steady
-   * machine just under real time then plays at nearly its making speed (0.9x, not 0.78x as a fixed
-   * 1.2 gave), and an uneven one gets the room it needs.
+   * machine making 1.1x slower than real time then plays at 0.87x (a fixed 1.2 played it at 0.76x),
+   * and an uneven one gets the room it needs.
    */
   private static final double MIN_HEADROOM = 1.05;
 
