@@ -68,6 +68,14 @@ public final class StudioWindow {
   private final PromptBar promptBar;
   private final NotificationPane notifications;
   private final MenuBar menuBar;
+
+  /**
+   * Where the menus live in the desktop's own menu bar (macOS), it fires their shortcuts whatever
+   * has the focus, so the key filter leaves them to it rather than fire each twice.
+   */
+  private static final boolean MENUS_IN_THE_SYSTEM_BAR =
+      System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("mac");
+
   private final Scene scene;
   private ExportDialog exportDialog;
 
@@ -575,7 +583,7 @@ public final class StudioWindow {
           // The menus' shortcuts, here before any control sees them: a text field takes some
           // for itself (Ctrl+Z would undo its typing), and the prompt bar nearly always has the
           // focus (from it, Ctrl+E extends with its text). A disabled item's keys do nothing.
-          for (Menu menu : menuBar.getMenus()) {
+          for (Menu menu : MENUS_IN_THE_SYSTEM_BAR ? List.<Menu>of() : menuBar.getMenus()) {
             for (MenuItem item : menu.getItems()) {
               if (item.getAccelerator() != null && item.getAccelerator().match(e)) {
                 if (!item.isDisable()) {
