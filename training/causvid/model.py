@@ -478,12 +478,12 @@ class VideoDiT(nn.Module):
         if self.place_embed is not None:
             h = h + self.place_embed(self.patchify(place_map(x)))
         temb = self.time_mlp(timestep_embedding(t))  # (B, N, d)
+        pos = frame_pos[:, None].expand(n, T).reshape(n * T)
+        nb = text.shape[1]
         if self.text_ada is not None:
             words = text_mask[..., None]
             pooled = (text * words).sum(2) / words.sum(2).clamp(min=1.0)  # (B, nb, D)
-            temb = temb + self.text_ada(pooled).repeat_interleave(n // text.shape[1], dim=1)
-        pos = frame_pos[:, None].expand(n, T).reshape(n * T)
-        nb = text.shape[1]
+            temb = temb + self.text_ada(pooled).repeat_interleave(n // nb, dim=1)
         text_flat = text.reshape(b * nb, text.shape[2], text.shape[3])
         tbias = text_bias(text_mask.reshape(b * nb, -1))
         cbias = None if cache_mask is None else ((1.0 - cache_mask) * NEG_INF)[None, None, None, :]

@@ -131,7 +131,6 @@ final class TimelineView extends VBox {
       RadioMenuItem by = new RadioMenuItem(StudioController.extendByLabel(seconds));
       by.setToggleGroup(amounts);
       by.setUserData(seconds);
-      by.setSelected(model.extendSeconds.get() == seconds);
       by.setOnAction(
           e -> {
             // The choice stays for the button and Ctrl+E, as the last-used amount.
@@ -140,11 +139,13 @@ final class TimelineView extends VBox {
           });
       extend.getItems().add(by);
     }
-    model.extendSeconds.addListener(
-        (o, was, now) ->
+    Runnable checkTheAmountInUse =
+        () ->
             amounts
                 .getToggles()
-                .forEach(t -> t.setSelected(now.doubleValue() == (double) t.getUserData())));
+                .forEach(t -> t.setSelected(model.extendSeconds.get() == (double) t.getUserData()));
+    checkTheAmountInUse.run();
+    model.extendSeconds.addListener(o -> checkTheAmountInUse.run());
     extend.setId("extend");
     extend.disableProperty().bind(model.generating.or(model.engine.isNull()));
     extend.setOnAction(e -> onExtend.run());

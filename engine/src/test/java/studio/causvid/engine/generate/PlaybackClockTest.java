@@ -120,15 +120,6 @@ class PlaybackClockTest {
    */
   private static long[] shownTimes(PlaybackClock clock, int blocks, long makingMs)
       throws InterruptedException {
-    long[] making = new long[blocks];
-    java.util.Arrays.fill(making, makingMs);
-    return shownTimes(clock, making);
-  }
-
-  /** As above, block {@code b} taking {@code makingMs[b]} to make. */
-  private static long[] shownTimes(PlaybackClock clock, long[] makingMs)
-      throws InterruptedException {
-    int blocks = makingMs.length;
     BlockingQueue<Integer> made = new LinkedBlockingQueue<>();
     Thread loop =
         new Thread(
@@ -136,7 +127,7 @@ class PlaybackClockTest {
               try {
                 for (int block = 0; block < blocks; block++) {
                   clock.awaitDue((block - 1) * 2L);
-                  Thread.sleep(makingMs[block]);
+                  Thread.sleep(makingMs);
                   for (int i = 2 * block; i < 2 * block + 2; i++) {
                     clock.frameMade(i);
                     made.put(i);
@@ -162,8 +153,6 @@ class PlaybackClockTest {
     PlaybackClock clock = new PlaybackClock();
     clock.pace(20); // 50 ms a frame; each block of two takes 240 ms to make, 120 ms a frame
     long[] shown = shownTimes(clock, 8, 240);
-    for (int i = 1; i < shown.length; i++)
-      System.out.println("GAP " + i + " " + (shown[i] - shown[i - 1]) / MS);
     // Once the spacing has followed the making (half way per block), the two frames of a block
     // are a making's time apart or more (120 ms): slow motion, not two frames at full speed
     // (50 ms) and then a stall.
