@@ -31,11 +31,19 @@ public record StudioPreferences(
     Window window) {
 
   /**
-   * The window's size (its scene's, without the frame) when it was last closed unmaximized, and
+   * Where the window's top left corner was on the desktop (NaN for none saved: the window is
+   * centred), its size (its scene's, without the frame) when it was last closed unmaximized, and
    * whether it was maximized.
    */
-  public record Window(double width, double height, boolean maximized) {
-    public static final Window DEFAULT = new Window(1180, 760, false);
+  public record Window(double x, double y, double width, double height, boolean maximized) {
+    public static final Window DEFAULT = new Window(Double.NaN, Double.NaN, 1180, 760, false);
+
+    /** Farther out than this, a saved corner is a damaged one. */
+    static final double MAX_OFFSET = 100_000;
+
+    public boolean placed() {
+      return !Double.isNaN(x) && !Double.isNaN(y);
+    }
 
     /** Smaller or larger than this, a saved size is a damaged one. */
     static final double MIN_SIDE = 300;
@@ -94,6 +102,10 @@ public record StudioPreferences(
     p.setProperty("loop", Boolean.toString(loop));
     p.setProperty("extendSeconds", Double.toString(extendSeconds));
     p.setProperty("device", device.name());
+    if (window.placed()) {
+      p.setProperty("windowX", Double.toString(window.x()));
+      p.setProperty("windowY", Double.toString(window.y()));
+    }
     p.setProperty("windowWidth", Double.toString(window.width()));
     p.setProperty("windowHeight", Double.toString(window.height()));
     p.setProperty("windowMaximized", Boolean.toString(window.maximized()));
@@ -132,14 +144,23 @@ public record StudioPreferences(
     return Double.isNaN(s) ? fallback : s;
   }
 
-  /** The saved size only whole: one side without the other is no size the window had. */
+  /**
+   * The saved size and corner each only whole: one side without the other is no size the window
+   * had, and one coordinate no place it stood.
+   */
   private static Window window(Properties p, Window fallback) {
     double width = number(p.getProperty("windowWidth"), Window::plausible);
     double height = number(p.getProperty("windowHeight"), Window::plausible);
-    boolean maximized = flag(p, "windowMaximized", fallback.maximized());
-    return Double.isNaN(width) || Double.isNaN(height)
-        ? new Window(fallback.width(), fallback.height(), maximized)
-        : new Window(width, height, maximized);
+    double x = number(p.getProperty("windowX"), v -> Math.abs(v) <= Window.MAX_OFFSET);
+    double y = number(p.getProperty("windowY"), v -> Math.abs(v) <= Window.MAX_OFFSET);
+    boolean sized = !Double.isNaN(width) && !Double.isNaN(height);
+    boolean placed = !Double.isNaN(x) && !Double.isNaN(y);
+    return new Window(
+        placed ? x : fallback.x(),
+        placed ? y : fallback.y(),
+        sized ? width : fallback.width(),
+        sized ? height : fallback.height(),
+        flag(p, "windowMaximized", fallback.maximized()));
   }
 
   /** The number {@code v} holds where {@code fits} takes it, else NaN. */

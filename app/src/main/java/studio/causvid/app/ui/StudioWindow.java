@@ -2,6 +2,7 @@ package studio.causvid.app.ui;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import javafx.animation.KeyFrame;
@@ -114,7 +115,7 @@ public final class StudioWindow {
     root.setTop(new VBox(menuBar, transport()));
     root.setBottom(statusBar());
 
-    StudioPreferences.Window placement = fitToScreen(model.window.get());
+    StudioPreferences.Window placement = WindowPlacement.onScreens(model.window.get(), screens());
     scene = new Scene(root, placement.width(), placement.height());
     applyTheme();
     model.darkTheme.addListener((o, a, b) -> applyTheme());
@@ -137,6 +138,10 @@ public final class StudioWindow {
                         + " — CausVid Studio",
                 model.dirty,
                 model.projectPath));
+    if (placement.placed()) {
+      stage.setX(placement.x());
+      stage.setY(placement.y());
+    }
     stage.setMaximized(placement.maximized());
     stage.setOnCloseRequest(
         e -> {
@@ -149,25 +154,29 @@ public final class StudioWindow {
     }
   }
 
-  /** A size saved on a larger screen than this one shrinks to fit it. */
-  private static StudioPreferences.Window fitToScreen(StudioPreferences.Window saved) {
-    Rectangle2D screen = Screen.getPrimary().getVisualBounds();
-    return new StudioPreferences.Window(
-        Math.min(saved.width(), screen.getWidth()),
-        Math.min(saved.height(), screen.getHeight()),
-        saved.maximized());
+  /** The desktop's screens' visual bounds, the primary first. */
+  private static List<Rectangle2D> screens() {
+    List<Rectangle2D> bounds = new ArrayList<>();
+    bounds.add(Screen.getPrimary().getVisualBounds());
+    for (Screen s : Screen.getScreens()) {
+      if (!s.equals(Screen.getPrimary())) {
+        bounds.add(s.getVisualBounds());
+      }
+    }
+    return bounds;
   }
 
   /**
-   * Records the window's size for the next start; maximized, the size it had before, to return to
-   * when it is unmaximized then.
+   * Records the window's place and size for the next start; maximized, those it had before, to
+   * return to when it is unmaximized then.
    */
   void rememberPlacement() {
     StudioPreferences.Window was = model.window.get();
     model.window.set(
         stage.isMaximized()
-            ? new StudioPreferences.Window(was.width(), was.height(), true)
-            : new StudioPreferences.Window(scene.getWidth(), scene.getHeight(), false));
+            ? new StudioPreferences.Window(was.x(), was.y(), was.width(), was.height(), true)
+            : new StudioPreferences.Window(
+                stage.getX(), stage.getY(), scene.getWidth(), scene.getHeight(), false));
   }
 
   public StudioController controller() {

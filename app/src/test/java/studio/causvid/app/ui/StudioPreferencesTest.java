@@ -1,6 +1,7 @@
 package studio.causvid.app.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,7 +33,7 @@ class StudioPreferencesTest {
   void whatIsWrittenReadsBackTheSame() throws IOException {
     StudioPreferences chosen =
         new StudioPreferences(
-            false, false, true, false, 8, Device.CPU, new Window(1400, 900, true));
+            false, false, true, false, 8, Device.CPU, new Window(40, -1020, 1400, 900, true));
     chosen.write(file());
     assertEquals(chosen, StudioPreferences.read(file()));
     // Into a home folder that does not exist yet, too (a first save).
@@ -69,7 +70,10 @@ class StudioPreferencesTest {
   @Test
   void theWindowSizeIsTakenOnlyWholeAndPlausible() throws IOException {
     Files.writeString(file(), "windowWidth=1500\nwindowHeight=950\nwindowMaximized=true");
-    assertEquals(new Window(1500, 950, true), StudioPreferences.read(file()).window());
+    assertEquals(
+        new Window(Double.NaN, Double.NaN, 1500, 950, true),
+        StudioPreferences.read(file()).window(),
+        "no corner saved: centred");
     for (String damaged :
         List.of(
             "windowWidth=1500",
@@ -78,9 +82,22 @@ class StudioPreferencesTest {
             "windowWidth=wide\nwindowHeight=950")) {
       Files.writeString(file(), damaged + "\nwindowMaximized=true");
       assertEquals(
-          new Window(Window.DEFAULT.width(), Window.DEFAULT.height(), true),
+          new Window(Double.NaN, Double.NaN, Window.DEFAULT.width(), Window.DEFAULT.height(), true),
           StudioPreferences.read(file()).window(),
           damaged);
+    }
+  }
+
+  @Test
+  void theWindowCornerIsTakenOnlyWhole() throws IOException {
+    Files.writeString(file(), "windowX=-1800\nwindowY=20");
+    Window left = StudioPreferences.read(file()).window();
+    assertEquals(-1800, left.x(), "a monitor left of the primary one has negative x");
+    assertEquals(20, left.y());
+    for (String damaged :
+        List.of("windowX=10", "windowX=10\nwindowY=high", "windowX=1e7\nwindowY=0")) {
+      Files.writeString(file(), damaged);
+      assertFalse(StudioPreferences.read(file()).window().placed(), damaged);
     }
   }
 

@@ -601,6 +601,13 @@ class StudioWindowTest {
           window.stage().setWidth(1000);
           window.stage().setHeight(700);
         });
+    fxRun(
+        () -> {
+          window.stage().setX(60);
+          window.stage().setY(50);
+        });
+    // Monocle applies a new size to the scene a pulse or more later.
+    waitUntil("the window's new size", 5, () -> window.scene().getWidth() == 1000);
     fxRun(window::rememberPlacement); // as closing the window does
     StudioPreferences.Window closed = fx(model.window::get);
     assertEquals(fx(() -> window.scene().getWidth()), closed.width());
@@ -613,6 +620,8 @@ class StudioWindowTest {
       assertEquals(
           closed.width(), fx(() -> next.scene().getWidth()), "it opens the size it closed");
       assertEquals(closed.height(), fx(() -> next.scene().getHeight()));
+      assertEquals(60, fx(() -> next.stage().getX()), "it opens where it closed");
+      assertEquals(50, fx(() -> next.stage().getY()));
       assertEquals(4.0, fx(again.extendSeconds::get));
       assertFalse(fx(again.darkTheme::get));
       assertFalse(fx(again.realTime::get));
