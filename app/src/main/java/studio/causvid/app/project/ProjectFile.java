@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import studio.causvid.engine.generate.Frame;
 import studio.causvid.engine.generate.GenerationRequest.Sampler;
@@ -59,6 +60,7 @@ public final class ProjectFile {
     if (parent == null || !Files.isDirectory(parent)) {
       throw new ProjectException("Cannot save " + dir + ": folder " + parent + " does not exist.");
     }
+    refuseToReplaceOtherFiles(dir);
     Path temp = AtomicTarget.temporarySibling(dir, "saving");
     try {
       Files.createDirectories(temp.resolve("frames"));
@@ -71,6 +73,29 @@ public final class ProjectFile {
       throw new ProjectException(
           "Cannot save " + dir + ": " + describe(e) + DiskSpace.fullDiskHint(parent), e);
     }
+  }
+
+  /**
+   * A save replaces the project folder whole, so a folder already at {@code dir} is replaced only
+   * when it is a project (it has a project.json) or empty; anything else there is left alone.
+   */
+  private static void refuseToReplaceOtherFiles(Path dir) throws ProjectException {
+    if (!Files.exists(dir) || Files.isRegularFile(dir.resolve("project.json"))) {
+      return;
+    }
+    String why = "a file of that name is there";
+    if (Files.isDirectory(dir)) {
+      try (Stream<Path> entries = Files.list(dir)) {
+        if (entries.findAny().isEmpty()) {
+          return;
+        }
+      } catch (IOException e) {
+        throw new ProjectException("Cannot save " + dir + ": " + describe(e), e);
+      }
+      why = "that folder holds other files and is not a CausVid project";
+    }
+    throw new ProjectException(
+        "Cannot save " + dir + ": " + why + ". Choose another name; nothing was changed there.");
   }
 
   public static Loaded read(Path path) throws ProjectException {

@@ -1,6 +1,7 @@
 package studio.causvid.app.ui;
 
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -68,6 +69,9 @@ final class ExportDialog {
   private final Button close = new Button("Close");
   private Task<Path> running;
 
+  /** A target that exists and that the user has said may be replaced (Export pressed twice). */
+  private Path replaceConfirmed;
+
   /**
    * Cancel and the rename that publishes an export decide under this lock: the export thread checks
    * for a cancel and marks itself publishing in one step, and Cancel is refused once it has, so a
@@ -94,8 +98,9 @@ final class ExportDialog {
         model.projectPath.get() == null
             ? "clip"
             : model.projectPath.get().getFileName().toString().replaceAll("\\.causvid$", "");
-    target.setText(suggestedFolder.resolve(base + ".mp4").toString());
+    target.setText(freeName(suggestedFolder, base, Format.MP4.suffix).toString());
     target.setId("export-target");
+    target.textProperty().addListener((o, a, b) -> forgetReplaceConfirmation());
     target.setTooltip(new Tooltip("Where to write: a file for MP4/GIF, a folder for PNG frames"));
     format
         .valueProperty()
@@ -113,6 +118,8 @@ final class ExportDialog {
           File f = chooser.showSaveDialog(stage);
           if (f != null) {
             target.setText(f.getPath());
+            // The system's save dialog has already asked whether to replace an existing file.
+            replaceConfirmed = f.toPath();
           }
         });
     HBox.setHgrow(target, Priority.ALWAYS);
@@ -186,6 +193,20 @@ final class ExportDialog {
     stage.show();
   }
 
+  private void forgetReplaceConfirmation() {
+    replaceConfirmed = null;
+    export.setText("Export");
+  }
+
+  /** {@code base + suffix} in {@code folder}, or {@code base-2 + suffix}, … whichever is free. */
+  static Path freeName(Path folder, String base, String suffix) {
+    Path candidate = folder.resolve(base + suffix);
+    for (int n = 2; Files.exists(candidate) && n < 1000; n++) {
+      candidate = folder.resolve(base + "-" + n + suffix);
+    }
+    return candidate;
+  }
+
   private static int fps(List<Frame> frames) {
     if (frames.size() > 1 && frames.get(1).time() > 0) {
       return (int) Math.round(1 / (frames.get(1).time() - frames.get(0).time()));
@@ -216,6 +237,17 @@ final class ExportDialog {
     int lo = (int) Math.round(range.getLowValue());
     int hi = Math.min(frames.size() - 1, (int) Math.round(range.getHighValue()));
     Path out = Path.of(target.getText().trim());
+    if (Files.exists(out) && !out.equals(replaceConfirmed)) {
+      // Typing a name (or keeping the suggested one) asks nothing else, so an earlier export of
+      // the same name is not written over without a second press.
+      replaceConfirmed = out;
+      export.setText("Replace");
+      state.setText(
+          out.getFileName()
+              + " already exists. Press Replace to write over it, or change the name.");
+      return;
+    }
+    forgetReplaceConfirmation();
     List<Frame> slice = List.copyOf(frames.subList(lo, hi + 1));
     synchronized (publishLock) {
       publishing = false;

@@ -142,6 +142,8 @@ public final class StudioModel {
     dirty.set(true);
     clampPlayhead();
     refreshUndoNames();
+    // The status bar would otherwise still report the edit that was just taken back.
+    status.set("Undone: " + e.name());
     return true;
   }
 
@@ -154,6 +156,7 @@ public final class StudioModel {
     dirty.set(true);
     clampPlayhead();
     refreshUndoNames();
+    status.set("Redone: " + e.name());
     return true;
   }
 

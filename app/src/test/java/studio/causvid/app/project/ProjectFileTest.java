@@ -67,6 +67,30 @@ class ProjectFileTest {
   }
 
   @Test
+  void savingNeverReplacesAFolderThatIsNotAProject() throws Exception {
+    // "Save as" over a folder of the user's own files (named like a project by hand) must not
+    // delete them: a save replaces its folder whole.
+    Path other = dir.resolve("holiday.causvid");
+    Files.createDirectories(other);
+    Files.writeString(other.resolve("notes.txt"), "mine");
+    ProjectException e =
+        assertThrows(
+            ProjectException.class, () -> ProjectFile.write(other, doc(2), FORMAT, "toy", dir));
+    assertTrue(e.getMessage().contains("not a CausVid project"), e.getMessage());
+    assertEquals("mine", Files.readString(other.resolve("notes.txt")));
+    Path file = dir.resolve("plain.causvid");
+    Files.writeString(file, "a file");
+    assertThrows(ProjectException.class, () -> ProjectFile.write(file, doc(2), FORMAT, "toy", dir));
+    assertEquals("a file", Files.readString(file));
+    Path empty = Files.createDirectories(dir.resolve("empty.causvid"));
+    ProjectFile.write(empty, doc(2), FORMAT, "toy", dir);
+    assertEquals(2, ProjectFile.read(empty).document().frames().size());
+    try (var s = Files.list(dir)) {
+      assertEquals(3, s.count(), "no temporary folders are left behind");
+    }
+  }
+
+  @Test
   void damagedProjectsNameTheFileAtFault() throws Exception {
     ProjectFile.write(dir.resolve("clip"), doc(4), FORMAT, "toy", dir);
     Path p = dir.resolve("clip.causvid");

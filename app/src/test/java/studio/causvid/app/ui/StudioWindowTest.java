@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static studio.causvid.app.ui.StudioFx.fx;
@@ -301,6 +302,9 @@ class StudioWindowTest {
         before.get(block * f), fx(model::frames).get(block * f), "undo restores the old frames");
     robot.press(KeyCode.CONTROL).type(KeyCode.Z).release(KeyCode.CONTROL);
     assertEquals("a red cat", fx(() -> model.doc().cues().get(1).text()), "undo the text edit");
+    assertTrue(
+        fx(model.status::get).startsWith("Undone: "),
+        "the status bar says what was taken back: " + fx(model.status::get));
     robot.press(KeyCode.CONTROL).type(KeyCode.Z).release(KeyCode.CONTROL);
     assertEquals(1, (int) fx(() -> model.doc().cues().size()), "undo the split");
     robot
@@ -319,6 +323,7 @@ class StudioWindowTest {
         .release(KeyCode.SHIFT, KeyCode.CONTROL);
     assertSame(
         after.frames().get(block * f), fx(model::frames).get(block * f), "redo the regeneration");
+    assertTrue(fx(model.status::get).startsWith("Redone: Regenerate"), fx(model.status::get));
   }
 
   @Test
@@ -416,6 +421,8 @@ class StudioWindowTest {
         5,
         () -> window.exportDialog() != null && window.exportDialog().stage().isShowing());
     Path out = dir.resolve("clip.mp4");
+    String suggested = robot.lookup("#export-target").queryAs(TextField.class).getText();
+    assertFalse(Files.exists(Path.of(suggested)), "the suggested name is free: " + suggested);
     fxRun(() -> robot.lookup("#export-target").queryAs(TextField.class).setText(out.toString()));
     robot.clickOn("#export-run");
     waitUntil(
@@ -532,6 +539,13 @@ class StudioWindowTest {
     assertEquals(made, (int) fx(() -> model.frames().size()));
     Scene dialog = fx(() -> window.exportDialog().stage().getScene());
     fxRun(() -> ((TextField) dialog.lookup("#export-target")).setText(out.toString()));
+    // The first press only asks before writing over the earlier export.
+    fxRun(() -> ((Button) dialog.lookup("#export-run")).fire());
+    assertNull(fx(() -> window.exportDialog().task()), "nothing is written before Replace");
+    assertTrue(
+        fx(() -> ((Label) dialog.lookup("#export-state")).getText()).contains("already exists"));
+    assertEquals("Replace", fx(() -> ((Button) dialog.lookup("#export-run")).getText()));
+    assertArrayEquals(earlier, Files.readAllBytes(out));
     // Run, then Cancel, in one FX turn: the export is still running when Cancel arrives, however
     // fast this machine writes the toy pack's frames.
     fxRun(

@@ -4,10 +4,19 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
-/** A folder of {@code frame_00000.png…}, built in a temporary folder and renamed into place. */
+/**
+ * A folder of {@code frame_00000.png…}, built in a temporary folder and renamed into place. An
+ * existing folder at the target is replaced whole, so it is replaced only when it is empty or holds
+ * nothing but such frames (an earlier export): a folder of the user's own files, picked by mistake,
+ * is refused before anything is written.
+ */
 final class PngSequenceWriter implements FrameWriter {
+  private static final Pattern FRAME_FILE = Pattern.compile("frame_\\d{5,}\\.png");
+
   private final Path target;
   private final Path temp;
   private final int width;
@@ -16,6 +25,7 @@ final class PngSequenceWriter implements FrameWriter {
   private boolean committed;
 
   PngSequenceWriter(Path target, int width, int height) throws MediaException {
+    refuseToReplaceOtherFiles(target);
     this.target = target;
     this.temp = AtomicTarget.temporarySibling(target);
     this.width = width;
@@ -24,6 +34,40 @@ final class PngSequenceWriter implements FrameWriter {
       Files.createDirectory(temp);
     } catch (IOException e) {
       throw new MediaException("Cannot write " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Throws unless {@code target} is absent, an empty folder, or a folder of exported frames. */
+  static void refuseToReplaceOtherFiles(Path target) throws MediaException {
+    if (!Files.exists(target)) {
+      return;
+    }
+    if (!Files.isDirectory(target)) {
+      throw new MediaException(
+          "Cannot write PNG frames to "
+              + target
+              + ": a file of that name is there. Choose a new folder name.");
+    }
+    try (Stream<Path> entries = Files.list(target)) {
+      Path other =
+          entries
+              .filter(
+                  e ->
+                      Files.isDirectory(e)
+                          || !FRAME_FILE.matcher(e.getFileName().toString()).matches())
+              .findFirst()
+              .orElse(null);
+      if (other != null) {
+        throw new MediaException(
+            "Cannot write PNG frames to "
+                + target
+                + ": that folder holds other files ("
+                + other.getFileName()
+                + "), and an export replaces the whole folder. Choose a new or empty folder;"
+                + " a folder of frames from an earlier export is replaced.");
+      }
+    } catch (IOException e) {
+      throw new MediaException("Cannot write PNG frames to " + target + ": " + e.getMessage(), e);
     }
   }
 

@@ -99,6 +99,37 @@ class MediaTest {
   }
 
   @Test
+  void aFolderOfOtherFilesIsNeverReplacedByFrames() throws Exception {
+    // A PNG export replaces its folder whole; pointed at a folder of the user's own files by
+    // mistake, it must refuse before writing anything rather than delete them.
+    Path photos = tmp.resolve("Pictures");
+    Files.createDirectories(photos.resolve("holiday"));
+    Files.writeString(photos.resolve("notes.txt"), "mine");
+    MediaException folder = assertThrows(MediaException.class, () -> writeVideo(photos, 2, 16, 8));
+    assertTrue(folder.getMessage().contains("holds other files"), folder.getMessage());
+    assertEquals("mine", Files.readString(photos.resolve("notes.txt")));
+    assertTrue(Files.isDirectory(photos.resolve("holiday")));
+
+    Path file = tmp.resolve("clip");
+    Files.writeString(file, "not a folder");
+    MediaException plain = assertThrows(MediaException.class, () -> writeVideo(file, 2, 16, 8));
+    assertTrue(plain.getMessage().contains("a file of that name"), plain.getMessage());
+    assertEquals("not a folder", Files.readString(file));
+
+    // A folder that holds frames and nothing else (a frame that is not a PNG is someone else's).
+    Path frames = tmp.resolve("frames");
+    Files.createDirectories(frames);
+    Files.writeString(frames.resolve("frame_00000.jpg"), "mine");
+    assertThrows(MediaException.class, () -> writeVideo(frames, 2, 16, 8));
+    Files.delete(frames.resolve("frame_00000.jpg"));
+    writeVideo(frames, 2, 16, 8); // an empty folder is fine
+    try (Stream<Path> files = Files.list(frames)) {
+      assertEquals(2, files.count());
+    }
+    assertNoTemporaryFiles();
+  }
+
+  @Test
   void aTruncatedVideoIsToldApartFromAComplete() throws Exception {
     // A full disk leaves FFmpeg's output short without an error; the writer reads its file back
     // before publishing it, and this count is what it goes by.
