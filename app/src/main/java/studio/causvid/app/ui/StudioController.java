@@ -515,11 +515,11 @@ public final class StudioController {
                       + " frames; type a prompt to extend it");
         },
         error ->
-            model.problem.set(
-                Problem.of(
-                    "Cannot import: "
-                        + Background.message(error)
-                        + " Your clip is unchanged; choose another file.")));
+            failed(
+                "Not imported",
+                "Cannot import: "
+                    + Background.message(error)
+                    + " Your clip is unchanged; choose another file."));
   }
 
   // ---- Timeline edits -----------------------------------------------------------------------
@@ -746,11 +746,11 @@ public final class StudioController {
           }
         },
         error ->
-            model.problem.set(
-                Problem.of(
-                    "Save failed: "
-                        + Background.message(error)
-                        + " Your work is still open; try another folder.")));
+            failed(
+                "Not saved",
+                "Save failed: "
+                    + Background.message(error)
+                    + " Your work is still open; try another folder."));
   }
 
   public void open(Path path) {
@@ -787,11 +787,20 @@ public final class StudioController {
               "Opened " + path + " (" + loaded.document().frames().size() + " frames)");
         },
         error ->
-            model.problem.set(
-                Problem.of(
-                    "Cannot open project: "
-                        + Background.message(error)
-                        + " The current project is unchanged.")));
+            failed(
+                "Not opened",
+                "Cannot open project: "
+                    + Background.message(error)
+                    + " The current project is unchanged."));
+  }
+
+  /**
+   * A background task that failed: the message goes to the notification bar, and the status bar,
+   * which said "Saving …" (or "Opening …", "Importing …") while it ran, stops saying so.
+   */
+  private void failed(String status, String message) {
+    model.status.set(status + ": see the message above");
+    model.problem.set(Problem.of(message));
   }
 
   private Path recentFile() {

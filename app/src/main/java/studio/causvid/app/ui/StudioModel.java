@@ -110,6 +110,11 @@ public final class StudioModel {
     return doc().frames();
   }
 
+  /** Changes since the last save that replacing the document would lose (an empty one has none). */
+  public boolean hasUnsavedWork() {
+    return dirty.get() && !(doc().frames().isEmpty() && doc().cues().isEmpty());
+  }
+
   /** Applies an undoable edit; no-op edits are not recorded. */
   public void edit(String name, UnaryOperator<Document> change) {
     Document before = doc();

@@ -78,6 +78,7 @@ public final class StudioWindow {
       System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("mac");
 
   private final Scene scene;
+  private final UnsavedWorkGuard unsaved;
   private ExportDialog exportDialog;
 
   public StudioWindow(Stage stage, StudioController controller) {
@@ -85,6 +86,7 @@ public final class StudioWindow {
     this.controller = controller;
     this.model = controller.model();
     controller.packChooser = this::choosePack;
+    unsaved = new UnsavedWorkGuard(stage, model, controller, this::chooseSaveTarget);
 
     preview = new PreviewView(model);
     timeline = new TimelineView(model, controller);
@@ -145,8 +147,13 @@ public final class StudioWindow {
     stage.setMaximized(placement.maximized());
     stage.setOnCloseRequest(
         e -> {
-          rememberPlacement();
-          controller.shutdown();
+          if (model.hasUnsavedWork()) {
+            e.consume(); // closed by quit(), once the work is saved or the user lets it go
+            unsaved.whenSafe("closing", this::quit);
+          } else {
+            rememberPlacement();
+            controller.shutdown();
+          }
         });
     // One the controller found before the window existed (unreadable settings).
     if (model.problem.get() != null) {
@@ -255,7 +262,7 @@ public final class StudioWindow {
             "New project",
             MaterialDesignF.FILE_DOCUMENT,
             shortcut(KeyCode.N, false),
-            e -> controller.newProject());
+            e -> unsaved.whenSafe("starting a new project", controller::newProject));
     MenuItem open =
         item(
             "Open project…",
@@ -268,7 +275,7 @@ public final class StudioWindow {
           recent.getItems().clear();
           for (Path p : model.recentProjects) {
             MenuItem r = new MenuItem(p.toString());
-            r.setOnAction(e -> controller.open(p));
+            r.setOnAction(e -> openProject(p));
             recent.getItems().add(r);
           }
           recent.setDisable(model.recentProjects.isEmpty());
@@ -294,11 +301,7 @@ public final class StudioWindow {
             "Quit",
             null,
             shortcut(KeyCode.Q, false),
-            e -> {
-              rememberPlacement();
-              controller.shutdown();
-              stage.close();
-            });
+            e -> unsaved.whenSafe("quitting", this::quit));
     Menu file =
         new Menu(
             "File",
@@ -646,7 +649,7 @@ public final class StudioWindow {
     }
     Path p = files.get(0).toPath();
     if (p.getFileName().toString().endsWith(ProjectFile.EXTENSION)) {
-      controller.open(p);
+      openProject(p);
     } else {
       controller.importFile(p);
     }
@@ -669,7 +672,7 @@ public final class StudioWindow {
     chooser.setTitle("Open project (a .causvid folder)");
     File dir = chooser.showDialog(stage);
     if (dir != null) {
-      controller.open(dir.toPath());
+      openProject(dir.toPath());
     }
   }
 
@@ -707,13 +710,34 @@ public final class StudioWindow {
   }
 
   private void saveAs() {
+    Path target = chooseSaveTarget();
+    if (target != null) {
+      controller.saveAs(target, null);
+    }
+  }
+
+  /** Where to save, from the system's save dialog; null when the user cancels it. */
+  private Path chooseSaveTarget() {
     FileChooser chooser = new FileChooser();
     chooser.setTitle("Save project as");
     chooser.setInitialFileName("untitled" + ProjectFile.EXTENSION);
     File f = chooser.showSaveDialog(stage);
-    if (f != null) {
-      controller.saveAs(f.toPath(), null);
-    }
+    return f == null ? null : f.toPath();
+  }
+
+  private void openProject(Path project) {
+    unsaved.whenSafe("opening " + project.getFileName(), () -> controller.open(project));
+  }
+
+  /** Closes the studio; callers have made sure no unsaved work is lost by it. */
+  private void quit() {
+    rememberPlacement();
+    controller.shutdown();
+    stage.close();
+  }
+
+  UnsavedWorkGuard unsavedWork() {
+    return unsaved;
   }
 
   void openExport() {

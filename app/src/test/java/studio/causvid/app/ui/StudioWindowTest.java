@@ -21,7 +21,9 @@ import java.util.List;
 import javafx.event.ActionEvent;
 import javafx.scene.Node;
 import javafx.scene.Scene;
+import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
 import javafx.scene.control.Control;
 import javafx.scene.control.Label;
 import javafx.scene.control.Labeled;
@@ -31,6 +33,7 @@ import javafx.scene.control.SplitMenuButton;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
+import javafx.stage.WindowEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -39,6 +42,7 @@ import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import studio.causvid.app.project.Document;
+import studio.causvid.app.project.ProjectFile;
 import studio.causvid.app.project.PromptCue;
 import studio.causvid.app.project.Source;
 import studio.causvid.engine.generate.Frame;
@@ -438,6 +442,61 @@ class StudioWindowTest {
     robot.clickOn("#export-close");
   }
 
+  /** Waits for the unsaved-work question and answers it. */
+  private void answerUnsavedQuestion(ButtonType answer) {
+    waitUntil(
+        "the unsaved-work question",
+        5,
+        () -> {
+          Alert q = window.unsavedWork().question();
+          return q != null && q.isShowing();
+        });
+    fxRun(
+        () ->
+            ((Button) window.unsavedWork().question().getDialogPane().lookupButton(answer)).fire());
+  }
+
+  @Test
+  void unsavedWorkIsAskedAboutBeforeANewProjectOrClosing(FxRobot robot) throws Exception {
+    generate(robot, "a red cat");
+    List<Frame> made = fx(model::frames);
+    robot.clickOn("#preview");
+    robot.press(KeyCode.CONTROL).type(KeyCode.N).release(KeyCode.CONTROL);
+    answerUnsavedQuestion(UnsavedWorkGuard.CANCEL);
+    assertSame(made, fx(model::frames), "Cancel keeps the clip");
+
+    // The window's close button asks too, and Cancel leaves the studio open.
+    fxRun(
+        () ->
+            window
+                .stage()
+                .fireEvent(new WindowEvent(window.stage(), WindowEvent.WINDOW_CLOSE_REQUEST)));
+    answerUnsavedQuestion(UnsavedWorkGuard.CANCEL);
+    assertTrue(fx(() -> window.stage().isShowing()), "Cancel keeps the studio open");
+
+    // Save: the project is written first, and only then does the new project start.
+    Path project = dir.resolve("kept.causvid");
+    fxRun(() -> model.projectPath.set(project));
+    robot.press(KeyCode.CONTROL).type(KeyCode.N).release(KeyCode.CONTROL);
+    answerUnsavedQuestion(UnsavedWorkGuard.SAVE);
+    waitUntil("the new project, after the save", 20, () -> model.frames().isEmpty());
+    assertEquals(made.size(), ProjectFile.read(project).document().frames().size());
+    assertFalse(fx(model.dirty::get));
+
+    // Nothing unsaved: New project asks nothing. Don't save lets the work go.
+    robot.press(KeyCode.CONTROL).type(KeyCode.N).release(KeyCode.CONTROL);
+    assertFalse(fx(() -> window.unsavedWork().question().isShowing()), "nothing to ask about");
+    generate(robot, "a blue dog");
+    robot.clickOn("#preview");
+    robot.press(KeyCode.CONTROL).type(KeyCode.N).release(KeyCode.CONTROL);
+    answerUnsavedQuestion(UnsavedWorkGuard.DISCARD);
+    waitUntil("the new project", 5, () -> model.frames().isEmpty());
+    assertEquals(
+        made.size(),
+        ProjectFile.read(project).document().frames().size(),
+        "the saved project is as it was");
+  }
+
   @Test
   void corruptPhotoVideoAndProjectEachShowAnErrorAndKeepTheClip(FxRobot robot) throws Exception {
     generate(robot, "a red cat");
@@ -458,6 +517,8 @@ class StudioWindowTest {
       String text = fx(() -> window.notifications().getText());
       assertTrue(text.contains("broken"), "names the file: " + text);
       assertSame(frames, fx(model::frames), "the clip is unchanged");
+      String status = fx(model.status::get);
+      assertTrue(status.startsWith("Not "), "the status bar no longer says it is busy: " + status);
     }
   }
 
