@@ -8,6 +8,9 @@ import studio.causvid.app.cli.StudioCommand;
  * the studio window opens; {@code bench-ui …} opens it to measure UI stalls while generating.
  */
 public final class Main {
+  /** The studio's version, as the command line's --version and Help > About give it. */
+  public static final String VERSION = "0.1";
+
   private Main() {}
 
   public static void main(String[] args) {

@@ -3,12 +3,13 @@ package studio.causvid.app.cli;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import studio.causvid.app.Main;
 
 /** The headless command line: {@code generate} and {@code bench}. No JavaFX here. */
 @Command(
     name = "studio",
     mixinStandardHelpOptions = true,
-    version = "CausVid Studio 0.1",
+    version = "CausVid Studio " + Main.VERSION,
     description = "Real-time AI video from text, photos and videos.",
     subcommands = {GenerateCommand.class, BenchCommand.class})
 public final class StudioCommand implements Runnable {

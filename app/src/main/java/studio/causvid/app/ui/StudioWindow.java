@@ -48,6 +48,7 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignE;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignF;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignI;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignK;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignR;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignS;
@@ -366,7 +367,21 @@ public final class StudioWindow {
     CheckMenuItem realTime = new CheckMenuItem("Play in real time while generating");
     realTime.selectedProperty().bindBidirectional(model.realTime);
     Menu view = new Menu("View", null, dark, smooth, realTime, loop);
-    MenuBar bar = new MenuBar(file, edit, view);
+
+    MenuItem shortcuts =
+        item(
+            "Keyboard shortcuts",
+            MaterialDesignK.KEYBOARD,
+            new KeyCodeCombination(KeyCode.F1),
+            e -> HelpDialogs.shortcutsDialog(stage, menuBar).show());
+    MenuItem about =
+        item(
+            "About CausVid Studio",
+            MaterialDesignI.INFORMATION_OUTLINE,
+            null,
+            e -> HelpDialogs.aboutDialog(stage, model).show());
+    Menu help = new Menu("Help", null, shortcuts, about);
+    MenuBar bar = new MenuBar(file, edit, view, help);
     bar.setUseSystemMenuBar(true);
     return bar;
   }
@@ -399,6 +414,7 @@ public final class StudioWindow {
       KeyCombination keys,
       javafx.event.EventHandler<ActionEvent> h) {
     MenuItem m = new MenuItem(text);
+    m.getProperties().put(HelpDialogs.PLAIN_NAME, text);
     if (icon != null) {
       m.setGraphic(Icons.icon(icon));
     }
@@ -606,6 +622,11 @@ public final class StudioWindow {
               }
             }
           }
+          if (e.getCode() == KeyCode.ESCAPE && model.generating.get()) {
+            controller.stopGeneration(); // from anywhere, the prompt bar included
+            e.consume();
+            return;
+          }
           if (typing || e.isShortcutDown() || e.isAltDown()) {
             return;
           }
@@ -616,6 +637,12 @@ public final class StudioWindow {
             case HOME -> controller.home();
             case END -> controller.end();
             case ENTER -> promptBar.field().requestFocus();
+            case DELETE, BACK_SPACE -> {
+              if (model.selectedCue.get() < 0) {
+                return;
+              }
+              controller.deleteCue(model.selectedCue.get());
+            }
             default -> {
               return;
             }
@@ -734,6 +761,10 @@ public final class StudioWindow {
     rememberPlacement();
     controller.shutdown();
     stage.close();
+  }
+
+  MenuBar menuBar() {
+    return menuBar;
   }
 
   UnsavedWorkGuard unsavedWork() {

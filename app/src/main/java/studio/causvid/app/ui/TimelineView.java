@@ -26,6 +26,7 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.image.Image;
 import javafx.scene.image.PixelFormat;
 import javafx.scene.image.WritableImage;
+import javafx.scene.input.KeyCode;
 import javafx.scene.input.MouseButton;
 import javafx.scene.input.MouseEvent;
 import javafx.scene.layout.HBox;
@@ -109,6 +110,16 @@ final class TimelineView extends VBox {
     cueText.setTooltip(new Tooltip("The selected segment's prompt; Enter applies the change"));
     cueText.disableProperty().bind(model.selectedCue.lessThan(0));
     cueText.setOnAction(e -> controller.editCueText(model.selectedCue.get(), cueText.getText()));
+    cueText.setOnKeyPressed(
+        e -> {
+          if (e.getCode() == KeyCode.ESCAPE) {
+            // Cancel the edit: the segment's own text back, and the keys back to the timeline.
+            PromptCue sel = selectedCue();
+            cueText.setText(sel == null ? "" : sel.text());
+            requestFocus();
+            e.consume();
+          }
+        });
     HBox.setHgrow(cueText, Priority.ALWAYS);
     Button regenerate =
         Icons.decorate(
@@ -505,6 +516,8 @@ final class TimelineView extends VBox {
           if (e.getClickCount() == 2) {
             cueText.requestFocus();
             cueText.selectAll();
+          } else {
+            requestFocus(); // so that Delete deletes the segment, not a character of the prompt
           }
           e.consume();
         });

@@ -264,6 +264,86 @@ class StudioWindowTest {
   }
 
   @Test
+  void deleteRemovesTheSelectedSegmentAndEscCancelsAnEditOrAGeneration(FxRobot robot) {
+    generate(robot, "a red cat");
+    robot.clickOn("#preview").type(KeyCode.HOME);
+    for (int i = 0; i < 6; i++) {
+      robot.type(KeyCode.RIGHT);
+    }
+    robot.clickOn("#split-cue");
+    assertEquals(2, (int) fx(() -> model.doc().cues().size()));
+
+    // Esc in the segment's text field puts its text back and changes nothing.
+    robot.clickOn(fx(() -> window.timeline().segments().get(1)));
+    TextField cueText = robot.lookup("#cue-text").queryAs(TextField.class);
+    robot.doubleClickOn(cueText);
+    robot.write(" and a dog").type(KeyCode.ESCAPE);
+    assertEquals("a red cat", fx(cueText::getText));
+    assertEquals("a red cat", fx(() -> model.doc().cues().get(1).text()));
+
+    // A click on a segment selects it and Delete (Backspace too) takes it out, as one undo step.
+    robot.clickOn(fx(() -> window.timeline().segments().get(1)));
+    robot.type(KeyCode.DELETE);
+    assertEquals(1, (int) fx(() -> model.doc().cues().size()));
+    assertEquals("Delete prompt", fx(model.undoName::get));
+    robot.press(KeyCode.CONTROL).type(KeyCode.Z).release(KeyCode.CONTROL);
+    waitUntil("the segment back", 5, () -> window.timeline().segments().size() == 2);
+    // The first segment this time: a second click where the last one was would be a double
+    // click, which edits the text.
+    robot.clickOn(fx(() -> window.timeline().segments().get(0)));
+    robot.type(KeyCode.BACK_SPACE);
+    assertEquals(1, (int) fx(() -> model.doc().cues().size()));
+    assertEquals(0, (int) fx(() -> model.doc().cues().get(0).block()), "the next one starts it");
+
+    // Esc stops a running generation, even from the prompt bar.
+    fxRun(() -> controller.setLengthSeconds(120));
+    robot.clickOn("#prompt").write("a blue dog").type(KeyCode.ENTER);
+    waitUntil("the generation to start", 10, () -> model.generating.get());
+    robot.type(KeyCode.ESCAPE);
+    waitUntil("the generation to stop", 10, () -> !model.generating.get());
+    assertTrue(fx(model::frames).size() < fx(this::expectedFrames), "stopped before the 2 minutes");
+  }
+
+  @Test
+  void f1ListsEveryShortcutAndAboutNamesThePack(FxRobot robot) {
+    waitForPack();
+    robot.clickOn("#preview").type(KeyCode.F1);
+    waitUntil("the shortcuts", 5, () -> robot.lookup("#shortcuts-dialog").tryQuery().isPresent());
+    javafx.scene.control.DialogPane pane =
+        robot.lookup("#shortcuts-dialog").queryAs(javafx.scene.control.DialogPane.class);
+    List<String> shown =
+        fx(
+            () ->
+                ((javafx.scene.layout.GridPane) pane.getContent())
+                    .getChildren().stream().map(n -> ((Label) n).getText()).toList());
+    int accelerators = 0;
+    for (var menu : fx(() -> window.menuBar().getMenus())) {
+      for (MenuItem item : menu.getItems()) {
+        if (item.getAccelerator() != null) {
+          accelerators++;
+          assertTrue(
+              shown.contains(item.getAccelerator().getDisplayText()),
+              item.getAccelerator().getDisplayText() + " is listed");
+        }
+      }
+    }
+    assertTrue(accelerators >= 12, "the menus' shortcuts: " + accelerators);
+    assertTrue(shown.contains("Undo") && shown.contains("Quit"), shown.toString());
+    for (HelpDialogs.Shortcut other : HelpDialogs.OTHER_KEYS) {
+      assertTrue(shown.contains(other.keys()), other.keys());
+    }
+    fxRun(() -> pane.getScene().getWindow().hide());
+
+    fxRun(() -> HelpDialogs.aboutDialog(window.stage(), model).show());
+    javafx.scene.control.DialogPane about =
+        robot.lookup("#about-dialog").queryAs(javafx.scene.control.DialogPane.class);
+    String text = fx(about::getContentText);
+    assertTrue(text.contains(fx(() -> model.engine.get().manifest().name())), text);
+    assertTrue(fx(about::getHeaderText).startsWith("CausVid Studio "));
+    fxRun(() -> about.getScene().getWindow().hide());
+  }
+
+  @Test
   void editSegmentRegenerateFromPlayheadThenUndoRedo(FxRobot robot) {
     generate(robot, "a red cat");
     List<Frame> before = fx(model::frames);
