@@ -10,6 +10,7 @@ import java.util.Random;
 import javafx.animation.AnimationTimer;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
+import javafx.concurrent.Task;
 import javafx.util.Duration;
 import studio.causvid.app.project.ClipFormat;
 import studio.causvid.app.project.Document;
@@ -25,6 +26,7 @@ import studio.causvid.engine.generate.GenerationSession;
 import studio.causvid.engine.generate.StartFrom;
 import studio.causvid.engine.media.MediaReader;
 import studio.causvid.engine.media.RgbImage;
+import studio.causvid.engine.media.StillImage;
 import studio.causvid.engine.pack.Manifest;
 import studio.causvid.engine.runtime.Device;
 import studio.causvid.engine.runtime.RuntimeOptions;
@@ -751,6 +753,37 @@ public final class StudioController {
                 "Save failed: "
                     + Background.message(error)
                     + " Your work is still open; try another folder."));
+  }
+
+  /**
+   * Writes the frame at the playhead to {@code target} as a PNG (".png" added when the name has no
+   * extension), in the background; returns the task, or null when there is no frame.
+   */
+  public Task<Path> exportFrame(Path target) {
+    List<Frame> frames = model.frames();
+    if (frames.isEmpty()) {
+      model.problem.set(Problem.of("Nothing to export yet: generate a clip first."));
+      return null;
+    }
+    int index = Math.max(0, Math.min(model.playhead.get(), frames.size() - 1));
+    Frame f = frames.get(index);
+    Path out =
+        target.getFileName().toString().contains(".")
+            ? target
+            : target.resolveSibling(target.getFileName() + ".png");
+    return Background.run(
+        "export-frame",
+        () -> {
+          StillImage.writePng(out, new RgbImage(f.width(), f.height(), f.argb()));
+          return out;
+        },
+        written -> model.status.set("Exported frame " + index + " to " + written),
+        error ->
+            failed(
+                "Not exported",
+                "Cannot export the frame: "
+                    + Background.message(error)
+                    + " Choose another place or name."));
   }
 
   public void open(Path path) {

@@ -295,6 +295,11 @@ public final class StudioWindow {
             e -> chooseImport());
     MenuItem export =
         item("Export…", MaterialDesignE.EXPORT, shortcut(KeyCode.E, true), e -> openExport());
+    MenuItem exportFrame =
+        item("Export frame as PNG…", MaterialDesignI.IMAGE_OUTLINE, null, e -> chooseFrameTarget());
+    exportFrame
+        .disableProperty()
+        .bind(Bindings.createBooleanBinding(() -> model.frames().isEmpty(), model.document));
     MenuItem openPack =
         item("Open model pack…", MaterialDesignF.FOLDER_OPEN, null, e -> choosePack());
     MenuItem quit =
@@ -316,6 +321,7 @@ public final class StudioWindow {
             new SeparatorMenuItem(),
             importItem,
             export,
+            exportFrame,
             new SeparatorMenuItem(),
             openPack,
             new SeparatorMenuItem(),
@@ -771,16 +777,35 @@ public final class StudioWindow {
     return unsaved;
   }
 
+  /** File → Export frame as PNG…: the frame at the playhead, named after the project and it. */
+  private void chooseFrameTarget() {
+    FileChooser chooser = new FileChooser();
+    chooser.setTitle("Export frame as PNG");
+    chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("PNG image", "*.png"));
+    Path project = model.projectPath.get();
+    String base =
+        project == null ? "clip" : project.getFileName().toString().replaceAll("\\.causvid$", "");
+    chooser.setInitialDirectory(exportFolder().toFile());
+    chooser.setInitialFileName(base + "-frame-" + model.playhead.get() + ".png");
+    File f = chooser.showSaveDialog(stage);
+    if (f != null) {
+      controller.exportFrame(f.toPath());
+    }
+  }
+
+  /** Where exports are suggested: the project's folder, else the home folder. */
+  private Path exportFolder() {
+    return model.projectPath.get() != null && model.projectPath.get().getParent() != null
+        ? model.projectPath.get().getParent()
+        : Path.of(System.getProperty("user.home"));
+  }
+
   void openExport() {
     if (model.frames().isEmpty()) {
       model.problem.set(Problem.of("Nothing to export yet: generate a clip first."));
       return;
     }
-    Path folder =
-        model.projectPath.get() != null && model.projectPath.get().getParent() != null
-            ? model.projectPath.get().getParent()
-            : Path.of(System.getProperty("user.home"));
-    exportDialog = new ExportDialog(stage, model, folder);
+    exportDialog = new ExportDialog(stage, model, exportFolder());
     exportDialog.show();
   }
 }

@@ -578,6 +578,23 @@ class StudioWindowTest {
   }
 
   @Test
+  void theFrameAtThePlayheadExportsAsAPng(FxRobot robot) throws Exception {
+    generate(robot, "a red cat");
+    fxRun(() -> model.playhead.set(5));
+    Frame shown = fx(() -> model.frames().get(5));
+    var task = fx(() -> controller.exportFrame(dir.resolve("still")));
+    waitUntil("the frame written", 10, task::isDone);
+    Path png = dir.resolve("still.png");
+    assertArrayEquals(shown.argb(), MediaReader.readPhoto(png).argb(), "the frame's own pixels");
+    assertTrue(fx(model.status::get).startsWith("Exported frame 5 to "), fx(model.status::get));
+    // A folder that is not there: a message, and nothing else changes.
+    var failed = fx(() -> controller.exportFrame(dir.resolve("gone/still.png")));
+    waitUntil("the export to fail", 10, failed::isDone);
+    waitUntil("the message", 5, () -> window.notifications().isShowing());
+    assertTrue(fx(() -> window.notifications().getText()).contains("does not exist"));
+  }
+
+  @Test
   void corruptPhotoVideoAndProjectEachShowAnErrorAndKeepTheClip(FxRobot robot) throws Exception {
     generate(robot, "a red cat");
     List<Frame> frames = fx(model::frames);

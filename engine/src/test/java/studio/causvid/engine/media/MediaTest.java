@@ -130,6 +130,23 @@ class MediaTest {
   }
 
   @Test
+  void aStillFrameIsWrittenAsAPngThatReadsBackExactly() throws Exception {
+    int[] px = new int[6 * 4];
+    for (int i = 0; i < px.length; i++) {
+      px[i] = 0xFF000000 | (i * 40) << 16 | (255 - i * 9) << 8 | i;
+    }
+    Path png = tmp.resolve("still.png");
+    StillImage.writePng(png, new RgbImage(6, 4, px));
+    assertArrayEquals(px, MediaReader.readPhoto(png).argb());
+    MediaException noFolder =
+        assertThrows(
+            MediaException.class,
+            () -> StillImage.writePng(tmp.resolve("gone/still.png"), new RgbImage(6, 4, px)));
+    assertTrue(noFolder.getMessage().contains("does not exist"), noFolder.getMessage());
+    assertNoTemporaryFiles();
+  }
+
+  @Test
   void aTruncatedVideoIsToldApartFromAComplete() throws Exception {
     // A full disk leaves FFmpeg's output short without an error; the writer reads its file back
     // before publishing it, and this count is what it goes by.
