@@ -36,7 +36,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from causvid.common import cosine_lr, data_dir, default_config, load, load_autoencoder, run_dir, setup_torch, token_batch
+from causvid.common import cosine_lr, data_dir, default_config, load, load_autoencoder, run_dir, save_atomic, setup_torch, token_batch
 from causvid.model import TextEncoder, VideoDiT, clean_error_weight, flow_noise, place_map
 from causvid.sampler import frames_to_u8, null_prompt_tokens, teacher_sample
 from causvid.silhouette import SilhouetteReader
@@ -85,11 +85,29 @@ class BagOfWords(torch.nn.Module):
 
 
 def train(dit, text, ema_dit, ema_text, frames, tokens, args):
-    """Flow matching on single frames with prompt dropout; returns the last step's loss."""
+    """Flow matching on single frames with prompt dropout; returns the last step's loss.
+
+    Every --save-every steps the whole state (weights, averages, optimiser, random streams) goes
+    to <out>/train_state.pt, and a run started again with the same --out goes on from there: long
+    probes outlive a session. The file also scores as it is: --checkpoint <out>/train_state.pt."""
     opt, params = teacher_optimizer(dit, text, "teacher", args.lr, args.bias_lr_scale, args.learn_spatial_bias)
     rng = np.random.default_rng(0)
+    state_file = args.out / "train_state.pt"
+    first = 0
+    if state_file.exists():
+        saved = load(state_file)
+        dit.load_state_dict(saved["state"]["dit"])
+        text.load_state_dict(saved["state"]["text"])
+        ema_dit.load_state_dict(saved["state"]["ema_dit"])
+        ema_text.load_state_dict(saved["state"]["ema_text"])
+        opt.load_state_dict(saved["opt"])
+        rng.bit_generator.state = saved["numpy_rng"]
+        torch.set_rng_state(saved["torch_rng"])
+        first = saved["step"]
+        print(f"resumed at step {first}", flush=True)
     start = time.time()
-    for i in range(args.steps):
+    loss = None
+    for i in range(first, args.steps):
         for g in opt.param_groups:
             g["lr"] = cosine_lr(i, args.steps, args.lr, warmup=100) * g["lr_scale"]
         idx = torch.from_numpy(rng.choice(len(frames), args.batch, replace=False))
@@ -110,7 +128,10 @@ def train(dit, text, ema_dit, ema_text, frames, tokens, args):
         loss = err.mean()
         optimiser_step(loss, opt, params, (ema_dit, dit), (ema_text, text))
         if (i + 1) % 250 == 0:
-            print(f"patch {args.patch} step {i + 1}/{args.steps} loss {loss.item():.4f} ({(time.time() - start) / (i + 1):.2f}s/step)", flush=True)
+            print(f"patch {args.patch} step {i + 1}/{args.steps} loss {loss.item():.4f} ({(time.time() - start) / (i + 1 - first):.2f}s/step)", flush=True)
+        if args.save_every and ((i + 1) % args.save_every == 0 or i + 1 == args.steps):
+            save_atomic({"state": {"dit": dit.state_dict(), "text": text.state_dict(), "ema_dit": ema_dit.state_dict(), "ema_text": ema_text.state_dict()},
+                         "opt": opt.state_dict(), "numpy_rng": rng.bit_generator.state, "torch_rng": torch.get_rng_state(), "step": i + 1}, state_file)
     return loss
 
 
@@ -121,6 +142,7 @@ def main():
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--save-every", type=int, default=500, help="steps between saves of the whole training state (<out>/train_state.pt), from which a run with the same --out resumes; 0: none")
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--checkpoint", type=Path, help="score this teacher checkpoint's EMA weights instead of training")
     ap.add_argument("--clips", action="store_true", help="with --checkpoint: draw whole clips, not single frames")
