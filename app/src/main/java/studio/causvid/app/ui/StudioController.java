@@ -510,11 +510,13 @@ public final class StudioController {
           model.status.set(
               photo
                   ? "Photo " + file.getFileName() + " is frame 0: type a prompt to animate it"
-                  : "Video "
-                      + file.getFileName()
-                      + ": "
-                      + frames.size()
-                      + " frames; type a prompt to extend it");
+                  : String.format(
+                      Locale.ROOT,
+                      "Video %s: its last %d frames (%.2f s, as much as the model sees) start the"
+                          + " clip; type a prompt to extend it",
+                      file.getFileName(),
+                      frames.size(),
+                      frames.size() / (double) fps()));
         },
         error ->
             failed(

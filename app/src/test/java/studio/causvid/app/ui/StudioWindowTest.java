@@ -654,6 +654,9 @@ class StudioWindowTest {
     int f = fx(controller::framesPerBlock);
     assertFalse(imported.isEmpty());
     assertEquals(0, imported.size() % f, "whole blocks of the video are the context");
+    String status = fx(model.status::get);
+    assertTrue(
+        status.contains("its last " + imported.size() + " frames"), "says how much: " + status);
     robot.clickOn("#prompt").write("a cat runs").type(KeyCode.ENTER);
     waitForEdit("Generate");
     List<Frame> after = fx(model::frames);
