@@ -295,9 +295,21 @@ class StudioEngineTest {
     GenerationRequest request =
         GenerationRequest.of(PromptTimeline.of("a red cat").with(0.5, "a dog"), 3, 4)
             .withSampler(GenerationRequest.Sampler.TEACHER);
-    List<Frame> a = frames(collect(request));
+    List<GenerationEvent> events = collect(request);
+    List<Frame> a = frames(events);
     List<Frame> b = frames(collect(request));
     assertEquals(8, a.size());
+    // The teacher reports every step, rising to 1 by the last frame.
+    double[] progress =
+        events.stream()
+            .filter(e -> e instanceof GenerationEvent.Progress)
+            .mapToDouble(e -> ((GenerationEvent.Progress) e).fraction())
+            .toArray();
+    assertTrue(progress.length > 2, "steps reported: " + progress.length);
+    for (int i = 1; i < progress.length; i++) {
+      assertTrue(progress[i] > progress[i - 1], "rises: " + java.util.Arrays.toString(progress));
+    }
+    assertEquals(1.0, progress[progress.length - 1], 1e-9);
     for (int i = 0; i < 8; i++) {
       assertEquals(i, a.get(i).index());
       assertArrayEquals(a.get(i).argb(), b.get(i).argb());

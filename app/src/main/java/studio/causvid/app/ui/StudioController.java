@@ -65,6 +65,7 @@ public final class StudioController {
   private String pendingFollowUp;
   private long generationStart;
   private int keptFrames;
+  private int framesWanted; // by the running generation
   private Timeline autosave;
 
   /** Asks the user for a pack folder; set by the window. */
@@ -290,6 +291,8 @@ public final class StudioController {
     pendingFollowUp = null;
     model.replace(base.withFrames(kept));
     keptFrames = kept.size();
+    framesWanted = blocks * f;
+    model.generationProgress.set(0);
     model.generating.set(true);
     model.generationPaused.set(false);
     model.playing.set(false);
@@ -336,6 +339,8 @@ public final class StudioController {
           frames.remove(frames.size() - 1);
         }
         frames.add(fr);
+      } else if (e instanceof GenerationEvent.Progress p) {
+        model.generationProgress.set(p.fraction());
       } else if (e instanceof GenerationEvent.PromptApplied p) {
         if (pendingFollowUp != null && pendingFollowUp.equals(p.prompt())) {
           cues = StudioModel.withCue(cues, new PromptCue(p.block(), p.prompt()), true);
@@ -362,6 +367,7 @@ public final class StudioController {
         next = next.withFrames(frames);
         // Frames this generation made: those kept from before it (regenerate, extend) are not.
         int made = frames.size() - keptFrames;
+        model.generationProgress.set(Math.min(1, made / (double) Math.max(1, framesWanted)));
         double seconds = (System.nanoTime() - generationStart) / 1e9;
         model.generationFps.set(seconds > 0 ? made / seconds : 0);
         if (session != null) {
@@ -378,6 +384,7 @@ public final class StudioController {
   }
 
   private void finish(GenerationEvent terminal) {
+    model.generationProgress.set(0);
     model.generating.set(false);
     model.generationPaused.set(false);
     session = null;

@@ -77,6 +77,9 @@ public final class StudioModel {
   /** Frames per second of the running (or last) generation. */
   public final DoubleProperty generationFps = new SimpleDoubleProperty();
 
+  /** The running generation's share done, 0–1 (the status bar's progress bar); 0 when idle. */
+  public final DoubleProperty generationProgress = new SimpleDoubleProperty();
+
   /**
    * How fast the live preview plays against the clip's frame rate: under 1 where the engine makes
    * frames more slowly than real time and the stream plays in slow motion.

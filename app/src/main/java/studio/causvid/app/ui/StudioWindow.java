@@ -531,6 +531,9 @@ public final class StudioWindow {
     StatusBar bar = new StatusBar();
     bar.setId("status-bar");
     bar.textProperty().bind(model.status);
+    // Shown while a generation runs; the teacher's, which shows no frame until a window is done,
+    // moves with its denoising steps.
+    bar.progressProperty().bind(model.generationProgress);
     Label fps = new Label();
     fps.setId("status-fps");
     fps.textProperty()

@@ -578,6 +578,21 @@ class StudioWindowTest {
   }
 
   @Test
+  void theTeachersRenderShowsItsProgress(FxRobot robot) {
+    waitForPack();
+    fxRun(() -> controller.setSampler(GenerationRequest.Sampler.TEACHER));
+    List<Double> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    fxRun(() -> model.generationProgress.addListener((o, a, b) -> seen.add(b.doubleValue())));
+    robot.clickOn("#prompt").write("a red cat").type(KeyCode.ENTER);
+    waitForEdit("Generate");
+    assertEquals(expectedFrames(), (int) fx(() -> model.frames().size()));
+    assertTrue(
+        seen.stream().filter(v -> v > 0 && v < 1).count() > 2,
+        "the bar moved through the steps: " + seen);
+    assertEquals(0.0, fx(model.generationProgress::get), "hidden when done");
+  }
+
+  @Test
   void theFrameAtThePlayheadExportsAsAPng(FxRobot robot) throws Exception {
     generate(robot, "a red cat");
     fxRun(() -> model.playhead.set(5));

@@ -20,6 +20,13 @@ public sealed interface GenerationEvent {
   record PromptApplied(int block, String prompt, List<String> unknownWords)
       implements GenerationEvent {}
 
+  /**
+   * How much of the run is done, 0–1, where its frames come seldom: the teacher's frames all come
+   * at the end of a window of many denoising steps, so it reports each step. The student's frames
+   * are their own progress.
+   */
+  record Progress(double fraction) implements GenerationEvent {}
+
   /** A frame is ready to show or write. */
   record FrameReady(Frame frame) implements GenerationEvent {}
 

@@ -3,6 +3,7 @@ package studio.causvid.engine.generate;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.DoubleConsumer;
 import studio.causvid.engine.generate.PromptEncoder.EncodedPrompt;
 import studio.causvid.engine.pack.Manifest;
 import studio.causvid.engine.runtime.PackGraphs;
@@ -91,13 +92,22 @@ final class TeacherSampler {
           clean[f] = true;
         }
       }
-      sample(x, clean, text, mask, control);
+      long windowEnd = Math.min(windowStart + clip, end);
+      // This window finishes frames done…windowEnd of first…end, a share at each step.
+      double before = (done - first) / (double) (end - first);
+      double share = (windowEnd - done) / (double) (end - first);
+      sample(
+          x,
+          clean,
+          text,
+          mask,
+          control,
+          stepsDone -> emit.accept(new GenerationEvent.Progress(before + share * stepsDone)));
       for (int f = 0; f < clip; f++) {
         float[] latent = new float[frameSize];
         System.arraycopy(x, f * frameSize, latent, 0, frameSize);
         known.putIfAbsent(windowStart + f, latent);
       }
-      long windowEnd = Math.min(windowStart + clip, end);
       float[] rgb = graphs.decodeFrames(x, clip);
       for (long index = done; index < windowEnd; index++) {
         int f = (int) (index - windowStart);
@@ -127,7 +137,14 @@ final class TeacherSampler {
     return emitted;
   }
 
-  private void sample(float[] x, boolean[] clean, float[] text, float[] mask, RunControl control)
+  /** Euler from noise to clean; {@code progress} hears the share of the steps taken, 0–1. */
+  private void sample(
+      float[] x,
+      boolean[] clean,
+      float[] text,
+      float[] mask,
+      RunControl control,
+      DoubleConsumer progress)
       throws RunControl.CancelledRun, InterruptedException {
     int clip = clean.length;
     int steps = m.teacher().steps();
@@ -155,6 +172,7 @@ final class TeacherSampler {
           x[j] += (next - t) * guided;
         }
       }
+      progress.accept((i + 1) / (double) steps);
     }
   }
 }
