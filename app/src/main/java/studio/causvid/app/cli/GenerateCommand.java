@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.ArgGroup;
@@ -159,6 +160,11 @@ public final class GenerateCommand implements Callable<Integer> {
       GenerationSession session = engine.newSession(request);
       session.listen(
           event -> {
+            if (event instanceof GenerationEvent.Progress p) {
+              // The teacher: nothing to write until a window of its steps is done.
+              err.printf(Locale.ROOT, "\rteacher  %3.0f%%   ", 100 * p.fraction());
+              err.flush();
+            }
             if (event instanceof GenerationEvent.FrameReady ready && written[0] < framesWanted) {
               if (writeError.get() != null) {
                 return;
