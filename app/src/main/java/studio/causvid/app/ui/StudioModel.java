@@ -113,9 +113,13 @@ public final class StudioModel {
     return doc().frames();
   }
 
-  /** Changes since the last save that replacing the document would lose (an empty one has none). */
+  /**
+   * Changes since the last save that replacing the document would lose (an empty one has none). A
+   * running generation counts: its frames become an edit only when it ends.
+   */
   public boolean hasUnsavedWork() {
-    return dirty.get() && !(doc().frames().isEmpty() && doc().cues().isEmpty());
+    return (dirty.get() || generating.get())
+        && !(doc().frames().isEmpty() && doc().cues().isEmpty());
   }
 
   /** Applies an undoable edit; no-op edits are not recorded. */
