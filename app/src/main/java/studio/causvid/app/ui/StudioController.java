@@ -800,6 +800,20 @@ public final class StudioController {
       model.problem.set(Problem.of("Stop the generation before opening another project."));
       return;
     }
+    if (!Files.exists(path)) {
+      // A recent project moved or deleted since: say so, not that it "has no project.json".
+      boolean listed = model.recentProjects.remove(path);
+      if (listed) {
+        saveRecent();
+      }
+      failed(
+          "Not opened",
+          path
+              + " is not there any more (moved, renamed or deleted?)"
+              + (listed ? "; it is taken off File → Open recent." : ".")
+              + " The current project is unchanged.");
+      return;
+    }
     model.status.set("Opening " + path + " …");
     Background.run(
         "open",
@@ -869,12 +883,16 @@ public final class StudioController {
     while (model.recentProjects.size() > 8) {
       model.recentProjects.remove(model.recentProjects.size() - 1);
     }
+    saveRecent();
+  }
+
+  private void saveRecent() {
     List<String> lines = model.recentProjects.stream().map(Path::toString).toList();
     try {
       Files.createDirectories(home);
       Files.write(recentFile(), lines);
     } catch (IOException e) {
-      // As above.
+      // As when loading: a lost recent list is not worth interrupting the user for.
     }
   }
 

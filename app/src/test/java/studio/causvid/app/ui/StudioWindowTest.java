@@ -578,6 +578,22 @@ class StudioWindowTest {
   }
 
   @Test
+  void aRecentProjectThatIsGoneIsSaidToBeGoneAndTakenOffTheList(FxRobot robot) throws Exception {
+    generate(robot, "a red cat");
+    Path project = dir.resolve("soon-gone.causvid");
+    fxRun(() -> controller.saveAs(project, null));
+    waitUntil("saved", 20, () -> model.recentProjects.contains(project));
+    List<Frame> frames = fx(model::frames);
+    ProjectFileCleanup.delete(project);
+    fxRun(() -> controller.open(project));
+    waitUntil("the message", 5, () -> window.notifications().isShowing());
+    String text = fx(() -> window.notifications().getText());
+    assertTrue(text.contains("is not there any more"), text);
+    assertFalse(fx(() -> model.recentProjects.contains(project)), "taken off the list");
+    assertSame(frames, fx(model::frames), "the current clip is unchanged");
+  }
+
+  @Test
   void theTeachersRenderShowsItsProgress(FxRobot robot) {
     waitForPack();
     fxRun(() -> controller.setSampler(GenerationRequest.Sampler.TEACHER));
