@@ -15,7 +15,9 @@ import javafx.geometry.Pos;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Button;
+import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.RadioMenuItem;
 import javafx.scene.control.ScrollBar;
 import javafx.scene.control.Slider;
@@ -501,9 +503,36 @@ final class TimelineView extends VBox {
                 + c.block()
                 + ": \""
                 + c.text()
-                + "\"\nClick to select, drag to move to another block, double-click to edit"));
+                + "\"\nClick to select, drag to move to another block, double-click to edit,"
+                + " right-click for more"));
     attachCueMouse(seg, c);
+    seg.setContextMenu(segmentMenu(c));
     return seg;
+  }
+
+  /** A segment's right-click menu: what can be done to it, without hunting for the buttons. */
+  private ContextMenu segmentMenu(PromptCue c) {
+    MenuItem edit = new MenuItem("Edit text");
+    edit.setOnAction(
+        e -> {
+          model.selectedCue.set(c.block());
+          cueText.setText(c.text());
+          cueText.requestFocus();
+          cueText.selectAll();
+        });
+    MenuItem regenerate = new MenuItem("Regenerate from here");
+    regenerate.setOnAction(
+        e -> {
+          model.playhead.set(c.block() * controller.framesPerBlock());
+          model.clampPlayhead();
+          controller.regenerateFromPlayhead();
+        });
+    regenerate.disableProperty().bind(model.generating);
+    MenuItem delete = new MenuItem("Delete");
+    delete.setOnAction(e -> controller.deleteCue(c.block()));
+    ContextMenu menu = new ContextMenu(edit, regenerate, delete);
+    menu.setId("segment-menu");
+    return menu;
   }
 
   private void attachCueMouse(Label seg, PromptCue c) {

@@ -305,6 +305,33 @@ class StudioWindowTest {
   }
 
   @Test
+  void aSegmentsRightClickMenuDeletesItOrRegeneratesFromIt(FxRobot robot) {
+    generate(robot, "a red cat");
+    int f = fx(controller::framesPerBlock);
+    fxRun(() -> model.playhead.set(2 * f));
+    robot.clickOn("#split-cue");
+    List<Frame> before = fx(model::frames);
+    java.util.function.Function<String, MenuItem> item =
+        name ->
+            fx(
+                () ->
+                    window.timeline().segments().get(1).getContextMenu().getItems().stream()
+                        .filter(i -> i.getText().equals(name))
+                        .findFirst()
+                        .orElseThrow());
+    fxRun(() -> item.apply("Delete").fire());
+    assertEquals(1, (int) fx(() -> model.doc().cues().size()));
+    robot.clickOn("#preview");
+    robot.press(KeyCode.CONTROL).type(KeyCode.Z).release(KeyCode.CONTROL);
+    waitUntil("the segment back", 5, () -> window.timeline().segments().size() == 2);
+    fxRun(() -> item.apply("Regenerate from here").fire());
+    waitForEdit("Regenerate");
+    List<Frame> after = fx(model::frames);
+    assertSame(before.get(2 * f - 1), after.get(2 * f - 1), "the frames before it are kept");
+    assertNotEquals(before.get(2 * f), after.get(2 * f), "from its block on, new frames");
+  }
+
+  @Test
   void f1ListsEveryShortcutAndAboutNamesThePack(FxRobot robot) {
     waitForPack();
     robot.clickOn("#preview").type(KeyCode.F1);
