@@ -697,6 +697,11 @@ public final class StudioWindow {
   private void choosePack() {
     DirectoryChooser chooser = new DirectoryChooser();
     chooser.setTitle("Open model pack folder");
+    // Where extra packs are meant to go (user guide, "Model packs"), when there is one.
+    Path packs = studio.causvid.app.ModelLocator.userModels();
+    if (java.nio.file.Files.isDirectory(packs)) {
+      chooser.setInitialDirectory(packs.toFile());
+    }
     File dir = chooser.showDialog(stage);
     if (dir != null) {
       controller.openPack(dir.toPath());
