@@ -1,6 +1,7 @@
 package studio.causvid.app.ui;
 
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +55,7 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignR;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignS;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignT;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignU;
+import studio.causvid.app.ModelLocator;
 import studio.causvid.app.project.ProjectFile;
 
 /** The studio window: menus, transport, preview, inspector, timeline, prompt bar and status bar. */
@@ -698,8 +700,8 @@ public final class StudioWindow {
     DirectoryChooser chooser = new DirectoryChooser();
     chooser.setTitle("Open model pack folder");
     // Where extra packs are meant to go (user guide, "Model packs"), when there is one.
-    Path packs = studio.causvid.app.ModelLocator.userModels();
-    if (java.nio.file.Files.isDirectory(packs)) {
+    Path packs = ModelLocator.userModels();
+    if (Files.isDirectory(packs)) {
       chooser.setInitialDirectory(packs.toFile());
     }
     File dir = chooser.showDialog(stage);
