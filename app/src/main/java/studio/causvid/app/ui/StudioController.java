@@ -765,8 +765,8 @@ public final class StudioController {
   }
 
   /**
-   * Writes the frame at the playhead to {@code target} as a PNG (".png" added when the name has no
-   * extension), in the background; returns the task, or null when there is no frame.
+   * Writes the frame at the playhead to {@code target} as a PNG (".png" added when the name does
+   * not end so), in the background; returns the task, or null when there is no frame.
    */
   public Task<Path> exportFrame(Path target) {
     List<Frame> frames = model.frames();
@@ -777,7 +777,7 @@ public final class StudioController {
     int index = Math.max(0, Math.min(model.playhead.get(), frames.size() - 1));
     Frame f = frames.get(index);
     Path out =
-        target.getFileName().toString().contains(".")
+        target.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")
             ? target
             : target.resolveSibling(target.getFileName() + ".png");
     return Background.run(
