@@ -15,6 +15,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
+import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -145,6 +146,16 @@ final class ExportDialog {
     progress.setId("export-progress");
     state.setId("export-state");
     state.setWrapText(true);
+    // A long message wraps inside the dialog rather than widening the column it sits in, which
+    // squeezed the field names to "…" (a message asking to replace a file did).
+    state.setPrefWidth(360);
+    state.setMaxWidth(Double.MAX_VALUE);
+    state.setMinHeight(Region.USE_PREF_SIZE);
+    ColumnConstraints names = new ColumnConstraints();
+    names.setMinWidth(Region.USE_PREF_SIZE);
+    ColumnConstraints fields = new ColumnConstraints();
+    fields.setHgrow(Priority.ALWAYS);
+    grid.getColumnConstraints().setAll(names, fields);
     export.setId("export-run");
     export.setDefaultButton(true);
     close.setId("export-close");
