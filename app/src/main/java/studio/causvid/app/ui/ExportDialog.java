@@ -115,7 +115,13 @@ final class ExportDialog {
     browse.setOnAction(
         e -> {
           FileChooser chooser = new FileChooser();
-          chooser.setInitialFileName(Path.of(target.getText()).getFileName().toString());
+          chooser.setTitle("Export to");
+          Path typed = Path.of(target.getText().trim()).toAbsolutePath();
+          chooser.setInitialFileName(typed.getFileName().toString());
+          // Open where the typed name points, not in the folder the studio was started from.
+          if (typed.getParent() != null && Files.isDirectory(typed.getParent())) {
+            chooser.setInitialDirectory(typed.getParent().toFile());
+          }
           File f = chooser.showSaveDialog(stage);
           if (f != null) {
             target.setText(f.getPath());
