@@ -763,6 +763,7 @@ public final class StudioWindow {
   private Path chooseSaveTarget() {
     FileChooser chooser = new FileChooser();
     chooser.setTitle("Save project as");
+    chooser.setInitialDirectory(exportFolder().toFile()); // the project's folder, else home
     chooser.setInitialFileName("untitled" + ProjectFile.EXTENSION);
     File f = chooser.showSaveDialog(stage);
     return f == null ? null : f.toPath();
