@@ -763,7 +763,7 @@ public final class StudioWindow {
   private Path chooseSaveTarget() {
     FileChooser chooser = new FileChooser();
     chooser.setTitle("Save project as");
-    chooser.setInitialDirectory(exportFolder().toFile()); // the project's folder, else home
+    chooser.setInitialDirectory(suggestedFolder().toFile()); // the project's folder, else home
     chooser.setInitialFileName("untitled" + ProjectFile.EXTENSION);
     File f = chooser.showSaveDialog(stage);
     return f == null ? null : f.toPath();
@@ -796,7 +796,7 @@ public final class StudioWindow {
     Path project = model.projectPath.get();
     String base =
         project == null ? "clip" : project.getFileName().toString().replaceAll("\\.causvid$", "");
-    chooser.setInitialDirectory(exportFolder().toFile());
+    chooser.setInitialDirectory(suggestedFolder().toFile());
     chooser.setInitialFileName(base + "-frame-" + model.playhead.get() + ".png");
     File f = chooser.showSaveDialog(stage);
     if (f != null) {
@@ -804,8 +804,8 @@ public final class StudioWindow {
     }
   }
 
-  /** Where exports are suggested: the project's folder, else the home folder. */
-  private Path exportFolder() {
+  /** Where files are suggested (exports, save as): the project's folder, else the home folder. */
+  private Path suggestedFolder() {
     return model.projectPath.get() != null && model.projectPath.get().getParent() != null
         ? model.projectPath.get().getParent()
         : Path.of(System.getProperty("user.home"));
@@ -816,7 +816,7 @@ public final class StudioWindow {
       model.problem.set(Problem.of("Nothing to export yet: generate a clip first."));
       return;
     }
-    exportDialog = new ExportDialog(stage, model, exportFolder());
+    exportDialog = new ExportDialog(stage, model, suggestedFolder());
     exportDialog.show();
   }
 }
