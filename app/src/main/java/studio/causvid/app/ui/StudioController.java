@@ -886,6 +886,12 @@ public final class StudioController {
     saveRecent();
   }
 
+  /** File → Open recent → Clear this list: the projects stay where they are. */
+  public void clearRecent() {
+    model.recentProjects.clear();
+    saveRecent();
+  }
+
   private void saveRecent() {
     List<String> lines = model.recentProjects.stream().map(Path::toString).toList();
     try {

@@ -281,6 +281,11 @@ public final class StudioWindow {
             r.setOnAction(e -> openProject(p));
             recent.getItems().add(r);
           }
+          if (!model.recentProjects.isEmpty()) {
+            MenuItem clear = new MenuItem("Clear this list");
+            clear.setOnAction(e -> controller.clearRecent());
+            recent.getItems().addAll(new SeparatorMenuItem(), clear);
+          }
           recent.setDisable(model.recentProjects.isEmpty());
         };
     model.recentProjects.addListener(

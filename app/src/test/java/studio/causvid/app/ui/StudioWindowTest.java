@@ -618,6 +618,15 @@ class StudioWindowTest {
     assertTrue(text.contains("is not there any more"), text);
     assertFalse(fx(() -> model.recentProjects.contains(project)), "taken off the list");
     assertSame(frames, fx(model::frames), "the current clip is unchanged");
+
+    Path kept = dir.resolve("kept.causvid");
+    fxRun(() -> controller.saveAs(kept, null));
+    waitUntil("saved", 20, () -> model.recentProjects.contains(kept));
+    fxRun(controller::clearRecent);
+    assertTrue(fx(model.recentProjects::isEmpty));
+    assertTrue(Files.isRegularFile(kept.resolve("project.json")), "the project itself stays");
+    assertTrue(
+        Files.readString(home.resolve("recent.txt")).isBlank(), "the list on disk is empty too");
   }
 
   @Test
