@@ -95,11 +95,7 @@ final class ExportDialog {
     format.setValue(Format.MP4);
     format.setId("export-format");
     format.setTooltip(new Tooltip("File type to write"));
-    String base =
-        model.projectPath.get() == null
-            ? "clip"
-            : model.projectPath.get().getFileName().toString().replaceAll("\\.causvid$", "");
-    target.setText(freeName(suggestedFolder, base, Format.MP4.suffix).toString());
+    target.setText(freeName(suggestedFolder, model.clipName(), Format.MP4.suffix).toString());
     target.setId("export-target");
     target.textProperty().addListener((o, a, b) -> forgetReplaceConfirmation());
     target.setTooltip(new Tooltip("Where to write: a file for MP4/GIF, a folder for PNG frames"));

@@ -113,6 +113,12 @@ public final class StudioModel {
     return doc().frames();
   }
 
+  /** What exports are named after: the project's name without its extension, else "clip". */
+  public String clipName() {
+    Path p = projectPath.get();
+    return p == null ? "clip" : p.getFileName().toString().replaceAll("\\.causvid$", "");
+  }
+
   /**
    * Changes since the last save that replacing the document would lose (an empty one has none). A
    * running generation counts: its frames become an edit only when it ends.

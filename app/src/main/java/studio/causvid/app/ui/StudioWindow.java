@@ -798,11 +798,8 @@ public final class StudioWindow {
     FileChooser chooser = new FileChooser();
     chooser.setTitle("Export frame as PNG");
     chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("PNG image", "*.png"));
-    Path project = model.projectPath.get();
-    String base =
-        project == null ? "clip" : project.getFileName().toString().replaceAll("\\.causvid$", "");
     chooser.setInitialDirectory(suggestedFolder().toFile());
-    chooser.setInitialFileName(base + "-frame-" + model.playhead.get() + ".png");
+    chooser.setInitialFileName(model.clipName() + "-frame-" + model.playhead.get() + ".png");
     File f = chooser.showSaveDialog(stage);
     if (f != null) {
       controller.exportFrame(f.toPath());

@@ -1,12 +1,10 @@
 package studio.causvid.engine.media;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 
 /**
  * A folder of {@code frame_00000.png…}, built in a temporary folder and renamed into place. An
@@ -76,11 +74,9 @@ final class PngSequenceWriter implements FrameWriter {
     if (frame.width() != width || frame.height() != height) {
       throw new MediaException("Frame size differs from " + width + "x" + height + " in " + target);
     }
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    image.setRGB(0, 0, width, height, frame.argb(), 0, width);
     Path file = temp.resolve(String.format("frame_%05d.png", count++));
     try {
-      ImageIO.write(image, "png", file.toFile());
+      StillImage.encode(frame, file);
     } catch (IOException e) {
       throw new MediaException(
           "Writing frame "

@@ -20,14 +20,9 @@ public final class StillImage {
     if (Files.isDirectory(absolute)) {
       throw new MediaException("Cannot write " + target + ": a folder of that name is there.");
     }
-    BufferedImage pixels =
-        new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_INT_RGB);
-    pixels.setRGB(0, 0, image.width(), image.height(), image.argb(), 0, image.width());
     Path temp = AtomicTarget.temporarySibling(absolute);
     try {
-      if (!ImageIO.write(pixels, "png", temp.toFile())) {
-        throw new IOException("no PNG writer"); // not on a standard JDK
-      }
+      encode(image, temp);
       AtomicTarget.publishFile(temp, absolute);
     } catch (IOException e) {
       AtomicTarget.deleteQuietly(temp);
@@ -39,6 +34,16 @@ public final class StillImage {
               + DiskSpace.fullDiskHint(parent)
               + ". Any earlier file there is unchanged.",
           e);
+    }
+  }
+
+  /** {@code image} as a PNG at {@code file}, in place (callers publish it): a still, or a frame. */
+  static void encode(RgbImage image, Path file) throws IOException {
+    BufferedImage pixels =
+        new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_INT_RGB);
+    pixels.setRGB(0, 0, image.width(), image.height(), image.argb(), 0, image.width());
+    if (!ImageIO.write(pixels, "png", file.toFile())) {
+      throw new IOException("no PNG writer"); // not on a standard JDK
     }
   }
 }
