@@ -113,6 +113,14 @@ public final class StudioModel {
     return doc().frames();
   }
 
+  /**
+   * The project as the window's title and its questions name it: its folder's name, or Untitled.
+   */
+  public String projectName() {
+    Path p = projectPath.get();
+    return p == null ? "Untitled" : p.getFileName().toString();
+  }
+
   /** What exports are named after: the project's name without its extension, else "clip". */
   public String clipName() {
     Path p = projectPath.get();

@@ -135,12 +135,7 @@ public final class StudioWindow {
         .titleProperty()
         .bind(
             Bindings.createStringBinding(
-                () ->
-                    (model.dirty.get() ? "• " : "")
-                        + (model.projectPath.get() == null
-                            ? "Untitled"
-                            : model.projectPath.get().getFileName().toString())
-                        + " — CausVid Studio",
+                () -> (model.dirty.get() ? "• " : "") + model.projectName() + " — CausVid Studio",
                 model.dirty,
                 model.projectPath));
     if (placement.placed()) {

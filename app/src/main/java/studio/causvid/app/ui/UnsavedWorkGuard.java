@@ -45,11 +45,10 @@ final class UnsavedWorkGuard {
       return; // one question at a time: the first one's answer decides
     }
     Path project = model.projectPath.get();
-    String name = project == null ? "Untitled" : project.getFileName().toString();
     Alert alert = new Alert(Alert.AlertType.CONFIRMATION, "", SAVE, DISCARD, CANCEL);
     alert.initOwner(owner);
     alert.setTitle("Unsaved changes");
-    alert.setHeaderText("Save the changes to " + name + " before " + action + "?");
+    alert.setHeaderText("Save the changes to " + model.projectName() + " before " + action + "?");
     alert.setContentText(
         "Without saving, what you made since the last save (its frames and prompts) is lost.");
     alert.getDialogPane().setId("unsaved-question");
